@@ -1,0 +1,67 @@
+/**
+ * The one logger of the engine. Every line passes through `redact`, so a key that is registered as a
+ * secret can never reach stderr or a log file, even inside an error message or a vendor body.
+ */
+const secrets = new Set<string>();
+
+/** Shortest string we treat as a secret: masking tiny strings would shred ordinary text. */
+const MIN_SECRET_LENGTH = 6;
+
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+}
+
+export function forgetSecret(value: string | undefined | null): void {
+  if (value) secrets.delete(value);
+}
+
+export function maskSecret(value: string): string {
+  return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
+}
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
+  }
+  // Bearer tokens we were never told about still do not belong in a log line.
+  return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1****');
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogSink = (line: string) => void;
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  child(scope: string): Logger;
+}
+
+function describe(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  return value;
+}
+
+export function createLogger(options: { scope?: string; level?: LogLevel; sink?: LogSink } = {}): Logger {
+  const fromEnv = process.env['PROMPTREEL_LOG_LEVEL'];
+  const level: LogLevel = options.level ?? (fromEnv && fromEnv in LEVELS ? (fromEnv as LogLevel) : 'info');
+  const threshold = LEVELS[level];
+  const sink: LogSink = options.sink ?? ((line) => process.stderr.write(`${line}\n`));
+  const write = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (LEVELS[level] < threshold) return;
+    const record: Record<string, unknown> = { t: new Date().toISOString(), level, scope: options.scope, msg: message };
+    if (fields) for (const [k, v] of Object.entries(fields)) record[k] = describe(v);
+    sink(redact(JSON.stringify(record)));
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+    child: (scope) => createLogger({ ...options, scope: options.scope ? `${options.scope}.${scope}` : scope }),
+  };
+}

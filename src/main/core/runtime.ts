@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import type { Transport } from '@shared/ipc/app';
+import { AppError } from '@shared/errors';
+import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
+import { EventBus } from './events';
+import { createLogger, type Logger } from './log';
+import { APP_NAME, APP_VERSION } from './version';
+
+export interface RuntimeOptions {
+  transport: Transport;
+  dataDir: string;
+  /** Opens an http(s) URL outside the app; the host decides how (shell.openExternal, or not at all). */
+  openExternal: (url: string) => Promise<boolean>;
+  keyStorage: string;
+  log?: Logger;
+}
+
+/**
+ * The composition root shared by the Electron host and the browser shell: it owns the services and
+ * exposes them as one dispatcher plus one event bus. Hosts only move frames.
+ */
+export interface Runtime {
+  dispatch: Dispatch;
+  events: EventBus;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const log = options.log ?? createLogger({ scope: 'main' });
+  mkdirSync(options.dataDir, { recursive: true });
+  const events = new EventBus();
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: APP_VERSION,
+      transport: options.transport,
+      platform: process.platform,
+      keyStorage: options.keyStorage,
+    }),
+    'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
+    'app.openExternal': async ({ url }) => {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        throw new AppError('forbidden', 'Only http(s) links can be opened outside the app.');
+      }
+      return { opened: await options.openExternal(parsed.toString()) };
+    },
+  };
+
+  return {
+    dispatch: createDispatcher(handlers, log.child('ipc')),
+    events,
+    log,
+    close: async () => {},
+  };
+}

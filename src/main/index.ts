@@ -1,0 +1,65 @@
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import type { EventFrame } from '@shared/ipc';
+import { createRuntime } from './core/runtime';
+import { handleProtocols, registerSchemes } from './protocols';
+import { isExternalWebLink, isTrustedUrl } from './trust';
+import { createMainWindow, preloadPath } from './window';
+
+/**
+ * The Electron host: window, security and transport only. Everything the app does lives in the
+ * runtime, which the browser shell and the CLI share.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+
+registerSchemes();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+void app.whenReady().then(() => {
+  const runtime = createRuntime({
+    transport: 'electron',
+    dataDir: app.getPath('userData'),
+    openExternal: async (url) => {
+      if (!isExternalWebLink(url)) return false;
+      await shell.openExternal(url);
+      return true;
+    },
+    keyStorage: 'safeStorage',
+  });
+
+  // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  handleProtocols(join(here, '../renderer'), () => undefined);
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, (event, frame: unknown) => {
+    const url = event.senderFrame?.url;
+    if (!isTrustedUrl(url, devServerUrl)) {
+      runtime.log.warn('ipc: call from an untrusted frame refused', { url });
+      return { ok: false, error: { kind: 'forbidden', message: 'Calls are accepted only from the app’s own pages.' } };
+    }
+    return runtime.dispatch(frame, { origin: url ?? 'unknown' });
+  });
+
+  runtime.events.subscribe((name, payload) => {
+    const frame: EventFrame = { name, payload };
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, frame);
+  });
+
+  createMainWindow(preloadPath(here), devServerUrl);
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath(here), devServerUrl);
+  });
+  app.on('before-quit', () => {
+    void runtime.close();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,44 @@
+import { net, protocol } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@shared/csp';
+
+/** Must run before `app.ready`: both schemes behave like https (secure, standard, fetchable). */
+export function registerSchemes(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+function within(root: string, relative: string): string | undefined {
+  const file = normalize(join(root, relative));
+  return file === root || file.startsWith(root + sep) ? file : undefined;
+}
+
+/**
+ * `app://promptreel/…` serves the built renderer; `promptreel-media://…` serves local media the
+ * runtime resolves (library items, downloads). Nothing outside those roots is reachable.
+ */
+export function handleProtocols(rendererDir: string, resolveMedia: (path: string) => string | undefined): void {
+  const root = normalize(rendererDir);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
+    const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
+    const file = within(root, relative);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = resolveMedia(decodeURIComponent(url.pathname));
+    if (!file) return new Response('Not found', { status: 404 });
+    // net.fetch on a file URL answers Range requests, which <video> seeking needs.
+    return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
+  });
+}

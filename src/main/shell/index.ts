@@ -1,0 +1,24 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../core/paths';
+import { createRuntime } from '../core/runtime';
+import { startShell } from './server';
+
+/** Entry of the browser shell (`npm start` without an Electron runtime). */
+const here = dirname(fileURLToPath(import.meta.url));
+const runtime = createRuntime({
+  transport: 'browser',
+  dataDir: defaultDataDir(),
+  // The shell has no business launching programs on the machine it serves; the page opens links itself.
+  openExternal: () => Promise.resolve(false),
+  keyStorage: 'memory (this run only)',
+});
+const preferred = Number(process.env['PROMPTREEL_SHELL_PORT'] ?? 47800);
+const shell = await startShell({ runtime, rendererDir: join(here, '../renderer'), port: Number.isFinite(preferred) ? preferred : 0 });
+process.stdout.write(`Promptreel browser shell (loopback only). Open:\n${shell.url}\n`);
+
+const stop = (): void => {
+  void shell.close().then(() => runtime.close()).then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

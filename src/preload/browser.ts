@@ -1,0 +1,69 @@
+import { SHELL_WS_PATH } from '@shared/ipc/channels';
+import type { Api, Envelope, EventFrame } from '@shared/ipc';
+
+/**
+ * The browser shell's stand-in for the preload: it defines the same `window.api` over a WebSocket to
+ * the same main-side dispatcher, so the renderer runs unchanged. Served only by the shell, which
+ * injects it ahead of the app bundle.
+ */
+interface Pending {
+  resolve: (envelope: Envelope<unknown>) => void;
+}
+
+const pending = new Map<number, Pending>();
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+const outbox: string[] = [];
+let nextId = 1;
+let socket: WebSocket | undefined;
+let retryMs = 250;
+
+function connect(): void {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SHELL_WS_PATH}`);
+  socket = ws;
+  ws.addEventListener('open', () => {
+    retryMs = 250;
+    for (const frame of outbox.splice(0)) ws.send(frame);
+  });
+  ws.addEventListener('message', (message) => {
+    const data = JSON.parse(String(message.data)) as { id?: number; envelope?: Envelope<unknown>; event?: EventFrame };
+    if (data.event) {
+      for (const listener of listeners.get(data.event.name) ?? []) listener(data.event.payload);
+    } else if (typeof data.id === 'number' && data.envelope) {
+      pending.get(data.id)?.resolve(data.envelope);
+      pending.delete(data.id);
+    }
+  });
+  ws.addEventListener('close', () => {
+    // Calls in flight cannot be known to have run; report them as lost instead of hanging forever.
+    for (const [id, call] of pending) {
+      call.resolve({ ok: false, error: { kind: 'network', message: 'Lost the connection to Promptreel; please retry.' } });
+      pending.delete(id);
+    }
+    socket = undefined;
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 5_000);
+  });
+}
+
+const api: Api = {
+  invoke: (name, input) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (envelope: Envelope<unknown>) => void });
+      const frame = JSON.stringify({ id, name, input });
+      if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+      else outbox.push(frame);
+    }),
+  on: (name, listener) => {
+    const set = listeners.get(name) ?? new Set();
+    listeners.set(name, set);
+    const wrapped = listener as (payload: unknown) => void;
+    set.add(wrapped);
+    return () => {
+      set.delete(wrapped);
+    };
+  },
+};
+
+Object.defineProperty(window, 'api', { value: Object.freeze(api), writable: false, configurable: false });
+connect();

@@ -1,0 +1,22 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import type { Api, EventFrame, InvokeFrame } from '@shared/ipc';
+
+/**
+ * The sandboxed preload: two functions, nothing of Electron leaks into the page. Main checks the
+ * sender and validates every payload, so this side stays a dumb pipe.
+ */
+const api: Api = {
+  invoke: (name, input) => ipcRenderer.invoke(IPC_INVOKE_CHANNEL, { name, input } satisfies InvokeFrame),
+  on: (name, listener) => {
+    const handler = (_event: IpcRendererEvent, frame: EventFrame): void => {
+      if (frame.name === name) (listener as (payload: unknown) => void)(frame.payload);
+    };
+    ipcRenderer.on(IPC_EVENT_CHANNEL, handler);
+    return () => {
+      ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('api', api);
