@@ -1,0 +1,55 @@
+import type { ErrorInfo } from './errors';
+import type { MediaKind, OperationId, VendorId } from './operations/spec';
+
+/**
+ * A job's life: queued → submitting → running → succeeded | failed | canceled, and needs_attention
+ * when only the user can decide (a submission that may have been billed, an expired key).
+ */
+export const JOB_STATUSES = ['queued', 'submitting', 'running', 'succeeded', 'failed', 'canceled', 'needs_attention'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+
+export function isFinalStatus(status: JobStatus): boolean {
+  return FINAL_JOB_STATUSES.includes(status);
+}
+
+export type OutputStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+export interface JobOutput {
+  id: string;
+  index: number;
+  subTaskId: string | null;
+  status: OutputStatus;
+  progress: number;
+  kind: MediaKind | null;
+  /** The vendor's result URL; it stops working at `expiresAt` (when known). */
+  url: string | null;
+  expiresAt: number | null;
+  error: ErrorInfo | null;
+}
+
+export interface Job {
+  id: string;
+  operation: OperationId;
+  vendor: VendorId;
+  status: JobStatus;
+  /** Validated parameters in the vendor's field names, defaults filled in. */
+  params: Record<string, unknown>;
+  /** A local video streamed into the stylize request, if any. */
+  inputFile: string | null;
+  /** The library item this job was made from, for lineage. */
+  parentItemId: string | null;
+  requestId: string | null;
+  taskId: string | null;
+  progress: number;
+  error: ErrorInfo | null;
+  /** Why the job waits: for the user's decision (needs_attention) or for a new key (paused on auth). */
+  attention: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  finishedAt: number | null;
+  outputs: JobOutput[];
+}

@@ -1,0 +1,95 @@
+import type { Text } from '../i18n-text';
+
+export type VendorId = 'hidream' | 'haiper';
+
+export const OPERATION_IDS = [
+  'hidream.txt2video',
+  'hidream.txt2img',
+  'hidream.video_stylize',
+  'haiper.generate',
+  'haiper.upscale',
+  'haiper.extend',
+] as const;
+export type OperationId = (typeof OPERATION_IDS)[number];
+
+/** Which vendor quota a submission counts against (HiDream's per-minute limits are per category). */
+export type RateCategory = 'image' | 'video' | 'stylize';
+export type MediaKind = 'video' | 'image';
+
+interface FieldBase {
+  /** The vendor's own field name; a dotted path for nested objects (`settings.duration`). */
+  key: string;
+  label: Text;
+  help: Text;
+  required: boolean;
+}
+
+export interface TextField extends FieldBase {
+  type: 'text';
+  default?: string;
+  maxLength: number;
+  /** Prompts get a large text area and drive the library's search and the job title. */
+  role?: 'prompt' | 'negative_prompt';
+}
+
+export interface ChoiceOption<V extends string | number = string | number> {
+  value: V;
+  label: Text;
+}
+
+export interface ChoiceField extends FieldBase {
+  type: 'choice';
+  options: ChoiceOption[];
+  default?: string | number;
+  /** How a form shows it: resolution/aspect chips draw the frame's shape; a gallery shows styles. */
+  presentation: 'chips' | 'resolution' | 'aspect' | 'gallery' | 'select';
+}
+
+export interface NumberField extends FieldBase {
+  type: 'number';
+  integer: boolean;
+  min: number;
+  /** When true the minimum itself is not allowed (motion strength must be > 0). */
+  exclusiveMin?: boolean;
+  max: number;
+  step: number;
+  default?: number;
+  presentation: 'slider' | 'number' | 'camera';
+}
+
+/** A public http(s) URL of an earlier result (Haiper cannot take files). */
+export interface UrlField extends FieldBase {
+  type: 'url';
+  accept: MediaKind;
+}
+
+/** A video given as a URL, or as a local file that is streamed as base64 into the same field. */
+export interface VideoSourceField extends FieldBase {
+  type: 'video_source';
+}
+
+export type Field = TextField | ChoiceField | NumberField | UrlField | VideoSourceField;
+
+/** Cross-field rules the per-field schema cannot say. */
+export interface AtLeastOneRule {
+  kind: 'at_least_one';
+  keys: string[];
+  message: Text;
+}
+
+export interface OperationSpec {
+  id: OperationId;
+  vendor: VendorId;
+  category: RateCategory;
+  output: MediaKind;
+  title: Text;
+  description: Text;
+  /** Submission path: absolute on the HiDream origin, relative to `{base}/{endpointPath}` for Haiper. */
+  submitPath: string;
+  /** Result query path, same convention; Haiper appends `/{taskId}`. */
+  resultPath: string;
+  fields: Field[];
+  rules?: AtLeastOneRule[];
+  /** The field that takes an earlier result as input, for chaining and lineage. */
+  inputField?: string;
+}
