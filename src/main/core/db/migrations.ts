@@ -1,4 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { downloadsMigration } from './schema/downloads';
+import { libraryMigration } from './schema/library';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -56,4 +58,6 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  downloadsMigration,
+  libraryMigration,
 ];
