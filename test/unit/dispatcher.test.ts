@@ -6,7 +6,8 @@ import { createLogger } from '@main/core/log';
 function setup(overrides: Partial<Handlers> = {}) {
   const lines: string[] = [];
   const calls: string[] = [];
-  const handlers: Handlers = {
+  // Only the app slice matters here; the other channels are never called by these tests.
+  const handlers = {
     'app.info': () => ({ name: 'P', version: '1', transport: 'browser', platform: 'linux', keyStorage: 'memory' }),
     'app.echo': ({ text }) => {
       calls.push(text);
@@ -14,7 +15,7 @@ function setup(overrides: Partial<Handlers> = {}) {
     },
     'app.openExternal': () => ({ opened: false }),
     ...overrides,
-  };
+  } as Handlers;
   const dispatch = createDispatcher(handlers, createLogger({ sink: (line) => lines.push(line), level: 'debug' }));
   return { dispatch, lines, calls };
 }

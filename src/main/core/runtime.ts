@@ -31,7 +31,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   mkdirSync(options.dataDir, { recursive: true });
   const events = new EventBus();
 
+  const notWired = (): never => {
+    // Temporary while the job engine lands on its own branch; replaced by its handlers.
+    throw new AppError('internal', 'The job engine is not available in this build.');
+  };
+
   const handlers: Handlers = {
+    'jobs.submit': notWired,
+    'jobs.list': notWired,
+    'jobs.get': notWired,
+    'jobs.cancel': notWired,
+    'jobs.retry': notWired,
+    'jobs.resolve': notWired,
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,

@@ -2,14 +2,17 @@ import type { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
+import { jobsEvents, jobsRequests } from './jobs';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
   ...appRequests,
+  ...jobsRequests,
 } as const;
 
 export const events = {
   ...appEvents,
+  ...jobsEvents,
 } as const;
 
 export type Requests = typeof requests;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { OPERATION_IDS } from '../operations/spec';
+import { JOB_STATUSES, type Job } from '../jobs';
+import { event, request } from './define';
+
+const jobId = z.string().min(1).max(100);
+
+export interface JobPage {
+  jobs: Job[];
+  /** Total matching jobs, for the list's scroll height. */
+  total: number;
+}
+
+export interface JobProgress {
+  id: string;
+  progress: number;
+  status: Job['status'];
+}
+
+export const jobsRequests = {
+  /**
+   * Validates (the spec's messages come back as `invalid_input` issues), stores and queues a job.
+   * Nothing reaches a vendor when validation fails.
+   */
+  'jobs.submit': request(
+    z
+      .object({
+        operation: z.enum(OPERATION_IDS),
+        params: z.record(z.string().max(100), z.unknown()),
+        /** A local video for hidream.video_stylize, streamed as base64 `video_name`. */
+        file: z.string().min(1).max(4096).optional(),
+        /** The library item used as input, for lineage. */
+        parentItemId: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+  ).returns<Job>(),
+  'jobs.list': request(
+    z
+      .object({
+        status: z.array(z.enum(JOB_STATUSES)).max(JOB_STATUSES.length).optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+  ).returns<JobPage>(),
+  'jobs.get': request(z.object({ id: jobId }).strict()).returns<Job>(),
+  'jobs.cancel': request(z.object({ id: jobId }).strict()).returns<Job>(),
+  /** A failed or canceled job runs again as a new job with the same parameters. */
+  'jobs.retry': request(z.object({ id: jobId }).strict()).returns<Job>(),
+  /** The user's decision on a `needs_attention` job that may already have been billed. */
+  'jobs.resolve': request(z.object({ id: jobId, action: z.enum(['resubmit', 'discard']) }).strict()).returns<Job>(),
+} as const;
+
+export const jobsEvents = {
+  /** A job's record changed (status, outputs, error). */
+  'jobs.updated': event<Job>(),
+  /** Progress only; coalesced to at most ~10 per second per job. */
+  'jobs.progress': event<JobProgress>(),
+} as const;
