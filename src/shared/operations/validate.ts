@@ -31,9 +31,8 @@ function fieldSchema(field: Field, ctx: ValidationContext): z.ZodType {
   const name = field.key;
   switch (field.type) {
     case 'text': {
-      let schema = z.string({ error: `${name} must be text` }).max(field.maxLength, `${name} must be at most ${field.maxLength} characters`);
-      if (field.required) schema = schema.refine((v) => v.trim().length > 0, `${name} is required and cannot be empty`) as unknown as typeof schema;
-      return schema;
+      const schema = z.string({ error: `${name} must be text` }).max(field.maxLength, `${name} must be at most ${field.maxLength} characters`);
+      return field.required ? schema.refine((v) => v.trim().length > 0, `${name} is required and cannot be empty`) : schema;
     }
     case 'choice': {
       const values = field.options.map((o) => o.value);

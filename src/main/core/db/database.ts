@@ -26,7 +26,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
  * the version bump, so a crash mid-migration leaves the previous version intact.
  */
 export function migrate(db: Database, migrations: readonly Migration[]): void {
-  const current = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
   const latest = migrations.length;
   if (current > latest) {
     throw new Error(`This database was written by a newer Promptreel (schema ${current}, this build knows ${latest}). Update the app.`);
