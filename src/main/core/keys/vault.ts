@@ -253,6 +253,7 @@ export class KeyVault implements CredentialSource {
 
   setMode(mode: KeyMode, confirmWeak = false): Promise<KeysStatus> {
     return this.serialize(async () => {
+      if (mode === 'persistent' && this.mode === 'persistent') return this.status();
       if (mode === 'persistent') {
         if (!this.canPersist(true)) {
           throw new AppError(
