@@ -8,6 +8,7 @@ import { settingsPatchSchema, type Settings } from '@shared/settings';
 import { createLogger } from '@main/core/log';
 import { defaultSettings, JsonFileSettingsBacking, SettingsStore, type Migration, type SettingsBacking } from '@main/core/settings/store';
 import { ElectronSettingsBacking } from '@main/keys-electron';
+import { createRuntime } from '@main/core/runtime';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
 
@@ -192,5 +193,29 @@ describe('settings in the desktop app (electron-store backing)', () => {
     expect(backups()).toHaveLength(1);
     store.update({ theme: 'light' });
     expect(onDisk()).toMatchObject({ version: 1, theme: 'light' });
+  });
+});
+
+describe('settings through the runtime', () => {
+  it('announces a reset settings file once, as an app notice, when the first page asks for the settings', async () => {
+    writeFileSync(file, '{ broken');
+    const runtime = createRuntime({ transport: 'browser', dataDir: dir, openExternal: () => Promise.resolve(false), log: quiet });
+    const notices: unknown[] = [];
+    runtime.events.subscribe((name, payload) => {
+      if (name === 'app.notice') notices.push(payload);
+    });
+    const first = await runtime.dispatch({ name: 'settings.get', input: {} }, { origin: 'test' });
+    await runtime.dispatch({ name: 'settings.get', input: {} }, { origin: 'test' });
+    expect(first).toMatchObject({ ok: true, value: { recovery: { reason: 'unreadable' } } });
+    expect(notices).toEqual([{ level: 'warning', message: expect.stringMatching(/^Your settings file could not be read, so some settings were reset to their defaults \(.*\)\. The original was kept at .*settings\.invalid-.*\.json\.$/) as unknown }]);
+
+    const changed: unknown[] = [];
+    runtime.events.subscribe((name, payload) => {
+      if (name === 'settings.changed') changed.push(payload);
+    });
+    expect(await runtime.dispatch({ name: 'settings.update', input: { concurrentDownloads: 12 } }, { origin: 'test' })).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
+    expect(await runtime.dispatch({ name: 'settings.update', input: { concurrentDownloads: 8 } }, { origin: 'test' })).toMatchObject({ ok: true });
+    expect(changed).toEqual([expect.objectContaining({ concurrentDownloads: 8 })]);
+    await runtime.close();
   });
 });

@@ -60,7 +60,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
   const handlers: Handlers = {
     ...keysHandlers({ vault: keys, events, log: log.child('keys'), connect: options.connectVendor }),
-    ...settingsHandlers(settings),
+    ...settingsHandlers(settings, events),
     'jobs.submit': notWired,
     'jobs.list': notWired,
     'jobs.get': notWired,
