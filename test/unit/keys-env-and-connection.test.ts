@@ -57,9 +57,11 @@ class FakeClient implements VendorClient {
   query(): never {
     throw new Error('a connection check must not query tasks');
   }
-  checkConnection(): Promise<void> {
+  checkConnection(signal?: AbortSignal): Promise<void> {
+    this.signal = signal;
     return this.answer();
   }
+  signal: AbortSignal | undefined;
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
@@ -92,7 +94,6 @@ describe('test connection', () => {
       [new AppError('auth', `401 invalid token ${TOKEN}`), 'invalid_key', /HiDream refused the key/],
       [new AppError('network', 'connect ECONNREFUSED 127.0.0.1:9'), 'unreachable', /Could not reach HiDream at http:\/\/127\.0\.0\.1:9/],
       [new AppError('timeout', 'no answer in 20 s'), 'unreachable', /Could not reach HiDream/],
-      [new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 'unreachable', /did not answer in time/],
       [new AppError('bad_response', 'HTML instead of JSON'), 'unexpected', /unexpected way: HTML instead of JSON/],
       [new AppError('rate_limit', 'slow down'), 'unexpected', /slow down/],
       [new TypeError('boom'), 'unexpected', /boom/],
@@ -106,6 +107,20 @@ describe('test connection', () => {
       }
       expect(client?.closed).toBe(true);
     }
+  });
+
+  it('calls a vendor that does not answer in time unreachable, however the client reports the abort', async () => {
+    const keys = createMemoryKeys(quiet);
+    await keys.set({ vendor: 'hidream', token: TOKEN });
+    const slow = new FakeClient(
+      () =>
+        new Promise((_resolve, reject) => {
+          slow.signal?.addEventListener('abort', () => reject(new AppError('canceled', 'The request was canceled.')));
+        }),
+    );
+    const result = await checkConnection('hidream', keys, () => slow, { log: quiet, timeoutMs: 1 });
+    expect(result).toEqual({ ok: false, reason: 'unreachable', message: 'HiDream did not answer in time (https://www.hidreamai.com).' });
+    expect(slow.closed).toBe(true);
   });
 
   it('says so when no key is saved, without building a client', async () => {

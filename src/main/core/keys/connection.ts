@@ -33,15 +33,15 @@ export async function checkConnection(
   const current = credentials.get(vendor);
   if (!current) return { ok: false, reason: 'not_configured', message: `No ${name} key is saved yet.` };
   let client: VendorClient | undefined;
+  const signal = AbortSignal.timeout(options.timeoutMs ?? CONNECTION_CHECK_TIMEOUT_MS);
   try {
     client = connect(current);
-    await client.checkConnection(AbortSignal.timeout(options.timeoutMs ?? CONNECTION_CHECK_TIMEOUT_MS));
+    await client.checkConnection(signal);
     return { ok: true };
   } catch (error) {
     options.log?.info('keys: connection check failed', { vendor, error });
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return { ok: false, reason: 'unreachable', message: `${name} did not answer in time (${current.baseUrl}).` };
-    }
+    // Whatever the client made of the abort (a TimeoutError, `canceled`, `timeout`), the vendor was too slow.
+    if (signal.aborted) return { ok: false, reason: 'unreachable', message: `${name} did not answer in time (${current.baseUrl}).` };
     if (isAppError(error)) {
       if (error.kind === 'auth') return { ok: false, reason: 'invalid_key', message: `${name} refused the key: ${detail(error)}` };
       if (error.kind === 'network' || error.kind === 'timeout') {
