@@ -9,6 +9,8 @@ import { KeyVault } from '@main/core/keys/vault';
 import { createLogger } from '@main/core/log';
 import { createRuntime, type Runtime } from '@main/core/runtime';
 import type { VendorClient } from '@main/core/vendors/types';
+import { createVendorClient } from '@main/core/vendors';
+import { startSandbox, type Sandbox } from '@main/sandbox';
 import { startShell, type Shell } from '@main/shell/server';
 import { createElectronSecretStore, createSafeStorageCipher } from '@main/keys-electron';
 import { FakeSafeStorage, leakForms, useSafeStorage } from '../support/fake-safe-storage';
@@ -22,10 +24,12 @@ vi.mock('electron', async () => (await import('../support/fake-safe-storage')).e
  * page, every event, every log line, stderr/stdout, and every file under the data folder. It walks
  * whatever exists, so it covers the job engine, downloads and library as they land in the runtime.
  */
-const TOKEN = 'hdLeakT0ken-5e6f7a8b9c0d1e2f3a4b';
 const USER_ID = 'leak-user-77aa91';
-const ACCESS_KEY = 'cswLeakAK-0f1e2d3c4b5a69788796';
-const SECRETS = [TOKEN, USER_ID, ACCESS_KEY];
+// The sandbox's keys: HiDream requests really authenticate with it, so the real client's traffic is covered.
+let TOKEN: string;
+let ACCESS_KEY: string;
+let SECRETS: string[];
+let sandbox: Sandbox;
 
 let dataDir: string;
 let runtime: Runtime;
@@ -55,7 +59,7 @@ function send(name: string, input: unknown): Promise<{ ok: boolean; value?: unkn
 /** A vendor client that behaves as badly as one could: it logs its key and throws it back. */
 function leakyClient(log: ReturnType<typeof createLogger>, key: string): VendorClient {
   return {
-    vendor: 'hidream',
+    vendor: 'haiper',
     submit: () => Promise.reject(new Error('not used')),
     query: () => Promise.reject(new Error('not used')),
     checkConnection: () => {
@@ -74,6 +78,10 @@ beforeAll(async () => {
   vi.spyOn(process.stderr, 'write').mockImplementation(write);
   vi.spyOn(process.stdout, 'write').mockImplementation(write);
 
+  sandbox = await startSandbox({ timeScale: 0.01, log: createLogger({ sink: () => {} }) });
+  TOKEN = sandbox.hidream.token;
+  ACCESS_KEY = sandbox.haiper.accessKey;
+  SECRETS = [TOKEN, USER_ID, ACCESS_KEY];
   dataDir = mkdtempSync(join(tmpdir(), 'promptreel-leak-'));
   useSafeStorage(new FakeSafeStorage('gnome_libsecret'));
   const log = createLogger({ level: 'debug', sink: (line) => logLines.push(line) });
@@ -84,7 +92,9 @@ beforeAll(async () => {
     openExternal: () => Promise.resolve(false),
     keys,
     log,
-    connectVendor: (credentials) => leakyClient(log, credentials.vendor === 'hidream' ? credentials.token : credentials.accessKey),
+    // HiDream: the real client against the sandbox. Haiper: a hostile client that logs and echoes its key.
+    connectVendor: (credentials) =>
+      credentials.vendor === 'hidream' ? createVendorClient(credentials, { log: log.child('vendors') }) : leakyClient(log, credentials.accessKey),
   });
   runtime.events.subscribe((name, payload) => events.push(JSON.stringify({ name, payload })));
 
@@ -105,15 +115,14 @@ afterAll(async () => {
   ws.close();
   await shell.close();
   await runtime.close();
+  await sandbox.close();
   vi.restoreAllMocks();
 });
 
 describe('keys never leak', () => {
-  it('drives keys, settings, a connection check and a job through the dispatcher', async () => {
-    // A closed loopback port: every vendor request fails fast and gets logged, with no internet involved.
-    const nowhere = 'http://127.0.0.1:9';
-    expect(await send('keys.set', { vendor: 'hidream', token: TOKEN, userId: USER_ID, baseUrl: nowhere })).toMatchObject({ ok: true });
-    expect(await send('keys.set', { vendor: 'haiper', accessKey: ACCESS_KEY, endpointPath: 'maas/ep', baseUrl: nowhere })).toMatchObject({
+  it('drives keys, settings, connection checks and a job through the dispatcher', async () => {
+    expect(await send('keys.set', { vendor: 'hidream', token: TOKEN, userId: USER_ID, baseUrl: sandbox.hidream.baseUrl })).toMatchObject({ ok: true });
+    expect(await send('keys.set', { vendor: 'haiper', accessKey: ACCESS_KEY, endpointPath: 'maas/ep', baseUrl: sandbox.haiper.baseUrl })).toMatchObject({
       ok: true,
       value: { vendors: { haiper: { configured: true, last4: ACCESS_KEY.slice(-4), storage: 'encrypted' } } },
     });
@@ -126,15 +135,18 @@ describe('keys never leak', () => {
     expect(await send('keys.set', { vendor: 'hidream', token: TOKEN, extra: TOKEN })).toMatchObject({ ok: false });
 
     expect(await send('keys.status', {})).toMatchObject({ ok: true, value: { vendors: { hidream: { configured: true, hasUserId: true } } } });
-    const tested = await send('keys.test', { vendor: 'hidream' });
-    expect(tested).toMatchObject({ ok: true, value: { ok: false, reason: 'invalid_key' } });
+    expect(await send('keys.test', { vendor: 'hidream' })).toEqual({ ok: true, value: { ok: true } });
+    expect(await send('keys.test', { vendor: 'haiper' })).toMatchObject({ ok: true, value: { ok: false, reason: 'invalid_key' } });
+    sandbox.setTokenValid('hidream', false);
+    expect(await send('keys.test', { vendor: 'hidream' })).toMatchObject({ ok: true, value: { ok: false, reason: 'invalid_key' } });
+    sandbox.setTokenValid('hidream', true);
     expect(await send('app.info', {})).toMatchObject({ ok: true, value: { keyStorage: 'encrypted (gnome_libsecret)' } });
     expect(await send('settings.update', { theme: 'dark' })).toMatchObject({ ok: true });
     expect(await send('keys.setMode', { mode: 'session' })).toMatchObject({ ok: true, value: { mode: 'session' } });
     expect(await send('keys.setMode', { mode: 'persistent' })).toMatchObject({ ok: true, value: { mode: 'persistent' } });
 
     // A job with the keys configured. While the job engine is not in this build the request is refused;
-    // once it is, the job runs against the unreachable vendor and fails or pauses, logging as it goes.
+    // once it is, the job runs against the sandbox to the end (results, downloads, library).
     const submitted = await send('jobs.submit', { operation: 'hidream.txt2img', params: { prompt: 'a cat walking on a beach at sunset' } });
     if (submitted.ok) {
       const id = (submitted.value as Job).id;
@@ -168,7 +180,7 @@ describe('keys never leak', () => {
     expect(files.map((f) => f.slice(dataDir.length + 1))).toEqual(expect.arrayContaining(['keys.json', 'settings.json']));
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const secret of [TOKEN, USER_ID, ACCESS_KEY]) {
+      for (const secret of SECRETS) {
         for (const form of leakForms(secret)) expect(bytes.includes(form), `${form} in ${file}`).toBe(false);
       }
     }

@@ -91,12 +91,12 @@ describe('test connection', () => {
 
   it('maps the vendor taxonomy to plain words and never echoes the key', async () => {
     const cases: [AppError | Error, string, RegExp][] = [
-      [new AppError('auth', `401 invalid token ${TOKEN}`), 'invalid_key', /HiDream refused the key/],
-      [new AppError('network', 'connect ECONNREFUSED 127.0.0.1:9'), 'unreachable', /Could not reach HiDream at http:\/\/127\.0\.0\.1:9/],
-      [new AppError('timeout', 'no answer in 20 s'), 'unreachable', /Could not reach HiDream/],
-      [new AppError('bad_response', 'HTML instead of JSON'), 'unexpected', /unexpected way: HTML instead of JSON/],
-      [new AppError('rate_limit', 'slow down'), 'unexpected', /slow down/],
-      [new TypeError('boom'), 'unexpected', /boom/],
+      [new AppError('auth', `HiDream refused the key (HTTP 401): invalid token ${TOKEN}`), 'invalid_key', /^HiDream refused the key \(HTTP 401\): invalid token \*{4}/],
+      [new AppError('network', 'Could not connect to HiDream (ECONNREFUSED).'), 'unreachable', /^Could not connect to HiDream \(ECONNREFUSED\)\. \(http:\/\/127\.0\.0\.1:9\)$/],
+      [new AppError('timeout', 'HiDream did not answer within 60 s.'), 'unreachable', /^HiDream did not answer within 60 s\./],
+      [new AppError('bad_response', 'HiDream sent HTML instead of JSON.'), 'unexpected', /^HiDream sent HTML instead of JSON\.$/],
+      [new AppError('rate_limit', 'slow down'), 'unexpected', /^slow down$/],
+      [new TypeError('boom'), 'unexpected', /^HiDream answered in an unexpected way: boom$/],
     ];
     for (const [error, reason, message] of cases) {
       const { result, client } = await setup(() => Promise.reject(error));

@@ -11,6 +11,7 @@ import type { KeyVault } from './keys/vault';
 import { createLogger, type Logger } from './log';
 import { settingsHandlers } from './settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './settings/store';
+import { createVendorClient } from './vendors';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface RuntimeOptions {
@@ -25,7 +26,7 @@ export interface RuntimeOptions {
   keys?: KeyVault;
   /** Default: `<dataDir>/settings.json`. The desktop app passes its electron-store backed store. */
   settings?: SettingsStore;
-  /** Builds a vendor client from credentials, for "Test connection" (the vendor layer's factory). */
+  /** Builds a vendor client from credentials, for "Test connection". Default: the vendor layer's `createVendorClient`. */
   connectVendor?: VendorClientFactory;
   log?: Logger;
 }
@@ -59,7 +60,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   const handlers: Handlers = {
-    ...keysHandlers({ vault: keys, events, log: log.child('keys'), connect: options.connectVendor }),
+    ...keysHandlers({
+      vault: keys,
+      events,
+      log: log.child('keys'),
+      connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
+    }),
     ...settingsHandlers(settings, events),
     'jobs.submit': notWired,
     'jobs.list': notWired,

@@ -42,13 +42,11 @@ export async function checkConnection(
     options.log?.info('keys: connection check failed', { vendor, error });
     // Whatever the client made of the abort (a TimeoutError, `canceled`, `timeout`), the vendor was too slow.
     if (signal.aborted) return { ok: false, reason: 'unreachable', message: `${name} did not answer in time (${current.baseUrl}).` };
-    if (isAppError(error)) {
-      if (error.kind === 'auth') return { ok: false, reason: 'invalid_key', message: `${name} refused the key: ${detail(error)}` };
-      if (error.kind === 'network' || error.kind === 'timeout') {
-        return { ok: false, reason: 'unreachable', message: `Could not reach ${name} at ${current.baseUrl}: ${detail(error)}` };
-      }
-    }
-    return { ok: false, reason: 'unexpected', message: `${name} answered in an unexpected way: ${detail(error)}` };
+    if (!isAppError(error)) return { ok: false, reason: 'unexpected', message: `${name} answered in an unexpected way: ${detail(error)}` };
+    // The vendor layer's messages are already in plain words; the base URL is added where it is the likely culprit.
+    if (error.kind === 'auth') return { ok: false, reason: 'invalid_key', message: detail(error) };
+    if (error.kind === 'network' || error.kind === 'timeout') return { ok: false, reason: 'unreachable', message: `${detail(error)} (${current.baseUrl})` };
+    return { ok: false, reason: 'unexpected', message: detail(error) };
   } finally {
     await client?.close().catch(() => undefined);
   }

@@ -9,8 +9,8 @@ export interface KeysServiceDeps {
   vault: KeyVault;
   events: EventBus;
   log: Logger;
-  /** The vendor layer's client factory; without it "Test connection" says it is unavailable. */
-  connect?: VendorClientFactory | undefined;
+  /** The vendor layer's client factory. */
+  connect: VendorClientFactory;
 }
 
 /** The `keys.*` requests. Every answer is a `KeysStatus` or a `ConnectionResult`: never a key. */
@@ -24,9 +24,6 @@ export function keysHandlers({ vault, events, log, connect }: KeysServiceDeps): 
     'keys.set': async (input) => changed(await vault.set(input)),
     'keys.clear': async ({ vendor }) => changed(await vault.clear(vendor)),
     'keys.setMode': async ({ mode, confirmWeak }) => changed(await vault.setMode(mode, confirmWeak)),
-    'keys.test': ({ vendor }) =>
-      connect
-        ? checkConnection(vendor, vault, connect, { log })
-        : { ok: false, reason: 'unexpected', message: 'Connection checks are not available in this build.' },
+    'keys.test': ({ vendor }) => checkConnection(vendor, vault, connect, { log }),
   };
 }
