@@ -70,8 +70,9 @@ function refuse(message: string): VendorError {
   return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'video_name', message }] });
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024, 'KB'];
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */
@@ -88,7 +89,7 @@ export async function inspectVideoFile(path: string, maxBytes: number = DEFAULT_
   }
   if (size === 0) throw refuse(`${name} is empty.`);
   if (size > maxBytes) {
-    throw refuse(`${name} is ${megabytes(size)}; a video to stylize can be at most ${megabytes(maxBytes)}. Trim or compress it, or give its URL instead.`);
+    throw refuse(`${name} is ${formatSize(size)}; a video to stylize can be at most ${formatSize(maxBytes)}. Trim or compress it, or give its URL instead.`);
   }
   const handle = await open(path, 'r');
   let head: Buffer;
