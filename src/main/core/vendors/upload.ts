@@ -157,14 +157,21 @@ export function jsonWithFileField(
         }
         return filled;
       };
+      // A read ahead may fail while this generator waits at a `yield`; it is awaited (and thrown) on
+      // resuming, so mark it handled now rather than let it surface as an unhandled rejection.
+      const start = (buffer: Buffer, position: number): Promise<number> => {
+        const read = fill(buffer, position);
+        read.catch(() => undefined);
+        return read;
+      };
       let position = 0;
       let reported = 0;
-      pending = fill(current, 0);
+      pending = start(current, 0);
       while (pending) {
         const filled = await pending;
         position += filled;
         // Read ahead into the spare buffer while this one is encoded and sent.
-        pending = position < file.size ? fill(spare, position) : null;
+        pending = position < file.size ? start(spare, position) : null;
         for (let offset = 0; offset < filled; offset += UPLOAD_CHUNK_BYTES) {
           // Every piece but the file's last is a multiple of 3 bytes, so the pieces join into one valid value.
           yield current.toString('base64', offset, Math.min(offset + UPLOAD_CHUNK_BYTES, filled));
