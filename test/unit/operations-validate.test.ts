@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATION_IDS, OPERATIONS, validateParams, type OperationId } from '@shared/operations';
+import { allowedValues, describeOperation, getParam, OPERATION_IDS, OPERATIONS, setParam, validateParams, type OperationId } from '@shared/operations';
 
 function issues(op: OperationId, params: unknown, hasFile = false): string[] {
   const result = validateParams(op, params, { hasFile });
@@ -78,5 +78,52 @@ describe('operation specs', () => {
     expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x/v.mp4' }, true)).toEqual([
       'video_name: video_name must be left out when a video file is given',
     ]);
+  });
+});
+
+/** The smallest params an operation accepts, so one field at a time can be pushed out of range. */
+const MINIMAL: Record<OperationId, Record<string, unknown>> = {
+  'hidream.txt2video': { prompt: 'x' },
+  'hidream.txt2img': {},
+  'hidream.video_stylize': { style: 'anime', video_name: 'https://x/v.mp4' },
+  'haiper.generate': { prompt: 'x' },
+  'haiper.upscale': { config: { sourceVideo: 'https://x/v.mp4' } },
+  'haiper.extend': { config: { sourceVideo: 'https://x/v.mp4' } },
+};
+
+describe('every bounded field', () => {
+  const cases = OPERATION_IDS.flatMap((id) =>
+    OPERATIONS[id].fields.flatMap((field) => {
+      const bad: unknown[] = [];
+      if (field.type === 'number') bad.push(field.exclusiveMin ? field.min : field.min - 1, field.max + 1, 'text');
+      if (field.type === 'number' && field.integer) bad.push(field.min + 0.5);
+      if (field.type === 'choice') bad.push('not-an-option', 999);
+      if (field.type === 'text') bad.push('x'.repeat(field.maxLength + 1), 5);
+      if (field.type === 'url') bad.push('ftp://x/y', 'not a url');
+      return bad.map((value) => [id, field.key, value] as const);
+    }),
+  );
+
+  it.each(cases)('%s refuses %s = %j with a message naming the field', (id, key, value) => {
+    const params = structuredClone(MINIMAL[id]);
+    setParam(params, key, value);
+    const result = validateParams(id, params);
+    expect(result.ok).toBe(false);
+    const issue = result.ok ? undefined : result.issues.find((i) => i.path === key);
+    expect(issue?.message.startsWith(`${key} must be`)).toBe(true);
+  });
+
+  it('all minimal params are valid, so each refusal above is caused by its one field', () => {
+    for (const id of OPERATION_IDS) expect(validateParams(id, MINIMAL[id]).ok, id).toBe(true);
+  });
+
+  it('say what is allowed in both languages, for the CLI help', () => {
+    const help = describeOperation('hidream.txt2video', 'zh-CN');
+    expect(help.title).toBe('HiDream · 文生视频');
+    expect(help.fields.find((f) => f.key === 'camera_move_depth')).toMatchObject({ label: '纵深运镜', allowed: '整数，-5 到 5', default: '0', required: false });
+    expect(describeOperation('hidream.video_stylize').rules).toEqual(['Choose a style or write a prompt (or both).']);
+    const motion = OPERATIONS['hidream.txt2video'].fields.find((f) => f.key === 'motion_strength');
+    expect(motion && allowedValues(motion)).toBe('a number above 0 and at most 30');
+    expect(getParam({ settings: { seed: 3 } }, 'settings.seed')).toBe(3);
   });
 });

@@ -77,7 +77,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// HiDream: every answer is HTTP 200 with `code`, except a missing or wrong token (401), as its gateway does.
+// HiDream: every answer is HTTP 200 with `code`, except a missing or wrong token (401). Over a limit it
+// answers HTTP 200 with code 1012 (per-minute) or 1013 (concurrency) and a message saying so, in
+// Chinese and English, rather than HTTP 429: the vendor reports every refusal through `code`, and its page
+// shows no other status. The client maps both (and a 429) to `rate_limit`.
 
 /** HiDream's codes in the sandbox. UNCERTAIN: the vendor publishes no table; only 2031 was seen live. */
 const HIDREAM_CODE = {

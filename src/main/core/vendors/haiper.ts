@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OperationId, OperationSpec } from '@shared/operations';
 import type { HaiperCredentials } from '../credentials';
-import { registerSecret } from '../log';
+import { redact, registerSecret } from '../log';
 import { clamp01, joinPath, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
@@ -27,7 +27,8 @@ type TaskAnswer = z.infer<typeof taskAnswer>;
 const MODERATION_REASON = /moderat|sensitive|nsfw|unsafe|policy|违规|审核|敏感/i;
 
 function failReason(answer: TaskAnswer): string | null {
-  return answer.failReason ?? answer.message ?? messageOf(JSON.stringify({ error: answer.error })) ?? null;
+  const reason = answer.failReason ?? answer.message ?? messageOf(JSON.stringify({ error: answer.error }));
+  return reason ? redact(reason).slice(0, 500) : null;
 }
 
 export function mapHaiperTask(answer: TaskAnswer, spec: OperationSpec, now: number): RemoteOutput {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { OperationId, OperationSpec } from '@shared/operations';
 import type { HidreamCredentials } from '../credentials';
-import { registerSecret } from '../log';
+import { redact, registerSecret } from '../log';
 import { clamp01, joinPath, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, logBody, readJson, statusError, type HttpRequest, type HttpResponse } from './http';
 import { inspectVideoFile, jsonWithFileField } from './upload';
@@ -21,7 +21,8 @@ const RATE_LIMIT_MESSAGE = /too many|rate.?limit|concurren|quota|频繁|限流|�
 /** The kind a HiDream `code != 0` maps to. */
 export function hidreamCodeError(code: number, message: string, response: HttpResponse, delivery: Delivery): VendorError {
   const details = { delivery, status: response.status, vendorCode: code, rawBody: logBody(response.body) };
-  const said = message || '(no message)';
+  // Vendors echo what they were sent; a message goes through the same redaction as a log line.
+  const said = redact(message.trim()).slice(0, 500) || '(no message)';
   if (AUTH_MESSAGE.test(said)) return new VendorError('auth', `${VENDOR} refused the token (code ${code}): ${said}`, details);
   if (RATE_LIMIT_MESSAGE.test(said)) return new VendorError('rate_limit', `${VENDOR} is over a task limit (code ${code}): ${said}`, details);
   return new VendorError('vendor', `${VENDOR} answered with code ${code}: ${said}`, details);
@@ -33,7 +34,8 @@ const numberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).tran
 const envelope = z.object({
   code: numberLike,
   message: z.string().nullish(),
-  result: z.unknown(),
+  // Error answers may leave `result` out entirely.
+  result: z.unknown().optional(),
 });
 
 const submitResult = z.object({

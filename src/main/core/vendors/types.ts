@@ -129,7 +129,8 @@ export interface VendorClient {
   submit(request: SubmitRequest): Promise<Submission>;
   /**
    * Queries one or more tasks of one operation, in the order given; HiDream batches, Haiper asks for each.
-   * Retried with backoff on network, timeout, 5xx and rate-limit answers before it throws.
+   * Retried with backoff on network, timeout, 5xx and rate-limit answers before it throws. All or nothing:
+   * one task the vendor does not know fails the call, so query tasks alone when that must not matter.
    */
   query(operation: OperationId, taskIds: string[], signal?: AbortSignal): Promise<TaskStatus[]>;
   /** A cheap authenticated request that creates no billable work, for "Test connection". Throws `auth` for a bad key. */

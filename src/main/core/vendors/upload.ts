@@ -70,8 +70,9 @@ function refuse(message: string): VendorError {
   return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'video_name', message }] });
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024, 'KB'];
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */
@@ -88,7 +89,7 @@ export async function inspectVideoFile(path: string, maxBytes: number = DEFAULT_
   }
   if (size === 0) throw refuse(`${name} is empty.`);
   if (size > maxBytes) {
-    throw refuse(`${name} is ${megabytes(size)}; a video to stylize can be at most ${megabytes(maxBytes)}. Trim or compress it, or give its URL instead.`);
+    throw refuse(`${name} is ${formatSize(size)}; a video to stylize can be at most ${formatSize(maxBytes)}. Trim or compress it, or give its URL instead.`);
   }
   const handle = await open(path, 'r');
   let head: Buffer;
@@ -156,14 +157,21 @@ export function jsonWithFileField(
         }
         return filled;
       };
+      // A read ahead may fail while this generator waits at a `yield`; it is awaited (and thrown) on
+      // resuming, so mark it handled now rather than let it surface as an unhandled rejection.
+      const start = (buffer: Buffer, position: number): Promise<number> => {
+        const read = fill(buffer, position);
+        read.catch(() => undefined);
+        return read;
+      };
       let position = 0;
       let reported = 0;
-      pending = fill(current, 0);
+      pending = start(current, 0);
       while (pending) {
         const filled = await pending;
         position += filled;
         // Read ahead into the spare buffer while this one is encoded and sent.
-        pending = position < file.size ? fill(spare, position) : null;
+        pending = position < file.size ? start(spare, position) : null;
         for (let offset = 0; offset < filled; offset += UPLOAD_CHUNK_BYTES) {
           // Every piece but the file's last is a multiple of 3 bytes, so the pieces join into one valid value.
           yield current.toString('base64', offset, Math.min(offset + UPLOAD_CHUNK_BYTES, filled));
