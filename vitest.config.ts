@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/component/**/*.test.tsx'],
     environment: 'node',
+    // Processed by Vite so that a test's vi.mock('electron') reaches electron-store's own import of it.
+    server: { deps: { inline: ['electron-store'] } },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores here: integration tests run real servers, so keep the fan-out modest.

@@ -3,7 +3,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import type { EventFrame } from '@shared/ipc';
+import { KeyVault } from './core/keys/vault';
+import { createLogger } from './core/log';
 import { createRuntime } from './core/runtime';
+import { SettingsStore } from './core/settings/store';
+import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
 import { isExternalWebLink, isTrustedUrl } from './trust';
 import { createMainWindow, preloadPath } from './window';
@@ -18,16 +22,23 @@ const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
+  const dataDir = app.getPath('userData');
+  const log = createLogger({ scope: 'main' });
+  // safeStorage works only once the app is ready, so the vault is opened here and not earlier.
+  const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
+  const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
   const runtime = createRuntime({
     transport: 'electron',
-    dataDir: app.getPath('userData'),
+    dataDir,
     openExternal: async (url) => {
       if (!isExternalWebLink(url)) return false;
       await shell.openExternal(url);
       return true;
     },
-    keyStorage: 'safeStorage',
+    keys,
+    settings,
+    log,
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.

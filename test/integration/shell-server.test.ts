@@ -23,7 +23,6 @@ beforeAll(async () => {
     transport: 'browser',
     dataDir: mkdtempSync(join(tmpdir(), 'promptreel-data-')),
     openExternal: () => Promise.resolve(false),
-    keyStorage: 'memory',
     log: quiet,
   });
   shell = await startShell({ runtime, rendererDir, port: 0 });

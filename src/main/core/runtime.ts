@@ -1,9 +1,17 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
+import type { VendorClientFactory } from './keys/connection';
+import { keysHandlers } from './keys/handlers';
+import { createMemoryKeys } from './keys/memory';
+import type { KeyVault } from './keys/vault';
 import { createLogger, type Logger } from './log';
+import { settingsHandlers } from './settings/handlers';
+import { JsonFileSettingsBacking, SettingsStore } from './settings/store';
+import { createVendorClient } from './vendors';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface RuntimeOptions {
@@ -11,7 +19,15 @@ export interface RuntimeOptions {
   dataDir: string;
   /** Opens an http(s) URL outside the app; the host decides how (shell.openExternal, or not at all). */
   openExternal: (url: string) => Promise<boolean>;
-  keyStorage: string;
+  /**
+   * Where keys come from and go: the desktop app's safeStorage vault. Default: keys held in memory for
+   * this run (the browser shell, tests). The engine reads credentials from it as a `CredentialSource`.
+   */
+  keys?: KeyVault;
+  /** Default: `<dataDir>/settings.json`. The desktop app passes its electron-store backed store. */
+  settings?: SettingsStore;
+  /** Builds a vendor client from credentials, for "Test connection". Default: the vendor layer's `createVendorClient`. */
+  connectVendor?: VendorClientFactory;
   log?: Logger;
 }
 
@@ -23,6 +39,8 @@ export interface Runtime {
   dispatch: Dispatch;
   events: EventBus;
   log: Logger;
+  keys: KeyVault;
+  settings: SettingsStore;
   close(): Promise<void>;
 }
 
@@ -30,6 +48,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const log = options.log ?? createLogger({ scope: 'main' });
   mkdirSync(options.dataDir, { recursive: true });
   const events = new EventBus();
+  const keys = options.keys ?? createMemoryKeys(log.child('keys'));
+  const settings =
+    options.settings ??
+    SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
+  const unsubscribeSettings = settings.subscribe((values) => events.emit('settings.changed', values));
 
   const notWired = (): never => {
     // Temporary while the job engine lands on its own branch; replaced by its handlers.
@@ -37,6 +60,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   const handlers: Handlers = {
+    ...keysHandlers({
+      vault: keys,
+      events,
+      log: log.child('keys'),
+      connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
+    }),
+    ...settingsHandlers(settings, events),
     'jobs.submit': notWired,
     'jobs.list': notWired,
     'jobs.get': notWired,
@@ -48,7 +78,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       version: APP_VERSION,
       transport: options.transport,
       platform: process.platform,
-      keyStorage: options.keyStorage,
+      keyStorage: keys.describe(),
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -64,6 +94,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     dispatch: createDispatcher(handlers, log.child('ipc')),
     events,
     log,
-    close: async () => {},
+    keys,
+    settings,
+    close: () => {
+      unsubscribeSettings();
+      return Promise.resolve();
+    },
   };
 }

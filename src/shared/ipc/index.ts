@@ -3,16 +3,22 @@ import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { jobsEvents, jobsRequests } from './jobs';
+import { keysEvents, keysRequests } from './keys';
+import { settingsEvents, settingsRequests } from './settings';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...keysRequests,
+  ...settingsRequests,
 } as const;
 
 export const events = {
   ...appEvents,
   ...jobsEvents,
+  ...keysEvents,
+  ...settingsEvents,
 } as const;
 
 export type Requests = typeof requests;
