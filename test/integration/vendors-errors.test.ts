@@ -95,6 +95,13 @@ describe('validation', () => {
     expect(error.message).toBe('source-clip.mp4 is 4.5 KB; a video to stylize can be at most 1.0 KB. Trim or compress it, or give its URL instead.');
   });
 
+  it('refuses credentials that cannot work, before any request', () => {
+    expect(() => createVendorClient({ vendor: 'hidream', baseUrl: 'www.hidreamai.com', token: 't' })).toThrow('The HiDream base URL must be an http(s) URL (got "www.hidreamai.com").');
+    expect(() => createVendorClient({ vendor: 'haiper', baseUrl: 'https://genaiapi.cloudsway.net/v1/ai', endpointPath: 'a/b', accessKey: 'k' })).toThrow(
+      'The Haiper endpoint path must be the single path segment Cloudsway gave you (no slashes).',
+    );
+  });
+
   it('refuses a missing file and a request_id that is not a UUID', async () => {
     const missing = await vendorError(() => hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file: join(dir, 'nope.mp4'), requestId: newRequestId() }));
     expect(missing.message).toMatch(/^The video file .*nope\.mp4 cannot be read \(ENOENT\)\.$/);

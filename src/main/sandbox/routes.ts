@@ -4,7 +4,7 @@ import { sniffVideo } from '../core/vendors/upload';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
 import { mediaFileFor, type MediaStore } from './media';
-import type { LimitReason, OutputPhase, SandboxState, SandboxTask } from './state';
+import type { LimitReason, OutputPhase, SandboxState, SandboxTask, SubmissionOutcome } from './state';
 
 export interface SandboxContext {
   state: SandboxState;
@@ -121,7 +121,7 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   if (!read) return;
   const input = isObject(read.json) ? read.json : null;
   const requestId = typeof input?.['request_id'] === 'string' ? input['request_id'] : null;
-  const record = (outcome: Parameters<SandboxState['recordSubmission']>[0]['outcome'], markers: Set<SandboxMarkerName>, taskId: string | null = null): void =>
+  const record = (outcome: SubmissionOutcome, markers: Set<SandboxMarkerName>, taskId: string | null = null): void =>
     ctx.state.recordSubmission({ vendor: 'hidream', operation: spec.id, requestId, taskId, outcome, markers: [...markers] });
 
   if (!hidreamAuth(ctx, req, res, requestId)) {
@@ -282,7 +282,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   if (!read) return;
   const input = isObject(read.json) ? read.json : null;
   const markers = input ? markersIn(input) : new Set<SandboxMarkerName>();
-  const record = (outcome: Parameters<SandboxState['recordSubmission']>[0]['outcome'], taskId: string | null = null): void =>
+  const record = (outcome: SubmissionOutcome, taskId: string | null = null): void =>
     ctx.state.recordSubmission({ vendor: 'haiper', operation: spec.id, requestId: null, taskId, outcome, markers: [...markers] });
 
   if (!haiperAuth(ctx, req, res)) {

@@ -74,7 +74,7 @@ export interface UploadRecord {
 
 /** Server-side counters, for tests that check what the client really did. */
 export interface SandboxStats {
-  /** Every submit request, in order (the last 1000). */
+  /** Every submit request, in order (the last 1000). Counters of tasks long gone are dropped with them. */
   submissions: SubmissionRecord[];
   tasksCreated: number;
   /** Submit requests per HiDream request_id, whatever their outcome: more than one means a resend. */
@@ -88,6 +88,7 @@ export interface SandboxStats {
   /** Submissions refused because the client went over a limit (`[limit]` markers not counted). */
   limitViolations: { total: number } & Partial<Record<LimitReason, number>>;
   authFailures: number;
+  /** The last 1000 stylize uploads received as base64. */
   uploads: UploadRecord[];
   /** Requests for result media. */
   mediaRequests: number;
@@ -106,7 +107,9 @@ function fraction(seed: string): number {
 export class SandboxState {
   readonly tasks = new Map<string, SandboxTask>();
   private readonly windows = new Map<string, number[]>();
-  private readonly counters: SandboxStats;
+  private readonly counters: Omit<SandboxStats, 'submissionsByRequestId' | 'queriesByTask' | 'mediaRequests'>;
+  private readonly byRequestId = new Map<string, number>();
+  private readonly byTask = new Map<string, number>();
 
   constructor(
     readonly limits: LimitConfig,
@@ -116,25 +119,27 @@ export class SandboxState {
     this.counters = {
       submissions: [],
       tasksCreated: 0,
-      submissionsByRequestId: {},
       queries: 0,
-      queriesByTask: {},
       maxConcurrent: { hidream: 0, haiper: 0, image: 0, video: 0, stylize: 0 },
       limitViolations: { total: 0 },
       authFailures: 0,
       uploads: [],
-      mediaRequests: 0,
     };
   }
 
   stats(mediaRequests: number): SandboxStats {
-    return structuredClone({ ...this.counters, mediaRequests });
+    return structuredClone({
+      ...this.counters,
+      submissionsByRequestId: Object.fromEntries(this.byRequestId),
+      queriesByTask: Object.fromEntries(this.byTask),
+      mediaRequests,
+    });
   }
 
   recordSubmission(record: Omit<SubmissionRecord, 'at'>): void {
     this.counters.submissions.push({ ...record, at: this.now() });
     if (this.counters.submissions.length > KEEP_SUBMISSIONS) this.counters.submissions.shift();
-    if (record.requestId) this.counters.submissionsByRequestId[record.requestId] = (this.counters.submissionsByRequestId[record.requestId] ?? 0) + 1;
+    if (record.requestId) this.byRequestId.set(record.requestId, (this.byRequestId.get(record.requestId) ?? 0) + 1);
     if (record.outcome === 'refused_auth') this.counters.authFailures++;
   }
 
@@ -144,13 +149,14 @@ export class SandboxState {
 
   recordUpload(upload: UploadRecord): void {
     this.counters.uploads.push(upload);
+    if (this.counters.uploads.length > KEEP_SUBMISSIONS) this.counters.uploads.shift();
   }
 
   recordQuery(tasks: SandboxTask[]): void {
     this.counters.queries++;
     for (const task of tasks) {
       task.queries++;
-      this.counters.queriesByTask[task.taskId] = task.queries;
+      this.byTask.set(task.taskId, task.queries);
     }
   }
 
@@ -250,7 +256,11 @@ export class SandboxState {
   private prune(now: number): void {
     for (const [id, task] of this.tasks) {
       const end = task.createdAt + Math.max(...task.outputs.map((o) => o.endsAt));
-      if (end + this.timing.mediaTtlMs + 600_000 < now) this.tasks.delete(id);
+      if (end + this.timing.mediaTtlMs + 600_000 < now) {
+        this.tasks.delete(id);
+        this.byTask.delete(id);
+        if (task.requestId) this.byRequestId.delete(task.requestId);
+      }
     }
   }
 }

@@ -97,6 +97,15 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
+/** The configured base URL, refused with a clear message unless it is an absolute http(s) URL. */
+export function parseBaseUrl(vendorName: string, value: string): URL {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new VendorError('validation', `The ${vendorName} base URL must be an http(s) URL (got ${JSON.stringify(value)}).`, { delivery: 'not_sent' });
+  }
+  return url;
+}
+
 /** Joins a base URL's path and a relative path without doubling or losing slashes. */
 export function joinPath(...parts: string[]): string {
   return `/${parts

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { OperationId, OperationSpec } from '@shared/operations';
 import type { HaiperCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
-import { clamp01, joinPath, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
 
@@ -95,7 +95,7 @@ export class HaiperClient implements VendorClient {
     options?: VendorClientOptions,
   ) {
     registerSecret(credentials.accessKey);
-    const base = new URL(credentials.baseUrl);
+    const base = parseBaseUrl(VENDOR, credentials.baseUrl);
     if (!credentials.endpointPath.trim() || /[/?#]/.test(credentials.endpointPath.trim())) {
       throw new VendorError('validation', 'The Haiper endpoint path must be the single path segment Cloudsway gave you (no slashes).', { delivery: 'not_sent' });
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OperationId, OperationSpec } from '@shared/operations';
 import type { HidreamCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
-import { clamp01, joinPath, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, logBody, readJson, statusError, type HttpRequest, type HttpResponse } from './http';
 import { inspectVideoFile, jsonWithFileField } from './upload';
 import { VendorError, type Delivery, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
@@ -123,7 +123,7 @@ export class HidreamClient implements VendorClient {
     options?: VendorClientOptions,
   ) {
     registerSecret(credentials.token);
-    const base = new URL(credentials.baseUrl);
+    const base = parseBaseUrl(VENDOR, credentials.baseUrl);
     this.pathPrefix = base.pathname;
     this.options = resolveOptions(options);
     this.http = new HttpClient(VENDOR, base.origin, this.options.timeouts);

@@ -6,7 +6,9 @@ import type { VendorClient } from './types';
 
 /**
  * The vendor layer's one entry point: a client for the vendor the credentials belong to, with its own
- * connection pool. Close it when the credentials change or the app quits.
+ * connection pool. Close it when the credentials change or the app quits. Throws `VendorError`
+ * (`validation`) for credentials that cannot work: a base URL that is not http(s), a Haiper endpoint
+ * path with slashes in it.
  */
 export function createVendorClient(credentials: Credentials, options?: VendorClientOptions): VendorClient {
   return credentials.vendor === 'hidream' ? new HidreamClient(credentials, options) : new HaiperClient(credentials, options);
