@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { Transport } from '@shared/ipc/app';
+import type { AppNotification, SandboxStatus, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
+import { createStaging } from './files/staging';
 import { createLogger, type Logger } from './log';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -12,6 +13,11 @@ export interface RuntimeOptions {
   /** Opens an http(s) URL outside the app; the host decides how (shell.openExternal, or not at all). */
   openExternal: (url: string) => Promise<boolean>;
   keyStorage: string;
+  /**
+   * Shows a desktop notification; the host decides how (Electron's Notification). Hosts without one
+   * (the browser shell) leave it out and the request answers `shown: false`.
+   */
+  notify?: (notification: AppNotification) => boolean;
   log?: Logger;
 }
 
@@ -30,6 +36,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const log = options.log ?? createLogger({ scope: 'main' });
   mkdirSync(options.dataDir, { recursive: true });
   const events = new EventBus();
+  const staging = createStaging({ dataDir: options.dataDir, log });
+  // Until the engine reports which vendors answer from the sandbox, every vendor does.
+  const sandbox: SandboxStatus = { hidream: true, haiper: true };
 
   const notWired = (): never => {
     // Temporary while the job engine lands on its own branch; replaced by its handlers.
@@ -49,6 +58,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       transport: options.transport,
       platform: process.platform,
       keyStorage: options.keyStorage,
+      sandbox,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -58,12 +68,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       return { opened: await options.openExternal(parsed.toString()) };
     },
+    'app.notify': (notification) => {
+      if (!options.notify) {
+        log.info('notification (no desktop notifications in this host)', { title: notification.title });
+        return { shown: false };
+      }
+      return { shown: options.notify(notification) };
+    },
+    ...staging.handlers,
   };
 
   return {
     dispatch: createDispatcher(handlers, log.child('ipc')),
     events,
     log,
-    close: async () => {},
+    close: () => staging.close(),
   };
 }

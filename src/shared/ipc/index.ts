@@ -2,12 +2,14 @@ import type { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
+import { filesRequests } from './files';
 import { jobsEvents, jobsRequests } from './jobs';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...filesRequests,
 } as const;
 
 export const events = {
@@ -41,6 +43,11 @@ export interface EventFrame {
 export interface Api {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * The local path of a file the user chose or dropped, where the host can know it (Electron's
+   * `webUtils.getPathForFile`); absent in the browser shell, which stages the file instead.
+   */
+  getPathForFile?: (file: File) => string;
 }
 
 export * from './channels';
