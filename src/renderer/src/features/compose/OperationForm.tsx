@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo, ErrorIssue } from '@shared/errors';
 import type { Field, MediaKind, OperationSpec, Params } from '@shared/operations';
@@ -35,7 +35,7 @@ export interface OperationFormProps {
   onFix?: ((fix: FixAction) => void) | undefined;
 }
 
-const VALIDATE_DELAY_MS = 150;
+const VALIDATE_DELAY_MS = 300;
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
 
 function issuesOf(spec: OperationSpec, draft: Draft): ErrorIssue[] {
@@ -62,7 +62,10 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const formId = useId();
 
   const [draft, setDraft] = useState<Draft>(() => initial ?? emptyDraft(spec));
-  const [issues, setIssues] = useState<ErrorIssue[]>(() => issuesOf(spec, draft));
+  // Validation runs on every change (it is cheap); what is shown is debounced instead: a new problem
+  // appears once the user pauses, a fixed one disappears at once.
+  const issues = useMemo(() => issuesOf(spec, draft), [spec, draft]);
+  const [settled, setSettled] = useState<ErrorIssue[]>(issues);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [fromServer, setFromServer] = useState<ErrorIssue[]>([]);
@@ -71,9 +74,9 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const [pending, setPending] = useState<{ progress: number | undefined }>();
 
   useEffect(() => {
-    const timer = setTimeout(() => setIssues(issuesOf(spec, draft)), VALIDATE_DELAY_MS);
+    const timer = setTimeout(() => setSettled(issues), VALIDATE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [spec, draft]);
+  }, [issues]);
 
   const update = (next: Draft, key?: string): void => {
     setDraft(next);
@@ -87,7 +90,9 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
 
   const shown = spec.fields.filter((f) => !hidden.includes(f.key));
   const all = [...issues, ...fromServer];
-  const isVisible = (issue: ErrorIssue): boolean => showAll || issueKeys(spec, issue).some((key) => touched.has(key));
+  const isSettled = (issue: ErrorIssue): boolean => settled.some((s) => s.path === issue.path && s.message === issue.message);
+  const isTouched = (issue: ErrorIssue): boolean => showAll || issueKeys(spec, issue).some((key) => touched.has(key));
+  const isVisible = (issue: ErrorIssue): boolean => showAll || (isTouched(issue) && isSettled(issue));
   const byField = new Map<string, string[]>();
   const general: string[] = [];
   for (const issue of all.filter(isVisible)) {
@@ -99,7 +104,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const missing = [
     ...new Set(
       all
-        .filter((issue) => !isVisible(issue))
+        .filter((issue) => !isTouched(issue))
         .map((issue) => {
           const keys = ruleFor(spec, issue)?.keys ?? [issue.path];
           return keys.map((key) => spec.fields.find((f) => f.key === key)?.label[locale] ?? key).join(' / ');
@@ -112,7 +117,6 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
     if (pending) return;
     const check = checkDraft(spec, draft);
     if (!check.ok) {
-      setIssues(check.issues);
       setShowAll(true);
       return;
     }
