@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import { LOCALES, type Locale, type Text } from '@shared/i18n-text';
+import { LOCALES, type Locale } from '@shared/i18n-text';
 import { appLocales } from '../app/locales';
 import { composeLocales } from '../features/compose/locales';
 import { jobsLocales } from '../features/jobs/locales';
@@ -59,10 +59,4 @@ export function initI18n(language: Locale): typeof i18next {
 export function useLocale(): Locale {
   const { i18n } = useTranslation();
   return isLocale(i18n.language) ? i18n.language : 'en';
-}
-
-/** A spec's `Text` in the current locale (spec labels are not in locale files: the specs own them). */
-export function useText(): (text: Text) => string {
-  const locale = useLocale();
-  return (text) => text[locale];
 }
