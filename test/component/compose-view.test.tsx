@@ -10,7 +10,7 @@ import { useToasts } from '@renderer/app/toasts';
 import { ComposeView } from '@renderer/features/compose/ComposeView';
 import { useCompose } from '@renderer/features/compose/store';
 import { startJobsSync, useJobs } from '@renderer/features/jobs/store';
-import { installApi, makeJob } from './harness';
+import { installApi, makeJob, makeOutput } from './harness';
 
 /** The head of an MP4 (`ftyp` box) and some payload, several staging frames long. */
 function mp4(bytes: number): File {
@@ -100,14 +100,14 @@ describe('compose', () => {
       vendor: 'haiper',
       status: 'succeeded',
       params: { prompt: 'fog over hills' },
-      outputs: [{ id: 'o1', index: 0, subTaskId: null, status: 'succeeded', progress: 1, kind: 'video', url: 'https://cdn.example/fog.mp4', expiresAt: null, error: null }],
+      outputs: [makeOutput({ url: 'https://cdn.example/fog.mp4' })],
     });
     const expired = makeJob({
       operation: 'haiper.generate',
       vendor: 'haiper',
       status: 'succeeded',
       params: { prompt: 'old clip' },
-      outputs: [{ id: 'o2', index: 0, subTaskId: null, status: 'succeeded', progress: 1, kind: 'video', url: 'https://cdn.example/old.mp4', expiresAt: 1, error: null }],
+      outputs: [makeOutput({ url: 'https://cdn.example/old.mp4', expiresAt: 1 })],
     });
     useJobs.getState().merge([clip, expired]);
     useCompose.setState({ operation: 'haiper.upscale' });

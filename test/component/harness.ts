@@ -3,7 +3,7 @@ import i18next from 'i18next';
 import { afterEach } from 'vitest';
 import type { Api, Envelope, EventName, EventPayload, RequestName } from '@shared/ipc';
 import type { Locale } from '@shared/i18n-text';
-import type { Job } from '@shared/jobs';
+import type { Job, JobOutput } from '@shared/jobs';
 import { initI18n } from '@renderer/i18n';
 
 initI18n('en');
@@ -88,4 +88,10 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     outputs: [],
     ...overrides,
   };
+}
+
+/** A finished output with a vendor link. */
+export function makeOutput(overrides: Partial<JobOutput> = {}): JobOutput {
+  seq++;
+  return { id: `out-${seq}`, index: 0, subTaskId: null, status: 'succeeded', progress: 1, kind: 'video', url: `https://cdn.example/${seq}.mp4`, expiresAt: null, error: null, ...overrides };
 }

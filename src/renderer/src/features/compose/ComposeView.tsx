@@ -78,7 +78,7 @@ export function ComposeView(): React.JSX.Element {
           onChange={(draft) => save(operation, draft)}
           onSubmit={(submission, onProgress) => submitJob(operation, submission, onProgress)}
           pickFromLibrary={pickFromLibrary}
-          onFix={(fix) => fix === 'settings' && go('settings')}
+          onOpenSettings={() => go('settings')}
         />
       </div>
       {picking && (

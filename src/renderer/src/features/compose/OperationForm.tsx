@@ -1,11 +1,11 @@
-import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo, ErrorIssue } from '@shared/errors';
 import type { Field, MediaKind, OperationSpec, Params } from '@shared/operations';
 import { useLocale } from '../../i18n';
 import { checkVideoFile } from '../../lib/files';
 import { IpcError } from '../../lib/ipc';
-import { describeError, type FixAction } from '../jobs/errors';
+import { describeError } from '../jobs/errors';
 import { rejectionMessage } from '../stylize-drop/messages';
 import { ChoiceControl, isGroup, NumberControl, TextControl, UrlControl, VideoSourceControl } from './controls';
 import { fieldFor, issueKeys, issueMessage, ruleFor } from './issues';
@@ -29,10 +29,8 @@ export interface OperationFormProps {
   /** Field keys not shown, because the surrounding view supplies them (the dropped file's field). */
   hidden?: readonly string[];
   submitLabel?: string | undefined;
-  /** Extra content above the actions (the drop sheet's preview sits elsewhere; this is for notes). */
-  children?: ReactNode;
-  /** Where the "Open Settings" action of an auth failure goes. */
-  onFix?: ((fix: FixAction) => void) | undefined;
+  /** Offered when submitting failed for want of a valid key. */
+  onOpenSettings?: (() => void) | undefined;
 }
 
 const VALIDATE_DELAY_MS = 300;
@@ -54,7 +52,7 @@ function serverIssues(info: ErrorInfo): ErrorIssue[] {
  * disabled while invalid, Ctrl/⌘+Enter to submit.
  */
 export function OperationForm(props: OperationFormProps): React.JSX.Element {
-  const { spec, initial, onChange, onSubmit, pickFromLibrary, hidden = [], submitLabel, children, onFix } = props;
+  const { spec, initial, onChange, onSubmit, pickFromLibrary, hidden = [], submitLabel, onOpenSettings } = props;
   const { t } = useTranslation('compose');
   const { t: tJobs } = useTranslation('jobs');
   const { t: tDrop } = useTranslation('drop');
@@ -69,7 +67,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [fromServer, setFromServer] = useState<ErrorIssue[]>([]);
-  const [failure, setFailure] = useState<{ text: string; fix: FixAction | undefined }>();
+  const [failure, setFailure] = useState<{ text: string; needsKey: boolean }>();
   const [fileError, setFileError] = useState<string>();
   const [pending, setPending] = useState<{ progress: number | undefined }>();
 
@@ -78,15 +76,15 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
     return () => clearTimeout(timer);
   }, [issues]);
 
+  const touch = (key: string): void => setTouched((prev) => (prev.has(key) ? prev : new Set(prev).add(key)));
   const update = (next: Draft, key?: string): void => {
     setDraft(next);
     setFromServer([]);
     setFailure(undefined);
-    if (key) setTouched((prev) => (prev.has(key) ? prev : new Set(prev).add(key)));
+    if (key) touch(key);
     onChange?.(next);
   };
   const setValue = (key: string, value: FormValue): void => update({ ...draft, values: { ...draft.values, [key]: value } }, key);
-  const touch = (key: string): void => setTouched((prev) => (prev.has(key) ? prev : new Set(prev).add(key)));
 
   const shown = spec.fields.filter((f) => !hidden.includes(f.key));
   const all = [...issues, ...fromServer];
@@ -132,7 +130,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
         setShowAll(true);
       } else {
         const described = describeError(info, tJobs);
-        setFailure({ text: t('submitFailed', { message: described.text }), fix: described.fix === 'settings' ? 'settings' : undefined });
+        setFailure({ text: t('submitFailed', { message: described.text }), needsKey: described.fix === 'settings' });
       }
     } finally {
       setPending(undefined);
@@ -240,7 +238,6 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
       }}
     >
       <div className="fields">{shown.map(renderField)}</div>
-      {children}
       {general.length > 0 && (
         <div className="banner error" role="alert">
           {general.join(' ')}
@@ -249,8 +246,8 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
       {failure && (
         <div className="banner error" role="alert">
           {failure.text}
-          {failure.fix && onFix && (
-            <button type="button" className="link" onClick={() => onFix(failure.fix ?? 'settings')}>
+          {failure.needsKey && onOpenSettings && (
+            <button type="button" className="link" onClick={onOpenSettings}>
               {tJobs('actions.settings')}
             </button>
           )}

@@ -55,11 +55,9 @@ export function StylizeSheet({ file, onClose }: { file: File; onClose: () => voi
             await submitJob(STYLIZE.id, submission, onProgress);
             onClose();
           }}
-          onFix={(fix) => {
-            if (fix === 'settings') {
-              onClose();
-              go('settings');
-            }
+          onOpenSettings={() => {
+            onClose();
+            go('settings');
           }}
         />
       </div>
