@@ -1,5 +1,5 @@
 import i18next from 'i18next';
-import type { Job } from '@shared/jobs';
+import { isFinalStatus, type Job } from '@shared/jobs';
 import { call } from '../lib/ipc';
 import { jobTitle } from '../features/jobs/format';
 
@@ -9,10 +9,8 @@ import { jobTitle } from '../features/jobs/format';
  * where the host shows none (the browser shell) the page's API is used if the user allowed it.
  */
 export function notifySettled(job: Job): void {
-  if (document.hasFocus()) return;
-  const status = job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled' || job.status === 'needs_attention' ? job.status : undefined;
-  if (!status) return;
-  const title = i18next.t(`notify.${status}`, { ns: 'jobs' });
+  if (document.hasFocus() || !(isFinalStatus(job.status) || job.status === 'needs_attention')) return;
+  const title = i18next.t(`notify.${job.status}`, { ns: 'jobs' });
   const body = jobTitle(job, i18next.language === 'zh-CN' ? 'zh-CN' : 'en').slice(0, 1_000);
   void call('app.notify', { title, body })
     .then(({ shown }) => {
