@@ -47,7 +47,9 @@ test('compose shows a generated form for each of the six operations', async ({ p
   await page.getByLabel('Prompt', { exact: true }).fill('A paper boat drifting down a rain-soaked street, cinematic');
   await page.getByRole('group', { name: 'Resolution' }).getByText('1280 × 720').click();
   await page.getByLabel('Horizontal camera move').fill('3');
-  await page.screenshot({ path: join(SCREENSHOTS, 'compose.png'), fullPage: true });
+  // The content scrolls inside the window, so a taller window shows the whole form.
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.screenshot({ path: join(SCREENSHOTS, 'compose.png') });
 });
 
 test('the sandbox banner says results are demo media', async ({ page }) => {
