@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, session, shell } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
@@ -39,6 +39,11 @@ void app.whenReady().then(async () => {
     keys,
     settings,
     log,
+    notify: ({ title, body }) => {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body, silent: false }).show();
+      return true;
+    },
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.

@@ -1,9 +1,9 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import type { Api, EventFrame, InvokeFrame } from '@shared/ipc';
 
 /**
- * The sandboxed preload: two functions, nothing of Electron leaks into the page. Main checks the
+ * The sandboxed preload: three functions, nothing of Electron leaks into the page. Main checks the
  * sender and validates every payload, so this side stays a dumb pipe.
  */
 const api: Api = {
@@ -17,6 +17,8 @@ const api: Api = {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
     };
   },
+  // A dropped or chosen file's real path, so a local video is read by main in place, not copied.
+  getPathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('api', api);

@@ -2,8 +2,8 @@
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import i18next from 'i18next';
-import { initReactI18next } from 'react-i18next';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { initI18n } from '@renderer/i18n';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorInfo } from '@shared/errors';
 import type { Api } from '@shared/ipc';
 import type { ConnectionResult, KeysStatus } from '@shared/ipc/keys';
@@ -107,11 +107,9 @@ class FakeMain {
   }
 }
 
-let main: FakeMain;
+initI18n('en');
 
-beforeAll(async () => {
-  await i18next.use(initReactI18next).init({ lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, resources: {} });
-});
+let main: FakeMain;
 
 beforeEach(() => {
   main = new FakeMain();

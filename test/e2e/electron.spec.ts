@@ -28,7 +28,7 @@ test('the desktop app opens a hardened window and answers over IPC', async () =>
       process: typeof (globalThis as { process?: unknown }).process,
       api: Object.keys((globalThis as unknown as { api: object }).api).sort().join(','),
     }));
-    expect(reach).toEqual({ require: 'undefined', process: 'undefined', api: 'invoke,on' });
+    expect(reach).toEqual({ require: 'undefined', process: 'undefined', api: 'getPathForFile,invoke,on' });
     await page.getByRole('button', { name: 'About' }).click();
     await expect(page.getByTestId('app-transport')).toHaveText('Desktop app');
   } finally {

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Transport } from '@shared/ipc/app';
+import type { AppNotification, SandboxStatus, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
+import { createStaging } from './files/staging';
 import type { VendorClientFactory } from './keys/connection';
 import { keysHandlers } from './keys/handlers';
 import { createMemoryKeys } from './keys/memory';
@@ -28,6 +29,11 @@ export interface RuntimeOptions {
   settings?: SettingsStore;
   /** Builds a vendor client from credentials, for "Test connection". Default: the vendor layer's `createVendorClient`. */
   connectVendor?: VendorClientFactory;
+  /**
+   * Shows a desktop notification; the host decides how (Electron's Notification). Hosts without one
+   * (the browser shell) leave it out and the request answers `shown: false`.
+   */
+  notify?: (notification: AppNotification) => boolean;
   log?: Logger;
 }
 
@@ -53,6 +59,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.settings ??
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
   const unsubscribeSettings = settings.subscribe((values) => events.emit('settings.changed', values));
+  const staging = createStaging({ dataDir: options.dataDir, log });
+  // Until the engine reports which vendors answer from the sandbox, every vendor does.
+  const sandbox: SandboxStatus = { hidream: true, haiper: true };
 
   const notWired = (): never => {
     // Temporary while the job engine lands on its own branch; replaced by its handlers.
@@ -79,6 +88,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       transport: options.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
+      sandbox,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -88,6 +98,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       return { opened: await options.openExternal(parsed.toString()) };
     },
+    'app.notify': (notification) => {
+      if (!options.notify) {
+        log.info('notification (no desktop notifications in this host)', { title: notification.title });
+        return { shown: false };
+      }
+      return { shown: options.notify(notification) };
+    },
+    ...staging.handlers,
   };
 
   return {
@@ -96,9 +114,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     keys,
     settings,
-    close: () => {
+    close: async () => {
       unsubscribeSettings();
-      return Promise.resolve();
+      await staging.close();
     },
   };
 }

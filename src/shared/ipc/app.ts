@@ -10,6 +10,21 @@ export interface AppInfo {
   platform: string;
   /** Human-readable hint on where keys live for this run (e.g. "session only"). */
   keyStorage: string;
+  /**
+   * Which vendors answer from the built-in sandbox (demo media, no billing) instead of the real API.
+   * The renderer shows a banner while any is true.
+   */
+  sandbox: SandboxStatus;
+}
+
+export interface SandboxStatus {
+  hidream: boolean;
+  haiper: boolean;
+}
+
+export interface AppNotification {
+  title: string;
+  body: string;
 }
 
 export interface Notice {
@@ -23,6 +38,13 @@ export const appRequests = {
   'app.echo': request(z.object({ text: z.string().max(10_000) }).strict()).returns<{ text: string; receivedAt: string }>(),
   /** Opens an http(s) link in the system browser; nothing else is ever opened this way. */
   'app.openExternal': request(z.object({ url: z.url({ protocol: /^https?$/ }) }).strict()).returns<{ opened: boolean }>(),
+  /**
+   * A desktop notification shown by the host (Electron's Notification; the page's own Notification API
+   * is denied there). `shown` is false where the host has none, e.g. the browser shell.
+   */
+  'app.notify': request(z.object({ title: z.string().min(1).max(200), body: z.string().max(1_000) }).strict()).returns<{
+    shown: boolean;
+  }>(),
 } as const;
 
 export const appEvents = {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
+import { filesRequests } from './files';
 import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
@@ -12,6 +13,7 @@ export const requests = {
   ...jobsRequests,
   ...keysRequests,
   ...settingsRequests,
+  ...filesRequests,
 } as const;
 
 export const events = {
@@ -47,6 +49,11 @@ export interface EventFrame {
 export interface Api {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Envelope<RequestOutput<N>>>;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * The local path of a file the user chose or dropped, where the host can know it (Electron's
+   * `webUtils.getPathForFile`); absent in the browser shell, which stages the file instead.
+   */
+  getPathForFile?: (file: File) => string;
 }
 
 export * from './channels';

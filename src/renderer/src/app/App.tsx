@@ -1,89 +1,88 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '@shared/ipc/app';
-import { call, IpcError } from '../lib/ipc';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isFinalStatus } from '@shared/jobs';
+import { ComposeView } from '../features/compose/ComposeView';
+import { JobsView } from '../features/jobs/JobsView';
+import { startJobsSync, useJobs } from '../features/jobs/store';
+import { DropZone } from '../features/stylize-drop/DropZone';
+import { About } from './About';
+import { useAppInfo } from './appInfo';
+import { PreferencePickers, SandboxBanner } from './Header';
+import { SECTIONS, useNavigation, type Section } from './navigation';
+import { notifySettled } from './notifications';
+import { DownloadsSection, LibrarySection, SettingsSection } from './sections';
+import { Toasts } from './Toasts';
 
-type Section = 'compose' | 'jobs' | 'library' | 'downloads' | 'settings' | 'about';
+const VIEWS: Record<Section, () => React.JSX.Element> = {
+  compose: ComposeView,
+  jobs: JobsView,
+  library: LibrarySection,
+  downloads: DownloadsSection,
+  settings: SettingsSection,
+  about: About,
+};
 
-const SECTIONS: { id: Section; label: string }[] = [
-  { id: 'compose', label: 'Compose' },
-  { id: 'jobs', label: 'Jobs' },
-  { id: 'library', label: 'Library' },
-  { id: 'downloads', label: 'Downloads' },
-  { id: 'settings', label: 'Settings' },
-  { id: 'about', label: 'About' },
-];
+/** Jobs still running or waiting for the user, shown next to "Jobs". */
+function JobsBadge(): React.JSX.Element | null {
+  const count = useJobs((s) => {
+    let n = 0;
+    for (const job of s.jobs.values()) if (!isFinalStatus(job.status)) n++;
+    return n;
+  });
+  return count > 0 ? <span className="nav-count">{count}</span> : null;
+}
 
 export function App(): React.JSX.Element {
-  const [section, setSection] = useState<Section>('about');
-  const [info, setInfo] = useState<AppInfo>();
-  const [error, setError] = useState<string>();
+  const { t } = useTranslation('app');
+  const section = useNavigation((s) => s.section);
+  const go = useNavigation((s) => s.go);
+  const infoError = useAppInfo((s) => s.error);
 
   useEffect(() => {
-    call('app.info', {}).then(setInfo, (e: unknown) => setError(e instanceof IpcError ? e.message : String(e)));
+    void useAppInfo.getState().load();
+    return startJobsSync({ onSettled: notifySettled });
   }, []);
 
+  const View = VIEWS[section];
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Sections">
-        <div className="brand">Promptreel</div>
+      <nav className="sidebar" aria-label={t('nav.label')}>
+        <div className="brand">
+          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+            <rect x="2" y="5" width="20" height="14" rx="3" />
+            <path d="M10 9.5v5l4.5-2.5z" />
+          </svg>
+          Promptreel
+        </div>
         {SECTIONS.map((s) => (
           <button
-            key={s.id}
+            key={s}
             type="button"
-            className={s.id === section ? 'nav-item active' : 'nav-item'}
-            aria-current={s.id === section ? 'page' : undefined}
-            onClick={() => setSection(s.id)}
+            className={s === section ? 'nav-item active' : 'nav-item'}
+            aria-current={s === section ? 'page' : undefined}
+            onClick={() => go(s)}
           >
-            {s.label}
+            <span>{t(`nav.${s}`)}</span>
+            {s === 'jobs' && <JobsBadge />}
           </button>
         ))}
       </nav>
-      <main className="content">
-        {error && <div role="alert" className="banner error">{error}</div>}
-        {section === 'about' ? <About info={info} /> : <p className="placeholder">{SECTIONS.find((s) => s.id === section)?.label}</p>}
-      </main>
+      <div className="main-column">
+        <header className="topbar">
+          <PreferencePickers />
+        </header>
+        <SandboxBanner />
+        <main className="content">
+          {infoError && (
+            <div role="alert" className="banner error">
+              {infoError}
+            </div>
+          )}
+          <View />
+        </main>
+      </div>
+      <DropZone />
+      <Toasts />
     </div>
-  );
-}
-
-function About({ info }: { info: AppInfo | undefined }): React.JSX.Element {
-  const [text, setText] = useState('hello from the renderer');
-  const [reply, setReply] = useState<string>();
-  const [error, setError] = useState<string>();
-
-  const send = async (): Promise<void> => {
-    setError(undefined);
-    try {
-      const result = await call('app.echo', { text });
-      setReply(`${result.text} (received ${result.receivedAt})`);
-    } catch (e) {
-      setError(e instanceof IpcError ? e.message : String(e));
-    }
-  };
-
-  return (
-    <section aria-labelledby="about-title">
-      <h1 id="about-title">About Promptreel</h1>
-      {info && (
-        <dl className="facts">
-          <dt>Version</dt>
-          <dd data-testid="app-version">{info.version}</dd>
-          <dt>Running in</dt>
-          <dd data-testid="app-transport">{info.transport === 'electron' ? 'Desktop app' : 'Browser shell'}</dd>
-          <dt>Keys are kept in</dt>
-          <dd>{info.keyStorage}</dd>
-        </dl>
-      )}
-      <h2>Connection check</h2>
-      <label>
-        Message
-        <input value={text} onChange={(e) => setText(e.target.value)} />
-      </label>
-      <button type="button" onClick={() => void send()}>
-        Send to main
-      </button>
-      {reply && <output aria-label="Reply from main">{reply}</output>}
-      {error && <div role="alert">{error}</div>}
-    </section>
   );
 }

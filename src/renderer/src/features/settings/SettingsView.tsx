@@ -1,14 +1,10 @@
-import i18next from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingsRecovery } from '@shared/settings';
 import { GeneralSettings } from './GeneralSettings';
 import { KeysSection } from './KeysSection';
-import { registerSettingsLocales } from './locales';
 import { useSettingsStore } from './store';
 import './settings.css';
-
-registerSettingsLocales(i18next);
 
 /** Settings: API keys (never shown, only their state), how they are kept, downloads, queue limits, language, theme. */
 export function SettingsView(): React.JSX.Element {

@@ -1,3 +1,3 @@
 export { SettingsView } from './SettingsView';
-export { registerSettingsLocales, settingsLocales, SETTINGS_NAMESPACE } from './locales';
+export { settingsLocales, SETTINGS_NAMESPACE } from './locales';
 export { useSettingsStore } from './store';

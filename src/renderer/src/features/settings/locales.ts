@@ -1,4 +1,3 @@
-import type { i18n as I18n } from 'i18next';
 import type { Locale } from '@shared/i18n-text';
 
 /** The `settings` namespace. The zh-CN object is typed against the English one, so a missing string is a build error. */
@@ -184,17 +183,3 @@ const zhCN: Shape<Strings> = {
 export const settingsLocales: Record<Locale, Strings> = { en, 'zh-CN': zhCN };
 
 export const SETTINGS_NAMESPACE = 'settings';
-
-/**
- * Adds the `settings` namespace to an i18next instance: at once if it is initialised, otherwise as soon
- * as it is. Whoever initialises i18next for the app need not know about this feature.
- */
-export function registerSettingsLocales(i18n: I18n): void {
-  const add = (): void => {
-    for (const [lng, strings] of Object.entries(settingsLocales)) {
-      if (!i18n.hasResourceBundle(lng, SETTINGS_NAMESPACE)) i18n.addResourceBundle(lng, SETTINGS_NAMESPACE, strings);
-    }
-  };
-  if (i18n.isInitialized) add();
-  else i18n.on('initialized', add);
-}

@@ -1,0 +1,26 @@
+import { create } from 'zustand';
+
+export interface Toast {
+  id: number;
+  tone: 'info' | 'success' | 'error';
+  text: string;
+}
+
+interface ToastState {
+  toasts: Toast[];
+  push: (tone: Toast['tone'], text: string) => void;
+  dismiss: (id: number) => void;
+}
+
+let nextId = 1;
+
+/** Short confirmations ("Job queued") that need no decision; anything that does goes inline. */
+export const useToasts = create<ToastState>()((set) => ({
+  toasts: [],
+  push: (tone, text) => set((s) => ({ toasts: [...s.toasts.slice(-3), { id: nextId++, tone, text }] })),
+  dismiss: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+}));
+
+export function toast(tone: Toast['tone'], text: string): void {
+  useToasts.getState().push(tone, text);
+}

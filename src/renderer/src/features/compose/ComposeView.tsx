@@ -1,0 +1,95 @@
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@shared/operations';
+import { useNavigation } from '../../app/navigation';
+import { useLocale } from '../../i18n';
+import { OperationForm } from './OperationForm';
+import { ResultPicker } from './ResultPicker';
+import { useCompose } from './store';
+import { submitJob } from './submit';
+
+interface Picking {
+  kind: MediaKind;
+  resolve: (url: string | undefined) => void;
+}
+
+/** Compose: one tab per operation, each with the form its spec generates. */
+export function ComposeView(): React.JSX.Element {
+  const { t } = useTranslation('compose');
+  const locale = useLocale();
+  const { operation, drafts, revision, choose, save } = useCompose();
+  const go = useNavigation((s) => s.go);
+  const [picking, setPicking] = useState<Picking>();
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const spec = getOperation(operation);
+
+  const pickFromLibrary = (kind: MediaKind): Promise<string | undefined> =>
+    new Promise((resolve) => setPicking({ kind, resolve }));
+
+  // Arrow keys move between tabs, as in any tab list; Tab leaves the list.
+  const onTabKey = (e: KeyboardEvent, index: number): void => {
+    const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 0;
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? OPERATION_IDS.length - 1 : step ? (index + step + OPERATION_IDS.length) % OPERATION_IDS.length : -1;
+    const next = OPERATION_IDS[to];
+    if (!next) return;
+    e.preventDefault();
+    choose(next);
+    tabs.current[to]?.focus();
+  };
+
+  const tabId = (id: OperationId): string => `op-tab-${id.replace('.', '-')}`;
+
+  return (
+    <section className="compose-view" aria-labelledby="compose-title">
+      <header className="view-header">
+        <h1 id="compose-title">{t('title')}</h1>
+      </header>
+      <div role="tablist" aria-label={t('operations')} className="op-tabs">
+        {OPERATION_IDS.map((id, index) => {
+          const op = getOperation(id);
+          const selected = id === operation;
+          return (
+            <button
+              key={id}
+              ref={(el) => {
+                tabs.current[index] = el;
+              }}
+              id={tabId(id)}
+              type="button"
+              role="tab"
+              aria-selected={selected}
+              aria-controls="op-panel"
+              tabIndex={selected ? 0 : -1}
+              className={`op-tab vendor-${op.vendor}`}
+              onClick={() => choose(id)}
+              onKeyDown={(e) => onTabKey(e, index)}
+            >
+              {op.title[locale]}
+            </button>
+          );
+        })}
+      </div>
+      <div role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
+        <p className="muted description">{spec.description[locale]}</p>
+        <OperationForm
+          key={`${operation}:${revision}`}
+          spec={spec}
+          initial={drafts[operation]}
+          onChange={(draft) => save(operation, draft)}
+          onSubmit={(submission, onProgress) => submitJob(operation, submission, onProgress)}
+          pickFromLibrary={pickFromLibrary}
+          onOpenSettings={() => go('settings')}
+        />
+      </div>
+      {picking && (
+        <ResultPicker
+          kind={picking.kind}
+          onDone={(url) => {
+            picking.resolve(url);
+            setPicking(undefined);
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import i18next from 'i18next';
+import type { Job } from '@shared/jobs';
+import type { OperationId } from '@shared/operations';
+import { useNavigation } from '../../app/navigation';
+import { toast } from '../../app/toasts';
+import { pathForSource } from '../../lib/files';
+import { call } from '../../lib/ipc';
+import { jobTitle } from '../jobs/format';
+import { useJobs } from '../jobs/store';
+import { rememberLocalInput } from '../preview/media';
+import type { Submission } from './OperationForm';
+
+/**
+ * Sends a composed job: a local video goes to main first (by path, or staged in frames), then
+ * `jobs.submit`. On success the job is selected in Jobs and the user is taken there.
+ */
+export async function submitJob(operation: OperationId, { params, draft }: Submission, onProgress: (fraction: number) => void): Promise<Job> {
+  const file = draft.source ? await pathForSource(draft.source, onProgress) : undefined;
+  const job = await call('jobs.submit', {
+    operation,
+    params,
+    ...(file ? { file } : {}),
+    ...(draft.parentItemId ? { parentItemId: draft.parentItemId } : {}),
+  });
+  if (draft.source?.kind === 'file') rememberLocalInput(job.id, draft.source.file);
+  const jobs = useJobs.getState();
+  jobs.upsert(job);
+  jobs.select(job.id);
+  const locale = i18next.language === 'zh-CN' ? 'zh-CN' : 'en';
+  toast('success', i18next.t('queued', { ns: 'compose', title: jobTitle(job, locale) }));
+  useNavigation.getState().go('jobs');
+  return job;
+}

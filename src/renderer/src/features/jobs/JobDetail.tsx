@@ -1,0 +1,143 @@
+import { useTranslation } from 'react-i18next';
+import { isFinalStatus, type Job } from '@shared/jobs';
+import { getOperation, getParam, type Field } from '@shared/operations';
+import type { Locale } from '@shared/i18n-text';
+import { useNavigation } from '../../app/navigation';
+import { useLocale } from '../../i18n';
+import { useNow } from '../../lib/useNow';
+import { JobPreview } from '../preview/JobPreview';
+import { cancelJob, duplicateJob, resolveJob, retryJob } from './actions';
+import { describeError, type FixAction } from './errors';
+import { elapsedMs, formatElapsed, jobTitle } from './format';
+import { ProgressBar, StatusBadge } from './JobList';
+
+/** A parameter as the form showed it: a choice by its label, anything else as it is. */
+function shownValue(field: Field, value: unknown, locale: Locale): string {
+  if (field.type === 'choice') {
+    const option = field.options.find((o) => o.value === value);
+    if (option) return option.label[locale];
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
+function FixButton({ fix, job }: { fix: FixAction; job: Job }): React.JSX.Element {
+  const { t } = useTranslation('jobs');
+  const go = useNavigation((s) => s.go);
+  switch (fix) {
+    case 'settings':
+      return (
+        <button type="button" onClick={() => go('settings')}>
+          {t('actions.settings')}
+        </button>
+      );
+    case 'retry':
+      return (
+        <button type="button" onClick={() => void retryJob(job.id)}>
+          {t('actions.retry')}
+        </button>
+      );
+    case 'edit':
+      return (
+        <button type="button" onClick={() => duplicateJob(job)}>
+          {t('actions.edit')}
+        </button>
+      );
+  }
+}
+
+export function JobDetail({ job }: { job: Job }): React.JSX.Element {
+  const { t } = useTranslation('jobs');
+  const locale = useLocale();
+  const spec = getOperation(job.operation);
+  const final = isFinalStatus(job.status);
+  const active = !final && job.status !== 'needs_attention';
+  const now = useNow(1000, active);
+  const error = job.error ? describeError(job.error, t) : undefined;
+  // Retry belongs to failures the user cannot fix by editing; the error's own action covers the rest.
+  const canRetry = job.status === 'failed' || job.status === 'canceled';
+
+  return (
+    <section className="job-detail" aria-label={t('details')}>
+      <header className="job-detail-header">
+        <h2 title={jobTitle(job, locale)}>{jobTitle(job, locale)}</h2>
+        <div className="job-detail-meta">
+          <StatusBadge status={job.status} />
+          <span className="muted">{spec.title[locale]}</span>
+          <span className="elapsed" aria-label={t('elapsed')}>
+            {formatElapsed(elapsedMs(job, now))}
+          </span>
+        </div>
+        {active && <ProgressBar progress={job.progress} label={t('progress')} />}
+      </header>
+
+      {job.status === 'needs_attention' && (
+        <div className="callout attention" role="group" aria-label={t('attention.title')}>
+          <h3>{t('attention.title')}</h3>
+          <p>{t('attention.explain')}</p>
+          {job.attention && <p className="muted">{t('attention.reason', { reason: job.attention })}</p>}
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void resolveJob(job.id, 'resubmit')}>
+              {t('actions.resubmit')}
+            </button>
+            <button type="button" className="danger" onClick={() => void resolveJob(job.id, 'discard')}>
+              {t('actions.discard')}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {error && job.status !== 'succeeded' && (
+        <div className="callout error" role="alert">
+          <p>{error.text}</p>
+          {error.fix && (error.fix !== 'retry' || canRetry) && <FixButton fix={error.fix} job={job} />}
+        </div>
+      )}
+
+      <div className="actions">
+        {active && (
+          <button type="button" className="danger" onClick={() => void cancelJob(job.id)}>
+            {t('actions.cancel')}
+          </button>
+        )}
+        {canRetry && error?.fix !== 'retry' && (
+          <button type="button" onClick={() => void retryJob(job.id)}>
+            {t('actions.retry')}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={() => duplicateJob(job)}>
+          {t('actions.duplicate')}
+        </button>
+      </div>
+
+      <JobPreview job={job} />
+
+      <h3>{t('parameters')}</h3>
+      <dl className="facts">
+        {spec.fields.map((field) => {
+          const value = getParam(job.params, field.key);
+          if (value === undefined || value === '') return null;
+          return (
+            <div key={field.key} className="fact">
+              <dt>{field.label[locale]}</dt>
+              <dd>{shownValue(field, value, locale)}</dd>
+            </div>
+          );
+        })}
+        {job.inputFile && (
+          <div className="fact">
+            <dt>{t('inputFile')}</dt>
+            <dd>{job.inputFile.split(/[\\/]/).at(-1)}</dd>
+          </div>
+        )}
+        <div className="fact">
+          <dt>{t('created')}</dt>
+          <dd>{new Date(job.createdAt).toLocaleString(locale)}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('attempts')}</dt>
+          <dd>{job.attempts}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

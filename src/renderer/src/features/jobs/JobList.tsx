@@ -1,0 +1,131 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useRef, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isFinalStatus, type JobStatus } from '@shared/jobs';
+import { getOperation } from '@shared/operations';
+import { useLocale } from '../../i18n';
+import { useNow } from '../../lib/useNow';
+import { describeError } from './errors';
+import { elapsedMs, formatElapsed, jobTitle, percent } from './format';
+import { useJobs } from './store';
+
+export const ROW_HEIGHT = 76;
+
+export function StatusBadge({ status }: { status: JobStatus }): React.JSX.Element {
+  const { t } = useTranslation('jobs');
+  return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;
+}
+
+export function ProgressBar({ progress, label }: { progress: number; label: string }): React.JSX.Element {
+  const value = percent(progress);
+  return (
+    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value}>
+      <div className="progress-fill" style={{ width: `${value}%` }} />
+    </div>
+  );
+}
+
+function isActive(status: JobStatus): boolean {
+  return !isFinalStatus(status) && status !== 'needs_attention';
+}
+
+interface RowProps {
+  id: string;
+  index: number;
+  total: number;
+  start: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}
+
+/** One job: subscribes to its own record only, so an update elsewhere does not re-render it. */
+const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelect }: RowProps): React.JSX.Element | null {
+  const { t } = useTranslation('jobs');
+  const locale = useLocale();
+  const job = useJobs((s) => s.jobs.get(id));
+  const active = job ? isActive(job.status) : false;
+  const now = useNow(1000, active);
+  if (!job) return null;
+  const title = jobTitle(job, locale);
+  const error = job.error ? describeError(job.error, t).text : undefined;
+  return (
+    <div
+      role="listitem"
+      aria-setsize={total}
+      aria-posinset={index + 1}
+      className={selected ? 'job-row selected' : 'job-row'}
+      style={{ height: ROW_HEIGHT, transform: `translateY(${start}px)` }}
+      // The whole row selects; its button is the keyboard and screen-reader way to do the same.
+      onClick={() => onSelect(id)}
+    >
+      <div className="job-row-top">
+        <button type="button" className="job-title" aria-current={selected ? 'true' : undefined} title={title}>
+          {title}
+        </button>
+        <StatusBadge status={job.status} />
+      </div>
+      <div className="job-row-bottom">
+        <span className="muted job-op">{getOperation(job.operation).title[locale]}</span>
+        <span className="elapsed" title={t('elapsed')}>
+          {formatElapsed(elapsedMs(job, now))}
+        </span>
+        {error && job.status !== 'succeeded' ? (
+          <span className="row-error" title={error}>
+            {error}
+          </span>
+        ) : (
+          <ProgressBar progress={job.status === 'succeeded' ? 1 : job.progress} label={t('progress')} />
+        )}
+      </div>
+    </div>
+  );
+});
+
+export interface JobListProps {
+  ids: readonly string[];
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+}
+
+/**
+ * The jobs, newest first, virtualized: only the rows in view (plus a few) exist in the DOM, so the list
+ * stays smooth with thousands of jobs. Up/Down move the selection.
+ */
+export function JobList({ ids, selectedId, onSelect }: JobListProps): React.JSX.Element {
+  const { t } = useTranslation('jobs');
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
+  const virtualizer = useVirtualizer({
+    count: ids.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+    getItemKey: (index) => ids[index] ?? index,
+  });
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    e.preventDefault();
+    const at = selectedId ? ids.indexOf(selectedId) : -1;
+    const next = Math.min(ids.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
+    const id = ids[next];
+    if (id === undefined) return;
+    onSelect(id);
+    virtualizer.scrollToIndex(next);
+    // Keep focus on the selected row's button once it is rendered.
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>('[aria-current="true"]')?.focus());
+  };
+
+  return (
+    <div ref={scroller} className="job-scroller" onKeyDown={onKeyDown}>
+      <div role="list" aria-label={t('listLabel')} className="job-list" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const id = ids[item.index];
+          return id === undefined ? null : (
+            <JobRow key={id} id={id} index={item.index} total={ids.length} start={item.start} selected={id === selectedId} onSelect={onSelect} />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

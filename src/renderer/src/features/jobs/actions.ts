@@ -1,0 +1,37 @@
+import i18next from 'i18next';
+import type { Job } from '@shared/jobs';
+import { getOperation } from '@shared/operations';
+import { toast } from '../../app/toasts';
+import { useNavigation } from '../../app/navigation';
+import { call, IpcError } from '../../lib/ipc';
+import { paramsToDraft } from '../compose/model';
+import { useCompose } from '../compose/store';
+import { describeError } from './errors';
+import { useJobs } from './store';
+
+async function act(run: () => Promise<Job>, done: string, select = false): Promise<void> {
+  try {
+    const job = await run();
+    useJobs.getState().upsert(job);
+    if (select) useJobs.getState().select(job.id);
+    toast('success', i18next.t(done, { ns: 'jobs' }));
+  } catch (error) {
+    const info = error instanceof IpcError ? error.info : { kind: 'internal' as const, message: String(error) };
+    toast('error', describeError(info, i18next.getFixedT(null, 'jobs')).text);
+  }
+}
+
+export const cancelJob = (id: string): Promise<void> => act(() => call('jobs.cancel', { id }), 'toast.canceled');
+
+/** A retry is a new job; it becomes the selected one. */
+export const retryJob = (id: string): Promise<void> => act(() => call('jobs.retry', { id }), 'toast.retried', true);
+
+export const resolveJob = (id: string, action: 'resubmit' | 'discard'): Promise<void> =>
+  act(() => call('jobs.resolve', { id, action }), action === 'resubmit' ? 'toast.resubmitted' : 'toast.discarded', action === 'resubmit');
+
+/** Opens Compose with the job's operation and parameters, ready to edit and submit as a new job. */
+export function duplicateJob(job: Job): void {
+  const draft = paramsToDraft(getOperation(job.operation), job.params, job.inputFile);
+  useCompose.getState().load(job.operation, { ...draft, parentItemId: job.parentItemId ?? undefined });
+  useNavigation.getState().go('compose');
+}

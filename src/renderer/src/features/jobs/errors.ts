@@ -1,0 +1,39 @@
+import type { TFunction } from 'i18next';
+import type { ErrorInfo, ErrorKind } from '@shared/errors';
+
+/** What fixes a failure: a place to go, or a way to run the job again. */
+export type FixAction = 'settings' | 'retry' | 'edit';
+
+/** Every kind's words (a key under `jobs:errors`) and fix; the Record makes a new kind a type error here. */
+const WORDS: Record<ErrorKind, { key: string; fix?: FixAction }> = {
+  validation: { key: 'validation', fix: 'edit' },
+  auth: { key: 'auth', fix: 'settings' },
+  rate_limit: { key: 'rate_limit', fix: 'retry' },
+  moderation: { key: 'moderation', fix: 'edit' },
+  generation_failed: { key: 'generation_failed', fix: 'edit' },
+  vendor: { key: 'vendor', fix: 'retry' },
+  network: { key: 'network', fix: 'retry' },
+  timeout: { key: 'timeout', fix: 'retry' },
+  server: { key: 'server', fix: 'retry' },
+  bad_response: { key: 'bad_response', fix: 'retry' },
+  expired: { key: 'expired', fix: 'retry' },
+  invalid_input: { key: 'invalid_input', fix: 'edit' },
+  unknown_channel: { key: 'internal' },
+  forbidden: { key: 'internal' },
+  not_found: { key: 'not_found' },
+  conflict: { key: 'conflict' },
+  canceled: { key: 'canceled' },
+  io: { key: 'io', fix: 'retry' },
+  internal: { key: 'internal' },
+};
+
+export interface DescribedError {
+  text: string;
+  fix: FixAction | undefined;
+}
+
+/** An error in plain words with the action that fixes it; the vendor's own reason is kept where it helps. */
+export function describeError(error: ErrorInfo, t: TFunction<'jobs'>): DescribedError {
+  const words = WORDS[error.kind] as { key: string; fix?: FixAction } | undefined;
+  return { text: t(`errors.${words?.key ?? 'internal'}`, { message: error.message }), fix: words?.fix };
+}

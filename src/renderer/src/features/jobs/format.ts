@@ -1,0 +1,31 @@
+import type { Job } from '@shared/jobs';
+import { getOperation, promptOf } from '@shared/operations';
+import type { Locale } from '@shared/i18n-text';
+
+/** h:mm:ss, or m:ss under an hour. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export function elapsedMs(job: Job, now: number): number {
+  return (job.finishedAt ?? now) - (job.submittedAt ?? job.createdAt);
+}
+
+/** A job's title: its prompt, else the operation's name. */
+export function jobTitle(job: Job, locale: Locale): string {
+  return promptOf(job.params).trim() || getOperation(job.operation).title[locale];
+}
+
+/**
+ * Progress as a percentage. UNCERTAIN: vendors report 0–1 (HiDream's task_completion, Haiper's
+ * progress); the job model keeps that scale, and a value above 1 is read as already a percentage.
+ */
+export function percent(progress: number): number {
+  const value = progress > 1 ? progress : progress * 100;
+  return Math.round(Math.min(100, Math.max(0, value)));
+}

@@ -1,0 +1,135 @@
+import { create } from 'zustand';
+import type { ErrorInfo } from '@shared/errors';
+import type { JobProgress } from '@shared/ipc/jobs';
+import { isFinalStatus, type Job } from '@shared/jobs';
+import { call, IpcError, subscribe } from '../../lib/ipc';
+
+interface JobsState {
+  /** Every known job by id; rows read their own entry, so one job's change re-renders one row. */
+  jobs: Map<string, Job>;
+  /** Newest first. */
+  ids: string[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: ErrorInfo | undefined;
+  selectedId: string | undefined;
+  /** Applies a job record; returns the record it replaced, if any. */
+  upsert: (job: Job) => Job | undefined;
+  /** Applies a page of records at once (one copy of the map and one sort, however long the page). */
+  merge: (page: Job[]) => void;
+  progress: (update: JobProgress) => void;
+  select: (id: string | undefined) => void;
+}
+
+/** Newest first; ids break ties so the order is total. */
+function compare(a: Job, b: Job): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+function insertAt(ids: string[], jobs: Map<string, Job>, job: Job): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const other = jobs.get(ids[mid] ?? '');
+    if (other && compare(other, job) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export const useJobs = create<JobsState>()((set, get) => ({
+  jobs: new Map(),
+  ids: [],
+  status: 'idle',
+  error: undefined,
+  selectedId: undefined,
+  upsert: (job) => {
+    const { jobs, ids } = get();
+    const previous = jobs.get(job.id);
+    // Events and list pages can cross; the newer record wins.
+    if (previous && previous.updatedAt > job.updatedAt) return previous;
+    const next = new Map(jobs);
+    next.set(job.id, job);
+    if (previous) {
+      set({ jobs: next });
+    } else {
+      const at = insertAt(ids, jobs, job);
+      set({ jobs: next, ids: [...ids.slice(0, at), job.id, ...ids.slice(at)] });
+    }
+    return previous;
+  },
+  merge: (page) => {
+    const { jobs } = get();
+    const next = new Map(jobs);
+    let added = false;
+    for (const job of page) {
+      const previous = next.get(job.id);
+      if (previous && previous.updatedAt > job.updatedAt) continue;
+      if (!previous) added = true;
+      next.set(job.id, job);
+    }
+    if (!added) {
+      set({ jobs: next });
+      return;
+    }
+    const order = [...next.values()].sort(compare).map((job) => job.id);
+    set({ jobs: next, ids: order });
+  },
+  progress: ({ id, progress, status }) => {
+    const { jobs } = get();
+    const job = jobs.get(id);
+    if (!job || (job.progress === progress && job.status === status)) return;
+    const next = new Map(jobs);
+    next.set(id, { ...job, progress, status });
+    set({ jobs: next });
+  },
+  select: (selectedId) => set({ selectedId }),
+}));
+
+const PAGE = 500;
+
+export interface JobsSyncOptions {
+  /** Called when a job this window saw running reaches an end (or needs the user). */
+  onSettled?: (job: Job) => void;
+}
+
+/**
+ * Feeds the store: events first (so nothing that happens during the load is missed), then the list
+ * once, page by page. After that only events change it; nothing polls.
+ */
+export function startJobsSync(options: JobsSyncOptions = {}): () => void {
+  const store = useJobs.getState();
+  const offUpdated = subscribe('jobs.updated', (job) => {
+    const previous = useJobs.getState().upsert(job);
+    const settled = isFinalStatus(job.status) || job.status === 'needs_attention';
+    if (previous && previous.status !== job.status && settled) options.onSettled?.(job);
+  });
+  const offProgress = subscribe('jobs.progress', (update) => store.progress(update));
+
+  let stopped = false;
+  const load = async (): Promise<void> => {
+    useJobs.setState({ status: 'loading', error: undefined });
+    try {
+      for (let offset = 0; !stopped; offset += PAGE) {
+        const page = await call('jobs.list', { offset, limit: PAGE });
+        useJobs.getState().merge(page.jobs);
+        if (page.jobs.length < PAGE || offset + PAGE >= page.total) break;
+      }
+      if (!stopped) useJobs.setState({ status: 'ready' });
+    } catch (e) {
+      if (!stopped) {
+        useJobs.setState({
+          status: 'error',
+          error: e instanceof IpcError ? e.info : { kind: 'internal', message: String(e) },
+        });
+      }
+    }
+  };
+  void load();
+
+  return () => {
+    stopped = true;
+    offUpdated();
+    offProgress();
+  };
+}
