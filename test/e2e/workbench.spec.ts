@@ -87,8 +87,11 @@ test('inline validation uses the spec and blocks submitting', async ({ page }) =
   await expect(page.getByRole('button', { name: 'Submit' })).toBeEnabled();
 });
 
-test('switching to 中文 changes the labels, and the choice survives a reload', async ({ page }) => {
+test('switching to 中文 in Settings changes the labels, and the choice survives a reload', async ({ page }) => {
+  await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Language').selectOption('zh-CN');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByRole('button', { name: '创作' }).click();
   await expect(page.getByRole('navigation', { name: '功能区' }).getByRole('button', { name: '创作' })).toBeVisible();
   await expect(page.getByRole('tab', { name: 'HiDream · 文生视频' })).toBeVisible();
   await expect(page.getByLabel('提示词', { exact: true })).toBeVisible();
@@ -101,8 +104,10 @@ test('switching to 中文 changes the labels, and the choice survives a reload',
   await page.screenshot({ path: join(SCREENSHOTS, 'compose-zh-CN.png'), fullPage: true });
 
   await page.reload();
+  await page.getByRole('button', { name: '设置' }).click();
   await expect(page.getByLabel('语言')).toHaveValue('zh-CN');
   await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('button', { name: '保存设置' }).click();
   await expect(page.getByRole('button', { name: 'Compose' })).toBeVisible();
 });
 
@@ -141,10 +146,14 @@ test('jobs, settings and about render, with screenshots', async ({ page }) => {
   await page.screenshot({ path: join(SCREENSHOTS, 'settings.png') });
 
   await page.getByLabel('Theme').selectOption('dark');
+  await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByRole('button', { name: 'Compose' }).click();
   await page.screenshot({ path: join(SCREENSHOTS, 'compose-dark.png') });
+  await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Theme').selectOption('system');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'system');
 });
 
 function readdirSafe(dir: string): string[] {

@@ -7,7 +7,7 @@ import { startJobsSync, useJobs } from '../features/jobs/store';
 import { DropZone } from '../features/stylize-drop/DropZone';
 import { About } from './About';
 import { useAppInfo } from './appInfo';
-import { PreferencePickers, SandboxBanner } from './Header';
+import { SandboxBanner } from './Header';
 import { SECTIONS, useNavigation, type Section } from './navigation';
 import { notifySettled } from './notifications';
 import { DownloadsSection, LibrarySection, SettingsSection } from './sections';
@@ -68,9 +68,6 @@ export function App(): React.JSX.Element {
         ))}
       </nav>
       <div className="main-column">
-        <header className="topbar">
-          <PreferencePickers />
-        </header>
         <SandboxBanner />
         <main className="content">
           {infoError && (

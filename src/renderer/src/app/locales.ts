@@ -11,10 +11,6 @@ export const appLocales = defineLocales({
       settings: 'Settings',
       about: 'About',
     },
-    language: 'Language',
-    languages: { en: 'English', 'zh-CN': '简体中文' },
-    theme: 'Theme',
-    themes: { system: 'System', light: 'Light', dark: 'Dark' },
     sandbox: {
       label: 'Sandbox mode',
       text: 'Sandbox mode: {{vendors}} answer with demo media. Nothing goes to the real services and nothing is billed.',
@@ -52,10 +48,6 @@ export const appLocales = defineLocales({
       settings: '设置',
       about: '关于',
     },
-    language: '语言',
-    languages: { en: 'English', 'zh-CN': '简体中文' },
-    theme: '主题',
-    themes: { system: '跟随系统', light: '浅色', dark: '深色' },
     sandbox: {
       label: '沙盒模式',
       text: '沙盒模式：{{vendors}} 返回演示素材，不会调用真实服务，也不会计费。',

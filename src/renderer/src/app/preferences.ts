@@ -1,59 +1,55 @@
-import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Locale } from '@shared/i18n-text';
+import type { Settings } from '@shared/settings';
 import { initI18n, isLocale, localeFor } from '../i18n';
-
-export const THEMES = ['system', 'light', 'dark'] as const;
-export type Theme = (typeof THEMES)[number];
-
-interface PreferencesState {
-  language: Locale;
-  theme: Theme;
-  setLanguage: (language: Locale) => void;
-  setTheme: (theme: Theme) => void;
-}
+import { call, subscribe } from '../lib/ipc';
 
 /**
- * The UI's language and theme: the one place both are read and changed. Until the settings feature
- * stores them in main (`settings.language`, `settings.theme`), they persist in localStorage; at that
- * point only this store's source changes.
+ * Language and theme come from main's settings (edited in Settings), the single source for every
+ * window and transport. A copy in localStorage only paints the first frame in the right language and
+ * theme before main answers.
  */
-export const usePreferences = create<PreferencesState>()(
-  persist(
-    (set) => ({
-      language: localeFor(typeof navigator === 'undefined' ? undefined : navigator.language),
-      theme: 'system',
-      setLanguage: (language) => set({ language }),
-      setTheme: (theme) => set({ theme }),
-    }),
-    {
-      name: 'promptreel.preferences',
-      storage: createJSONStorage(() => localStorage),
-      partialize: ({ language, theme }) => ({ language, theme }),
-      merge: (persisted, current) => {
-        const saved = (persisted ?? {}) as Partial<PreferencesState>;
-        return {
-          ...current,
-          ...(isLocale(saved.language) ? { language: saved.language } : {}),
-          ...(saved.theme && (THEMES as readonly string[]).includes(saved.theme) ? { theme: saved.theme } : {}),
-        };
-      },
-    },
-  ),
-);
+const CACHE_KEY = 'promptreel.preferences';
 
-function apply({ language, theme }: Pick<PreferencesState, 'language' | 'theme'>): void {
-  initI18n(language);
-  const root = document.documentElement;
-  root.lang = language;
-  // `system` leaves the choice to prefers-color-scheme; light/dark pin it (styles.css reads data-theme).
-  root.dataset['theme'] = theme;
+type Preferences = Pick<Settings, 'language' | 'theme'>;
+
+function resolveLanguage(language: Preferences['language']): Locale {
+  return language === 'system' ? localeFor(typeof navigator === 'undefined' ? undefined : navigator.language) : language;
 }
 
-/** Applies the preferences now and on every change; returns the unsubscribe. */
+function apply({ language, theme }: Preferences): void {
+  const locale = resolveLanguage(language);
+  initI18n(locale);
+  const root = document.documentElement;
+  root.lang = locale;
+  // `system` leaves the choice to prefers-color-scheme; light/dark pin it (styles.css reads data-theme).
+  root.dataset['theme'] = theme;
+  try {
+    localStorage.setItem(CACHE_KEY, JSON.stringify({ language, theme }));
+  } catch {
+    // Storage may be unavailable (private mode); the settings still apply.
+  }
+}
+
+function cached(): Preferences {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CACHE_KEY) ?? '{}') as Partial<Preferences>;
+    return {
+      language: saved.language === 'system' || isLocale(saved.language) ? saved.language : 'system',
+      theme: saved.theme === 'light' || saved.theme === 'dark' ? saved.theme : 'system',
+    };
+  } catch {
+    return { language: 'system', theme: 'system' };
+  }
+}
+
+/** Applies the cached preferences at once, then main's settings and every change to them. */
 export function applyPreferences(): () => void {
-  apply(usePreferences.getState());
-  return usePreferences.subscribe((state, previous) => {
-    if (state.language !== previous.language || state.theme !== previous.theme) apply(state);
-  });
+  apply(cached());
+  void call('settings.get', {}).then(
+    ({ values }) => apply(values),
+    () => {
+      // Main unreachable: keep the cached preferences; the settings view reports the failure.
+    },
+  );
+  return subscribe('settings.changed', apply);
 }
