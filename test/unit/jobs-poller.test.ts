@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VendorId } from '@shared/operations';
+import type { OperationId, VendorId } from '@shared/operations';
 import { Poller, POLL, pollDelay } from '@main/core/jobs/poller';
 import { FakeClock } from '../support/fake-clock';
 import { FakeVendor, vendorError } from '../support/fake-vendor';
@@ -22,7 +22,7 @@ function setup(duration = 60_000) {
     },
     onError: (_vendor, jobIds, error) => errors.push(`${jobIds.join(',')}:${String(error)}`),
   });
-  const start = async (vendor: VendorId, count: number, operation = vendor === 'hidream' ? ('hidream.txt2video' as const) : ('haiper.generate' as const)) => {
+  const start = async (vendor: VendorId, count: number, operation: OperationId = vendor === 'hidream' ? 'hidream.txt2video' : 'haiper.generate') => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const { taskId } = await vendors[vendor].submit({ operation, params: {}, requestId: `r${i}` });

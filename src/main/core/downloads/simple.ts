@@ -92,6 +92,12 @@ export class SimpleDownloader implements Downloader {
     }
   }
 
+  /** Downloads not yet completed, failed, expired or canceled (e.g. cut short by a crash). */
+  unsettled(): Download[] {
+    const rows = this.db.prepare('SELECT record FROM downloads WHERE settled = 0').all() as unknown as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record) as Download);
+  }
+
   onCompleted(listener: (download: Download) => void): () => void {
     this.completedListeners.add(listener);
     return () => this.completedListeners.delete(listener);

@@ -21,7 +21,11 @@ export interface VendorClients {
   onChange(listener: (vendor: VendorId) => void): () => void;
 }
 
-export type EngineEvent = { type: 'updated'; job: Job } | { type: 'progress'; progress: JobProgress };
+export type EngineEvent =
+  | { type: 'updated'; job: Job }
+  | { type: 'progress'; progress: JobProgress }
+  /** A vendor was paused (its key was refused) or resumed. */
+  | { type: 'vendor'; vendor: VendorId; paused: boolean };
 
 export interface SubmitInput {
   operation: OperationId;
@@ -297,7 +301,10 @@ export class JobEngine {
     const first = !this.paused.has(vendor);
     this.paused.set(vendor, reason);
     this.poller.pause(vendor);
-    if (first) this.log.warn('vendor paused: token expired or invalid', { vendor });
+    if (first) {
+      this.log.warn('vendor paused: token expired or invalid', { vendor });
+      this.emit({ type: 'vendor', vendor, paused: true });
+    }
     const now = this.clock.now();
     for (const id of this.mine(vendor)) {
       if (this.store.setPaused(id, this.owner, reason, now)) this.emitJob(this.store.require(id));
@@ -308,6 +315,7 @@ export class JobEngine {
   onCredentialsChanged(vendor: VendorId): void {
     if (!this.paused.delete(vendor)) return;
     this.log.info('vendor key changed; resuming its jobs', { vendor });
+    this.emit({ type: 'vendor', vendor, paused: false });
     const now = this.clock.now();
     for (const id of this.mine(vendor)) {
       if (this.store.setPaused(id, this.owner, null, now)) this.emitJob(this.store.require(id));
@@ -399,7 +407,8 @@ export class JobEngine {
         const message =
           `Promptreel stopped while sending this job to ${VENDOR_NAMES[job.vendor]}, so it cannot tell whether ${VENDOR_NAMES[job.vendor]} ` +
           'received it (and billed it). It was not sent again: resubmit it or discard it.';
-        if (this.store.toNeedsAttention(job.id, this.owner, ['submitting'], message, null, now)) {
+        // `canceled`: the request was cut off mid-flight, as the vendor layer classes it (maybe sent).
+        if (this.store.toNeedsAttention(job.id, this.owner, ['submitting'], message, { kind: 'canceled', message }, now)) {
           this.log.warn('job interrupted while submitting; needs attention', { id: job.id });
           this.emitJob(this.store.require(job.id));
         }
