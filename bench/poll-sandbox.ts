@@ -4,7 +4,7 @@
  */
 import { startSandbox } from '../src/main/sandbox/index';
 
-const speedup = Number(process.env['BENCH_SPEEDUP'] ?? '10');
+const speedup = Number(process.env['BENCH_SPEEDUP'] ?? '4');
 const sandbox = await startSandbox({
   timeScale: 1 / speedup,
   // Task durations spread over 10–120 s of vendor time.

@@ -1,11 +1,17 @@
+import { join } from 'node:path';
 import type { Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { createLogger, type LogLevel } from '@main/core/log';
+import { validateParams } from '@shared/operations';
+import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
+import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '@main/core/downloads/simple';
+import { JobStore } from '@main/core/jobs/store';
+import { createLogger, type Logger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
+import type { JobServices } from '@main/core/jobs/services';
+import { inspectVideoFile } from '@main/core/vendors/upload';
 import { VENDOR_NAMES } from '@main/core/jobs/failures';
-import { createJobServices, type JobServices } from '@main/core/jobs/services';
 import { parseCommand, type Command } from './args';
 import { credentialsFromEnv } from './credentials';
 import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
@@ -46,31 +52,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`promptreel ${APP_VERSION}\n`);
     return EXIT.ok;
   }
+  const dataDir = defaultDataDir(io.env);
+  const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
+  const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
+  if (command.name === 'jobs' || command.name === 'show') return inspect(command, dataDir, log, io);
+
   let services: JobServices;
   try {
     const credentials = credentialsFromEnv(io.env);
-    const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
-    const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
+    // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
+    if (command.name === 'run') await precheck(command);
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
-    services = createJobServices({ dataDir: defaultDataDir(io.env), credentials, log, timeScale: timeScale > 0 ? timeScale : 1 });
+    const { createJobServices } = await import('@main/core/jobs/services');
+    services = createJobServices({ dataDir, credentials, log, timeScale: timeScale > 0 ? timeScale : 1 });
   } catch (error) {
     return usage(io, error);
   }
   try {
     switch (command.name) {
-      case 'jobs': {
-        const { jobs } = services.engine.list({ limit: 100_000 });
-        const lookup = (id: string): Download | undefined => services.downloader.get(id);
-        io.stdout.write(command.json ? jobs.map((j) => `${JSON.stringify(jobLine(j, lookup))}\n`).join('') : `${jobsTable(jobs)}\n`);
-        return EXIT.ok;
-      }
-      case 'show': {
-        const job = services.engine.get(command.id);
-        const lookup = (id: string): Download | undefined => services.downloader.get(id);
-        io.stdout.write(command.json ? `${JSON.stringify(jobLine(job, lookup))}\n` : `${showJob(job, lookup)}\n`);
-        return EXIT.ok;
-      }
       case 'run': {
         const job = await services.engine.submit({
           operation: command.operation,
@@ -99,6 +99,43 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   } finally {
     await services.close();
+  }
+}
+
+async function precheck(command: Extract<Command, { name: 'run' }>): Promise<void> {
+  if (command.file !== undefined) {
+    if (command.operation !== 'hidream.video_stylize') throw new UsageError(`--file: ${command.operation} does not take a local file (only hidream.video_stylize does).`);
+    try {
+      await inspectVideoFile(command.file);
+    } catch (error) {
+      throw new UsageError(`--file: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
+  if (!result.ok) {
+    throw new UsageError(`invalid parameters for ${command.operation}:\n${result.issues.map((i) => `  --params ${i.path || '(object)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** `jobs` and `show` only read: no engine, no vendor, nothing resumed. */
+function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, log: Logger, io: CliIo): number {
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const downloader = new SimpleDownloader({ file: join(dataDir, SIMPLE_DOWNLOADS_FILE), log, readOnly: true });
+  try {
+    const store = new JobStore(db);
+    const lookup = (id: string): Download | undefined => downloader.get(id);
+    if (command.name === 'jobs') {
+      const { jobs } = store.list({ offset: 0, limit: 1_000_000 });
+      io.stdout.write(command.json ? jobs.map((j) => `${JSON.stringify(jobLine(j, lookup))}\n`).join('') : `${jobsTable(jobs)}\n`);
+      return EXIT.ok;
+    }
+    const job = store.get(command.id);
+    if (!job) return usage(io, new UsageError(`jobId: no job with id ${command.id} (see promptreel jobs).`));
+    io.stdout.write(command.json ? `${JSON.stringify(jobLine(job, lookup))}\n` : `${showJob(job, lookup)}\n`);
+    return EXIT.ok;
+  } finally {
+    void downloader.close();
+    db.close();
   }
 }
 
@@ -139,7 +176,7 @@ async function follow(services: JobServices, ids: string[], command: { wait: boo
         if (jobs.has(event.progress.id)) reporter.update(event.progress);
         return;
       }
-      if (!jobs.has(event.job.id)) return;
+      if (event.type !== 'updated' || !jobs.has(event.job.id)) return;
       jobs.set(event.job.id, event.job);
       reporter.update(event.job);
       check();

@@ -69,11 +69,11 @@ describe('promptreel CLI', () => {
       [['run', 'hidream.txt2video', '--params', '{"prompt":"x","colour":"red"}'], /unknown field colour/],
       [['run', 'hidream.video_stylize', '--params', '{"style":"anime"}', '--file', join(dir, 'missing.mp4')], /--file: .*missing\.mp4/],
       [['run', 'hidream.video_stylize', '--params', '{"style":"anime"}', '--file', notVideo], /--file: notes\.mp4 is not a video/],
-      [['run', 'hidream.txt2img', '--params', '{"prompt":"x"}', '--file', notVideo], /--file: only hidream\.video_stylize/],
+      [['run', 'hidream.txt2img', '--params', '{"prompt":"x"}', '--file', notVideo], /--file: hidream\.txt2img does not take a local file/],
       [['run', 'haiper.generate', '--params', '@nope.json'], /--params: cannot read/],
       [['jobs', '--wait'], /--wait is not an option of "promptreel jobs"/],
       [['run', 'haiper.generate', '--params', '{}', '--colour'], /Unknown option '--colour'/],
-      [['show', 'no-such-job'], /No job with id no-such-job/],
+      [['show', 'no-such-job'], /jobId: no job with id no-such-job/],
       [['frobnicate'], /Unknown command "frobnicate"/],
     ];
     for (const [args, message] of cases) {

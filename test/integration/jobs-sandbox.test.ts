@@ -78,10 +78,11 @@ describe('job engine against the sandbox vendor', () => {
       haiper: { perMinute: { image: 3, video: 3, stylize: 3 }, concurrent: tiny.haiper.concurrency },
     });
     const plan: [OperationId, Record<string, unknown>, number][] = [
-      ['hidream.txt2img', { prompt: 'tile', img_count: 2 }, 70],
-      ['hidream.txt2video', { prompt: 'wave' }, 70],
+      ['hidream.txt2img', { prompt: 'tiles', img_count: 2 }, 20],
+      ['hidream.txt2img', { prompt: 'tile' }, 50],
+      ['hidream.txt2video', { prompt: 'wave' }, 50],
       ['hidream.video_stylize', { style: 'anime', video_name: 'https://example.com/in.mp4' }, 20],
-      ['haiper.generate', { prompt: 'cloud' }, 40],
+      ['haiper.generate', { prompt: 'cloud' }, 60],
     ];
     const jobs: Job[] = [];
     for (const [operation, params, count] of plan) for (let i = 0; i < count; i++) jobs.push(await engine.submit({ operation, params }));

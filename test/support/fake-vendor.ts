@@ -1,9 +1,9 @@
-import { AppError, type ErrorKind } from '@shared/errors';
+import type { ErrorKind } from '@shared/errors';
 import type { OperationId, VendorId } from '@shared/operations';
 import type { Download } from '@shared/downloads';
 import type { VendorClients } from '@main/core/jobs/engine';
 import type { DownloadRequest, Downloader } from '@main/core/downloads/types';
-import type { SubmitRequest, Submission, TaskStatus, VendorClient } from '@main/core/vendors/types';
+import { VendorError, type Delivery, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from '@main/core/vendors/types';
 import type { FakeClock } from './fake-clock';
 
 interface Task {
@@ -14,9 +14,8 @@ interface Task {
   fail: boolean;
 }
 
-/** The vendor error shape the engine reads (`delivery`), as the vendor layer's `VendorError` has it. */
-export function vendorError(kind: ErrorKind, delivery: 'not_sent' | 'rejected' | 'maybe_sent', message = `fake ${kind}`): AppError {
-  return Object.assign(new AppError(kind, message), { delivery, retryAfterMs: null });
+export function vendorError(kind: ErrorKind, delivery: Delivery, message = `fake ${kind}`): VendorError {
+  return new VendorError(kind, message, { delivery });
 }
 
 /**
@@ -28,9 +27,9 @@ export class FakeVendor implements VendorClient {
   readonly queries: { operation: OperationId; taskIds: string[] }[] = [];
   readonly tasks = new Map<string, Task>();
   /** Throw this from the next submit (consumed once) or every submit while `failSubmits` holds. */
-  nextSubmitError: AppError | null = null;
-  submitError: AppError | null = null;
-  queryError: AppError | null = null;
+  nextSubmitError: VendorError | null = null;
+  submitError: VendorError | null = null;
+  queryError: VendorError | null = null;
   /** Submit answers only when this resolves (to simulate a request in flight). */
   submitGate: Promise<void> | null = null;
   queryGate: Promise<void> | null = null;

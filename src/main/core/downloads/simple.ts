@@ -18,6 +18,8 @@ import type { DownloadRequest, Downloader } from './types';
  * answers after a restart and `resume()` restarts downloads a crashed process left unfinished (from the
  * start: there is no byte-range resume here). No throttling, no pause, no naming templates.
  */
+export const SIMPLE_DOWNLOADS_FILE = 'simple-downloads.db';
+
 export class SimpleDownloader implements Downloader {
   private readonly db: DatabaseSync;
   private readonly owner = ownerName();
@@ -28,18 +30,23 @@ export class SimpleDownloader implements Downloader {
   private readonly log: Logger;
   private closed = false;
 
-  constructor(options: { file: string; log?: Logger; retries?: number; pollMs?: number }) {
+  /** `readOnly`: only `get` and `unsettled` are used (the CLI's `jobs` and `show`). */
+  constructor(options: { file: string; log?: Logger; retries?: number; pollMs?: number; readOnly?: boolean }) {
     this.log = options.log ?? createLogger({ scope: 'downloads' });
     this.retries = options.retries ?? 3;
+    this.readOnly = options.readOnly ?? false;
     this.pollMs = options.pollMs ?? 500;
     this.db = new DatabaseSync(options.file, { timeout: 5_000 });
     this.db.exec('PRAGMA journal_mode = WAL');
+    // As for the main database: durable across app crashes, one fsync per checkpoint rather than per write.
+    this.db.exec('PRAGMA synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS downloads (
       id TEXT PRIMARY KEY, record TEXT NOT NULL, dest_dir TEXT NOT NULL, owner TEXT, settled INTEGER NOT NULL DEFAULT 0)`);
   }
 
   private readonly retries: number;
   private readonly pollMs: number;
+  private readonly readOnly: boolean;
 
   enqueue(request: DownloadRequest): Download {
     if (this.closed) throw new AppError('internal', 'The downloader is shut down.');
@@ -118,10 +125,11 @@ export class SimpleDownloader implements Downloader {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.abort.abort();
     await Promise.allSettled([...this.active.values()]);
-    this.db.prepare('UPDATE downloads SET owner = NULL WHERE owner = ? AND settled = 0').run(this.owner);
+    if (!this.readOnly) this.db.prepare('UPDATE downloads SET owner = NULL WHERE owner = ? AND settled = 0').run(this.owner);
     this.db.close();
   }
 

@@ -2,7 +2,7 @@ import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
 import type { JobPage, JobProgress } from '@shared/ipc/jobs';
 import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCategory, type VendorId } from '@shared/operations';
-import type { Database } from '../db/database';
+import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
 import { isDeadOwner, ownerName } from '../owner';
@@ -60,6 +60,7 @@ export interface JobEngineOptions {
 
 interface Queued {
   id: string;
+  operation: OperationId;
   vendor: VendorId;
   category: RateCategory;
   weight: number;
@@ -70,10 +71,16 @@ interface Queued {
 
 interface Running {
   vendor: VendorId;
-  /** Per-output states last written, to announce a change of one output (not just progress). */
+  /** Per-output states and progress last written: an answer that changes neither is not written. */
   states: string;
+  progress: number;
 }
 
+/**
+ * Submissions in flight per vendor. The vendor clients keep a handful of connections anyway; sending a
+ * thousand queued jobs at once would only block the event loop and queue inside the HTTP pool.
+ */
+const MAX_SUBMITTING = 4;
 /** After this many consecutive submissions that never reached the vendor, the job fails. */
 const MAX_UNREACHED = 10;
 /** A poll the vendor refuses outright (unknown task…) this many times in a row fails the job. */
@@ -124,6 +131,7 @@ export class JobEngine {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly queue = new Map<string, Queued>();
   private readonly submitting = new Map<string, Promise<void>>();
+  private readonly submittingJobs = new Map<string, Queued>();
   private readonly running = new Map<string, Running>();
   private readonly paused = new Map<VendorId, ErrorInfo>();
   private readonly timers: { pump?: () => void; lease?: () => void; adopt?: () => void } = {};
@@ -147,6 +155,8 @@ export class JobEngine {
       batchable: (vendor) => vendor === 'hidream',
       onStatus: (jobId, status) => this.onTaskStatus(jobId, status),
       onError: (vendor, jobIds, error, failures) => this.onPollError(vendor, jobIds, error, failures),
+      // One commit for a whole batch answer instead of one per task.
+      atomically: (fn) => transaction(options.db, fn),
     });
     this.progress = new Coalescer(this.clock, 100, (_id, progress) => this.emit({ type: 'progress', progress }));
     this.unsubscribe = this.clients.onChange((vendor) => this.onCredentialsChanged(vendor));
@@ -383,6 +393,7 @@ export class JobEngine {
     const spec = OPERATIONS[job.operation];
     this.queue.set(job.id, {
       id: job.id,
+      operation: job.operation,
       vendor: job.vendor,
       category: spec.category,
       weight: weightOf(job.operation, job.params),
@@ -427,7 +438,7 @@ export class JobEngine {
   private startPolling(job: Job): void {
     if (!job.taskId) return;
     this.limiter.hold(job.id, job.vendor);
-    this.running.set(job.id, { vendor: job.vendor, states: job.outputs.map((o) => o.status).join() });
+    this.running.set(job.id, { vendor: job.vendor, states: job.outputs.map((o) => o.status).join(), progress: job.progress });
     this.poller.track({
       jobId: job.id,
       vendor: job.vendor,
@@ -471,9 +482,11 @@ export class JobEngine {
     const now = this.clock.now();
     let wake = Infinity;
     const blocked = new Set<string>();
+    const sending: Record<VendorId, number> = { hidream: 0, haiper: 0 };
+    for (const q of this.submittingJobs.values()) sending[q.vendor]++;
     for (const q of [...this.queue.values()]) {
       const group = `${q.vendor}:${q.category}`;
-      if (this.paused.has(q.vendor) || blocked.has(group)) continue;
+      if (this.paused.has(q.vendor) || blocked.has(group) || sending[q.vendor] >= MAX_SUBMITTING) continue;
       if (q.notBefore > now) {
         blocked.add(group);
         wake = Math.min(wake, q.notBefore);
@@ -486,7 +499,13 @@ export class JobEngine {
         continue;
       }
       this.queue.delete(q.id);
-      const done = this.send(q).finally(() => this.submitting.delete(q.id));
+      sending[q.vendor]++;
+      this.submittingJobs.set(q.id, q);
+      const done = this.send(q).finally(() => {
+        this.submitting.delete(q.id);
+        this.submittingJobs.delete(q.id);
+        this.schedulePump(this.clock.now());
+      });
       this.submitting.set(q.id, done);
     }
     if (wake < Infinity) this.schedulePump(wake);
@@ -529,8 +548,7 @@ export class JobEngine {
 
   private accepted(q: Queued, submission: { taskId: string; subTaskIds: string[] }): void {
     const now = this.clock.now();
-    const spec = OPERATIONS[this.store.require(q.id).operation];
-    if (!this.store.accept(q.id, this.owner, submission, spec.output, now)) {
+    if (!this.store.accept(q.id, this.owner, submission, OPERATIONS[q.operation].output, now)) {
       // Canceled while in flight: the vendor has the task anyway, so keep its id and its slot for a while.
       this.store.recordLateTask(q.id, submission.taskId, now);
       this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
@@ -600,6 +618,16 @@ export class JobEngine {
 
   /** A poll answer. Returns true when polling should stop. */
   private onTaskStatus(jobId: string, status: TaskStatus): boolean {
+    try {
+      return this.applyTaskStatus(jobId, status);
+    } catch (error) {
+      // One job's bad answer must not stop the others in the same batch; it is asked again later.
+      this.log.error('could not record a poll answer', { id: jobId, error });
+      return false;
+    }
+  }
+
+  private applyTaskStatus(jobId: string, status: TaskStatus): boolean {
     const running = this.running.get(jobId);
     if (!running) return true;
     const now = this.clock.now();
@@ -607,8 +635,10 @@ export class JobEngine {
     const progress = outputs.length ? outputs.reduce((sum, o) => sum + o.progress, 0) / outputs.length : 0;
     const final = outputs.length > 0 && outputs.every((o) => o.state === 'succeeded' || o.state === 'failed');
     if (!final) {
-      if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
       const states = outputs.map((o) => o.state).join();
+      if (states === running.states && progress === running.progress) return false;
+      if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
+      running.progress = progress;
       if (states !== running.states) {
         running.states = states;
         this.emitJob(this.store.require(jobId));

@@ -1,5 +1,6 @@
 import { isAppError } from '@shared/errors';
 import type { VendorId } from '@shared/operations';
+import { isVendorError } from '../vendors/types';
 
 export const VENDOR_NAMES: Record<VendorId, string> = { hidream: 'HiDream', haiper: 'Haiper' };
 
@@ -18,16 +19,11 @@ export interface SubmitOutcome {
   retryAfterMs?: number | null;
 }
 
-/** The vendor layer's word on whether a failed request may have reached the vendor (`VendorError`). */
-interface Delivered {
-  delivery?: 'not_sent' | 'rejected' | 'maybe_sent';
-  retryAfterMs?: number | null;
-}
-
 export function classifySubmitError(error: unknown): SubmitOutcome {
   if (!isAppError(error)) return { kind: 'unknown', error };
-  const { delivery, retryAfterMs } = error as Delivered;
-  if (error.kind === 'rate_limit') return { kind: 'rate_limit', error, retryAfterMs: retryAfterMs ?? null };
+  // The vendor layer says whether a failed request may have reached the vendor; our own errors do not.
+  const delivery = isVendorError(error) ? error.delivery : undefined;
+  if (error.kind === 'rate_limit') return { kind: 'rate_limit', error, retryAfterMs: isVendorError(error) ? error.retryAfterMs : null };
   if (error.kind === 'auth') return { kind: 'auth', error };
   if (error.kind === 'validation' || error.kind === 'invalid_input') return { kind: 'rejected', error };
   switch (delivery) {

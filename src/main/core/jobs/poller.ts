@@ -30,6 +30,8 @@ export function pollDelay(elapsed: number, progress: number): number {
   return Math.min(Math.max(delay, POLL.min), POLL.max);
 }
 
+const VENDORS: readonly VendorId[] = ['hidream', 'haiper'];
+
 export function errorBackoff(failures: number): number {
   return Math.min(POLL.min * 2 ** failures, POLL.errorMax);
 }
@@ -66,6 +68,8 @@ export interface PollerDeps {
   onStatus(jobId: string, status: TaskStatus): boolean;
   /** A poll failed; the engine may pause the vendor or drop jobs, otherwise they are retried later. */
   onError(vendor: VendorId, jobIds: string[], error: unknown, failures: number): void;
+  /** Runs the handling of one answer's tasks as a unit (the engine commits them in one transaction). */
+  atomically?(fn: () => void): void;
 }
 
 /**
@@ -78,6 +82,7 @@ export class Poller {
   private readonly inFlight: Record<VendorId, number> = { hidream: 0, haiper: 0 };
   private cancelTimer: (() => void) | null = null;
   private timerAt = Infinity;
+  private tickPending = false;
   private closed = false;
 
   constructor(private readonly deps: PollerDeps) {}
@@ -93,8 +98,10 @@ export class Poller {
     const progress = target.progress ?? 0;
     const first = elapsed < POLL.first ? POLL.first - elapsed : pollDelay(elapsed, progress);
     const interval = jitter(this.deps.clock, first);
-    this.tracked.set(target.jobId, { ...target, progress, dueAt: now + this.real(interval), interval, inFlight: false, failures: 0, solo: false });
-    this.arm();
+    const dueAt = now + this.real(interval);
+    this.tracked.set(target.jobId, { ...target, progress, dueAt, interval, inFlight: false, failures: 0, solo: false });
+    // Only an earlier due time moves the timer: no scan of every job for each one added.
+    if (dueAt < this.timerAt && !this.paused.has(target.vendor)) this.setTimer(dueAt);
   }
 
   untrack(jobId: string): void {
@@ -134,67 +141,79 @@ export class Poller {
 
   /** Sets the one timer for the earliest due job that is not already being asked about. */
   private arm(): void {
-    if (this.closed) return;
     let next = Infinity;
     for (const t of this.tracked.values()) {
       // A vendor at its request cap is looked at again when one of its requests returns.
       if (t.inFlight || this.paused.has(t.vendor) || this.inFlight[t.vendor] >= POLL.maxInFlight) continue;
       if (t.dueAt < next) next = t.dueAt;
     }
-    if (next === this.timerAt) return;
+    if (next !== this.timerAt) this.setTimer(next);
+  }
+
+  private setTimer(at: number): void {
+    if (this.closed) return;
     this.cancelTimer?.();
     this.cancelTimer = null;
-    this.timerAt = next;
-    if (next === Infinity) return;
+    this.timerAt = at;
+    if (at === Infinity) return;
     this.cancelTimer = this.deps.clock.setTimeout(() => {
       this.cancelTimer = null;
       this.timerAt = Infinity;
       this.tick();
-    }, next - this.deps.clock.now());
+    }, at - this.deps.clock.now());
+  }
+
+  /** One look at what is due, soon, however many requests just came back. */
+  private scheduleTick(): void {
+    if (this.tickPending || this.closed) return;
+    this.tickPending = true;
+    this.deps.clock.setTimeout(() => {
+      this.tickPending = false;
+      this.tick();
+    }, 0);
   }
 
   private tick(): void {
     if (this.closed) return;
     const now = this.deps.clock.now();
-    const idle = [...this.tracked.values()].filter((t) => !t.inFlight && !this.paused.has(t.vendor));
-    const due = idle.filter((t) => t.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt);
-    for (const vendor of ['hidream', 'haiper'] as const) {
-      for (const group of this.requests(vendor, due, idle, now)) {
-        if (this.inFlight[vendor] >= POLL.maxInFlight) break;
+    for (const vendor of VENDORS) {
+      let room = POLL.maxInFlight - this.inFlight[vendor];
+      if (this.paused.has(vendor) || room <= 0) continue;
+      const idle: Tracked[] = [];
+      for (const t of this.tracked.values()) if (t.vendor === vendor && !t.inFlight) idle.push(t);
+      for (const group of this.requests(vendor, idle, now)) {
+        if (room-- <= 0) break;
         void this.send(vendor, group);
       }
     }
     this.arm();
   }
 
-  /** Groups the vendor's due jobs into requests, oldest due first. */
-  private requests(vendor: VendorId, due: Tracked[], idle: Tracked[], now: number): Tracked[][] {
-    const mine = due.filter((t) => t.vendor === vendor);
-    if (!this.deps.batchable(vendor)) return mine.map((t) => [t]);
-    const groups: Tracked[][] = [];
-    const taken = new Set<string>();
-    for (const t of mine) {
-      if (taken.has(t.jobId)) continue;
-      if (t.solo) {
-        groups.push([t]);
-        taken.add(t.jobId);
-        continue;
-      }
-      // Others of the same operation come along if they would be due within half their interval anyway:
-      // the request is paid once, and a slightly early look costs nothing more.
-      const mates = idle
-        .filter((o) => o.vendor === vendor && o.operation === t.operation && !o.solo && !taken.has(o.jobId))
-        .filter((o) => o.dueAt <= now || o.dueAt - now <= this.real(o.interval) / 2)
-        .sort((a, b) => a.dueAt - b.dueAt);
+  /** Groups the vendor's due jobs into requests, the most overdue first. */
+  private requests(vendor: VendorId, idle: Tracked[], now: number): Tracked[][] {
+    const byDue = (a: Tracked, b: Tracked): number => a.dueAt - b.dueAt;
+    const due = idle.filter((t) => t.dueAt <= now).sort(byDue);
+    if (!due.length || !this.deps.batchable(vendor)) return due.map((t) => [t]);
+    const groups: Tracked[][] = due.filter((t) => t.solo).map((t) => [t]);
+    // Others of an operation come along if they would be due within half their interval anyway: the
+    // request is paid once, and a slightly early look costs nothing more.
+    const byOperation = new Map<OperationId, Tracked[]>();
+    for (const t of idle) {
+      if (t.solo || (t.dueAt > now && t.dueAt - now > this.real(t.interval) / 2)) continue;
+      const list = byOperation.get(t.operation) ?? [];
+      list.push(t);
+      byOperation.set(t.operation, list);
+    }
+    for (const mates of byOperation.values()) {
+      mates.sort(byDue);
       for (let i = 0; i < mates.length; i += POLL.maxBatch) {
         const batch = mates.slice(i, i + POLL.maxBatch);
-        // Only the part that holds an overdue job is worth sending now.
-        if (!batch.some((o) => o.dueAt <= now)) break;
-        batch.forEach((o) => taken.add(o.jobId));
+        // Only a batch holding an overdue job is worth sending now.
+        if ((batch[0]?.dueAt ?? Infinity) > now) break;
         groups.push(batch);
       }
     }
-    return groups;
+    return groups.sort((a, b) => (a[0]?.dueAt ?? 0) - (b[0]?.dueAt ?? 0));
   }
 
   private async send(vendor: VendorId, group: Tracked[]): Promise<void> {
@@ -211,29 +230,35 @@ export class Poller {
         return;
       }
       const now = this.deps.clock.now();
-      for (const t of group) {
-        t.inFlight = false;
-        if (this.closed || this.tracked.get(t.jobId) !== t) continue;
-        const status = statuses.find((s) => s.taskId === t.taskId);
-        if (!status) {
-          this.retryLater(t, now);
-          continue;
-        }
-        t.failures = 0;
-        t.solo = false;
-        if (this.deps.onStatus(t.jobId, status)) {
-          this.tracked.delete(t.jobId);
-          continue;
-        }
-        const outputs = status.outputs;
-        t.progress = outputs.length ? outputs.reduce((sum, o) => sum + o.progress, 0) / outputs.length : 0;
-        t.interval = jitter(this.deps.clock, pollDelay((now - t.since) * this.deps.timeScale, t.progress));
-        t.dueAt = now + this.real(t.interval);
-      }
+      const handle = (): void => {
+        for (const t of group) this.answered(t, statuses, now);
+      };
+      if (this.deps.atomically) this.deps.atomically(handle);
+      else handle();
     } finally {
       this.inFlight[vendor]--;
-      this.tick();
+      this.scheduleTick();
     }
+  }
+
+  private answered(t: Tracked, statuses: TaskStatus[], now: number): void {
+    t.inFlight = false;
+    if (this.closed || this.tracked.get(t.jobId) !== t) return;
+    const status = statuses.find((s) => s.taskId === t.taskId);
+    if (!status) {
+      this.retryLater(t, now);
+      return;
+    }
+    t.failures = 0;
+    t.solo = false;
+    if (this.deps.onStatus(t.jobId, status)) {
+      this.tracked.delete(t.jobId);
+      return;
+    }
+    const outputs = status.outputs;
+    t.progress = outputs.length ? outputs.reduce((sum, o) => sum + o.progress, 0) / outputs.length : 0;
+    t.interval = jitter(this.deps.clock, pollDelay((now - t.since) * this.deps.timeScale, t.progress));
+    t.dueAt = now + this.real(t.interval);
   }
 
   private failed(vendor: VendorId, group: Tracked[], error: unknown): void {

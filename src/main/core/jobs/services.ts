@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
 import { DATABASE_FILE, openDatabase, type Database } from '../db/database';
-import { SimpleDownloader } from '../downloads/simple';
+import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '../downloads/simple';
 import type { Logger } from '../log';
 import { inspectVideoFile, isVendorError } from '../vendors';
 import { VendorRegistry } from '../vendors/registry';
@@ -55,7 +55,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     log: log.child('vendors'),
   });
   // UNCERTAIN: the download manager (its own issue) replaces this plain writer and its side database.
-  const downloader = new SimpleDownloader({ file: join(options.dataDir, 'simple-downloads.db'), log: log.child('downloads') });
+  const downloader = new SimpleDownloader({ file: join(options.dataDir, SIMPLE_DOWNLOADS_FILE), log: log.child('downloads') });
   const outputDir = options.outputDir ?? libraryDir(options.dataDir);
   const engine = new JobEngine({
     db,

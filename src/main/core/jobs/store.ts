@@ -310,15 +310,14 @@ export class JobStore {
   }
 
   private writeOutputs(id: string, outputs: RemoteOutput[]): void {
-    const existing = this.outputsOf([id]).get(id) ?? [];
-    const update = this.stmt(
-      'UPDATE outputs SET status = ?, progress = ?, kind = ?, url = ?, expires_at = ?, error_kind = ?, error_message = ? WHERE id = ?',
-    );
+    const columns = 'status = ?, progress = ?, kind = ?, url = ?, expires_at = ?, error_kind = ?, error_message = ?';
+    // Matched by sub-task where the vendor has them (HiDream), else by position (Haiper's single output).
+    const bySubTask = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND sub_task_id = ?`);
+    const byIndex = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND idx = ?`);
     outputs.forEach((remote, position) => {
-      // Match by sub-task where the vendor has them (HiDream), else by position (Haiper's single output).
-      const row = (remote.subTaskId === null ? undefined : existing.find((r) => r.sub_task_id === remote.subTaskId)) ?? existing.find((r) => r.idx === position);
-      if (!row) return;
-      update.run(remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, remote.error?.message ?? null, row.id);
+      const values = [remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, remote.error?.message ?? null, id] as const;
+      const matched = remote.subTaskId === null ? 0 : Number(bySubTask.run(...values, remote.subTaskId).changes);
+      if (!matched) byIndex.run(...values, position);
     });
   }
 
