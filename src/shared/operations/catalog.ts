@@ -6,27 +6,35 @@ import type { ChoiceOption, Field, NumberField, OperationId, OperationSpec, Text
  *
  * Vendor details the pages leave open are decided here and marked UNCERTAIN, so there is one place to
  * change when the vendor says otherwise.
+ *
+ * Two documented HiDream fields are not user fields and so are not listed: `request_id` (the vendor layer
+ * sends the UUID the job keeps) and `notify_url` (a desktop app has no public URL; results are polled).
  */
 
 const PROMPT_MAX = 2_000;
 
-const prompt = (required: boolean, help: TextField['help']): TextField => ({
+/**
+ * `fallback` is the documented default, sent when the user leaves the field empty. Fields without one are
+ * left out of the body: stylize takes "a style or a prompt", and an empty prompt sent next to a style could
+ * be read as the prompt mode.
+ */
+const prompt = (required: boolean, help: TextField['help'], fallback?: string): TextField => ({
   key: 'prompt',
   type: 'text',
   role: 'prompt',
   required,
   maxLength: PROMPT_MAX,
-  ...(required ? {} : { default: '' }),
+  ...(fallback === undefined ? {} : { default: fallback }),
   label: { en: 'Prompt', 'zh-CN': '提示词' },
   help,
 });
 
-const negative = (key: string): TextField => ({
+const negative = (key: string, fallback?: string): TextField => ({
   key,
   type: 'text',
   role: 'negative_prompt',
   required: false,
-  default: '',
+  ...(fallback === undefined ? {} : { default: fallback }),
   maxLength: PROMPT_MAX,
   label: { en: 'Negative prompt', 'zh-CN': '负面提示词' },
   help: { en: 'What the result should avoid.', 'zh-CN': '禁止生成的内容。' },
@@ -89,9 +97,11 @@ const HIDREAM_TXT2VIDEO: OperationSpec = {
   description: { en: 'A short clip from a prompt, with camera moves and motion strength.', 'zh-CN': '根据提示词生成短视频，可设置运镜和运动强度。' },
   submitPath: '/api-pub/gw/v3/video/txt2video/async',
   resultPath: '/api-pub/gw/v3/video/txt2video/async/results',
+  // UNCERTAIN: the batch query is documented for v2 only; that it sees tasks submitted on v3 is inferred.
+  batchResultPath: '/api-pub/gw/v2/video/txt2video/async/results/batch',
   fields: [
     prompt(true, { en: 'Describe the clip.', 'zh-CN': '描述要生成的视频。' }),
-    negative('negative_prompt'),
+    negative('negative_prompt', ''),
     {
       key: 'version',
       type: 'choice',
@@ -142,10 +152,12 @@ const HIDREAM_TXT2IMG: OperationSpec = {
   description: { en: 'Up to four images from a prompt.', 'zh-CN': '根据提示词一次生成 1–4 张图片。' },
   submitPath: '/api-pub/gw/v3/image/txt2img/async',
   resultPath: '/api-pub/gw/v3/image/txt2img/async/results',
+  // UNCERTAIN: as for text-to-video, a v2 batch path for v3 tasks.
+  batchResultPath: '/api-pub/gw/v2/image/txt2img/async/results/batch',
   fields: [
     // The page gives the prompt a default of "" rather than marking it required.
-    prompt(false, { en: 'Describe the image.', 'zh-CN': '描述要生成的图片。' }),
-    negative('negative_prompt'),
+    prompt(false, { en: 'Describe the image.', 'zh-CN': '描述要生成的图片。' }, ''),
+    negative('negative_prompt', ''),
     {
       key: 'img_count',
       type: 'number',
@@ -193,6 +205,7 @@ const HIDREAM_STYLIZE: OperationSpec = {
   submitPath: '/api-pub/gw/v2/video/video_edit/async',
   // UNCERTAIN: inferred from the vendor's batch page, which lists video_edit under the same pattern.
   resultPath: '/api-pub/gw/v2/video/video_edit/async/results',
+  batchResultPath: '/api-pub/gw/v2/video/video_edit/async/results/batch',
   inputField: 'video_name',
   fields: [
     {

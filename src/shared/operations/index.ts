@@ -1,6 +1,7 @@
 export * from './spec';
 export { OPERATIONS } from './catalog';
 export * from './validate';
+export * from './describe';
 
 import { OPERATIONS } from './catalog';
 import { OPERATION_IDS, type OperationId, type OperationSpec } from './spec';

@@ -88,6 +88,8 @@ export interface OperationSpec {
   submitPath: string;
   /** Result query path, same convention; Haiper appends `/{taskId}`. */
   resultPath: string;
+  /** HiDream only: POST `{task_id_list}` here to query several tasks at once. */
+  batchResultPath?: string;
   fields: Field[];
   rules?: AtLeastOneRule[];
   /** The field that takes an earlier result as input, for chaining and lineage. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ErrorIssue } from '../errors';
 import { OPERATIONS } from './catalog';
+import { allowedValues } from './describe';
 import type { Field, OperationId, OperationSpec } from './spec';
 
 /** Parameters in the vendor's own shape: flat for HiDream, `config`/`settings` objects for Haiper. */
@@ -22,38 +23,43 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-function list(values: (string | number)[]): string {
-  return values.map(String).join(', ');
+function got(input: unknown): string {
+  // What JSON.stringify cannot show (undefined, functions, symbols) or throws on (bigint).
+  if (input === undefined || typeof input === 'function' || typeof input === 'symbol' || typeof input === 'bigint') return String(input);
+  return JSON.stringify(input);
+}
+
+/** The message for a value of the wrong type, or for a required field that is missing. */
+function typeError(name: string, allowed: string): (issue: { input: unknown }) => string {
+  return (issue) => (issue.input === undefined ? `${name} is required: ${allowed}` : `${name} must be ${allowed} (got ${got(issue.input)})`);
 }
 
 /** One field's schema, with messages that name the field and say what is allowed. */
 function fieldSchema(field: Field, ctx: ValidationContext): z.ZodType {
   const name = field.key;
+  const allowed = allowedValues(field);
   switch (field.type) {
     case 'text': {
-      const schema = z.string({ error: `${name} must be text` }).max(field.maxLength, `${name} must be at most ${field.maxLength} characters`);
+      const schema = z.string({ error: typeError(name, 'text') }).max(field.maxLength, `${name} must be at most ${field.maxLength} characters`);
       return field.required ? schema.refine((v) => v.trim().length > 0, `${name} is required and cannot be empty`) : schema;
     }
     case 'choice': {
       const values = field.options.map((o) => o.value);
-      return z.custom<string | number>((v) => values.includes(v as string | number), {
-        error: (issue) => `${name} must be one of ${list(values)} (got ${JSON.stringify(issue.input)})`,
-      });
+      return z.custom<string | number>((v) => values.includes(v as string | number), { error: typeError(name, allowed) });
     }
     case 'number': {
-      const kind = field.integer ? 'a whole number' : 'a number';
       const lower = field.exclusiveMin ? `above ${field.min}` : `at least ${field.min}`;
-      return z.number({ error: `${name} must be ${kind} from ${field.exclusiveMin ? `above ${field.min}` : field.min} to ${field.max}` }).superRefine((v, c) => {
+      return z.number({ error: typeError(name, allowed) }).superRefine((v, c) => {
         if (field.integer && !Number.isInteger(v)) c.addIssue({ code: 'custom', message: `${name} must be a whole number (got ${v})` });
         if (field.exclusiveMin ? v <= field.min : v < field.min) c.addIssue({ code: 'custom', message: `${name} must be ${lower} (got ${v})` });
         if (v > field.max) c.addIssue({ code: 'custom', message: `${name} must be at most ${field.max} (got ${v})` });
       });
     }
     case 'url':
-      return z.string({ error: `${name} must be an http(s) URL` }).refine(isHttpUrl, `${name} must be a public http(s) URL`);
+      return z.string({ error: typeError(name, allowed) }).refine(isHttpUrl, `${name} must be ${allowed}`);
     case 'video_source':
       if (ctx.hasFile) return z.never({ error: `${name} must be left out when a video file is given` });
-      return z.string({ error: `${name} must be a video URL or a local file` }).refine(isHttpUrl, `${name} must be an http(s) URL, or give a local video file instead`);
+      return z.string({ error: typeError(name, allowed) }).refine(isHttpUrl, `${name} must be an http(s) URL, or give a local video file instead`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '@shared/errors';
+import { AppError, type ErrorInfo, type ErrorIssue, type ErrorKind } from '@shared/errors';
 import type { MediaKind, OperationId, VendorId } from '@shared/operations';
 
 /** What a vendor said when it accepted a submission. */
@@ -19,11 +19,18 @@ export interface RemoteOutput {
   url: string | null;
   /** ms epoch when `url` stops working, if the vendor says (Haiper's expireTime). */
   expiresAt: number | null;
-  /** Set when this output failed: `moderation`, `generation_failed`… */
+  /**
+   * Set when this output failed: `moderation` (HiDream task_status 4), `generation_failed` (status 3,
+   * an unknown status, Haiper FAIL), `expired` (finished, but the URL was already past its expiry when
+   * we saw it), `bad_response` (reported done without a URL).
+   */
   error: ErrorInfo | null;
 }
 
-/** One task's state as one poll saw it. */
+/**
+ * One task's state as one poll saw it. `outputs` may be empty while the vendor has not started the
+ * task yet (HiDream lists sub-task results only once they exist): treat that as pending.
+ */
 export interface TaskStatus {
   taskId: string;
   outputs: RemoteOutput[];
@@ -31,30 +38,102 @@ export interface TaskStatus {
 
 export interface SubmitRequest {
   operation: OperationId;
-  /** Validated params (vendor field names, defaults filled). */
+  /** Params in the vendor's field names; validated again (and defaults filled) before anything is sent. */
   params: Record<string, unknown>;
-  /** HiDream's request_id: generated once per job and kept, so a retry is recognisable. */
+  /** HiDream's request_id: a UUID generated once per job and kept, so a resubmission is recognisable. Haiper has none and ignores it. */
   requestId: string;
-  /** A local video to stream as base64 into the operation's video field. */
+  /** A local video streamed as base64 into the operation's video field (`hidream.video_stylize` only). */
   file?: string;
+  /** Upload progress of `file`, in file bytes. */
+  onUploadProgress?: (sentBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
 }
 
 /**
- * The engine's only view of a vendor. Implementations throw `AppError` with the vendor taxonomy
- * (`auth`, `rate_limit`, `vendor`, `network`, `timeout`, `server`, `bad_response`, …).
+ * Whether a failed request may have reached the vendor. This is what decides if a submission may be
+ * sent again: a second copy of a submission the vendor did receive can be billed twice.
+ *
+ * - `not_sent`: nothing was written to an established connection (refused, DNS, connect timeout,
+ *   invalid input, canceled while queued). Safe to send again.
+ * - `rejected`: the vendor answered and refused it (auth, rate limit, its own validation, HiDream
+ *   `code != 0`, any 4xx). No task was created; send again once the cause is fixed.
+ * - `maybe_sent`: the request was written and no clear answer came back (connection cut, timeout
+ *   waiting for the answer, 5xx, an unreadable answer, canceled mid-flight). A task may exist: never
+ *   resend without the user's say.
+ */
+export type Delivery = 'not_sent' | 'rejected' | 'maybe_sent';
+
+export interface VendorErrorDetails {
+  delivery: Delivery;
+  issues?: ErrorIssue[];
+  /** HTTP status when the vendor answered. */
+  status?: number | null;
+  /** HiDream's `code` when it was not 0. */
+  vendorCode?: number | null;
+  /** The answer's body, redacted and truncated, for the job log. Never shown in the UI. */
+  rawBody?: string | null;
+  /** From `Retry-After` on a rate-limited answer. */
+  retryAfterMs?: number | null;
+  cause?: unknown;
+}
+
+/**
+ * The only error a `VendorClient` throws (kinds: `validation`, `auth`, `rate_limit`, `vendor`, `network`,
+ * `timeout`, `server`, `bad_response`, `canceled`). Messages name the vendor and never contain a key.
+ */
+export class VendorError extends AppError {
+  readonly delivery: Delivery;
+  readonly status: number | null;
+  readonly vendorCode: number | null;
+  readonly rawBody: string | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(kind: ErrorKind, message: string, details: VendorErrorDetails) {
+    super(kind, message, { issues: details.issues, cause: details.cause });
+    this.name = 'VendorError';
+    this.delivery = details.delivery;
+    this.status = details.status ?? null;
+    this.vendorCode = details.vendorCode ?? null;
+    this.rawBody = details.rawBody ?? null;
+    this.retryAfterMs = details.retryAfterMs ?? null;
+  }
+
+  /** True when sending the same submission again cannot create a second task. */
+  get resendSafe(): boolean {
+    return this.delivery !== 'maybe_sent';
+  }
+}
+
+export function isVendorError(value: unknown): value is VendorError {
+  return value instanceof VendorError;
+}
+
+/**
+ * May this failed submission be sent again without risking a double bill? Anything that is not a
+ * `VendorError` counts as "maybe sent": when in doubt, ask the user.
+ */
+export function isResendSafe(error: unknown): boolean {
+  return isVendorError(error) && error.resendSafe;
+}
+
+/**
+ * The engine's only view of a vendor. Every method throws `VendorError` (see its kinds above).
  */
 export interface VendorClient {
   readonly vendor: VendorId;
   /**
-   * Never retried blindly: a submission that may have reached the vendor could bill twice. Only a
-   * failure before the connection was established may be retried, and the error says so
-   * (`AppError` with kind `network` and `retryable: true` in its `cause`… see the implementation).
+   * Validates, then sends one submission. The client itself resends only when the connection was never
+   * established (`delivery: 'not_sent'`); every other failure is thrown with its `delivery`, and the
+   * caller must not resend a `maybe_sent` one blindly (see `isResendSafe`).
    */
   submit(request: SubmitRequest): Promise<Submission>;
-  /** Query one or more tasks of one operation; HiDream may batch, Haiper queries each. */
+  /**
+   * Queries one or more tasks of one operation, in the order given; HiDream batches, Haiper asks for each.
+   * Retried with backoff on network, timeout, 5xx and rate-limit answers before it throws. All or nothing:
+   * one task the vendor does not know fails the call, so query tasks alone when that must not matter.
+   */
   query(operation: OperationId, taskIds: string[], signal?: AbortSignal): Promise<TaskStatus[]>;
-  /** A cheap authenticated request that creates no billable work, for "Test connection". */
+  /** A cheap authenticated request that creates no billable work, for "Test connection". Throws `auth` for a bad key. */
   checkConnection(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
