@@ -78,6 +78,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           ...(command.file ? { file: command.file } : {}),
           ...(command.out ? { outputDir: command.out } : {}),
         });
+        if (!command.wait && services.vendors.mode(job.vendor) === 'sandbox') {
+          io.stderr.write(
+            `Note: no ${VENDOR_NAMES[job.vendor]} key is configured, so this job runs on the built-in sandbox, which stops when this command exits. Use --wait to get its results.\n`,
+          );
+        }
         return await follow(services, [job.id], command, io);
       }
       case 'resume': {

@@ -30,13 +30,18 @@ export class ProgressReporter {
     this.draw(true);
   }
 
-  update(job: Pick<Job, 'id' | 'status' | 'progress'>): void {
+  update(job: Pick<Job, 'id' | 'status' | 'progress'> & { error?: Job['error'] }): void {
     const seen = this.jobs.get(job.id);
     if (!seen) return;
     const changed = seen.status !== job.status;
     seen.status = job.status;
     seen.progress = job.progress;
-    if (changed && !this.tty) this.line(`${job.id.slice(0, 8)} ${seen.operation}: ${job.status}`);
+    if (changed) {
+      // A job back in the queue says why (rate limit, vendor unreachable) and that it will try again.
+      const why = job.status === 'queued' && job.error ? ` (will retry: ${job.error.message})` : '';
+      if (why && this.tty) this.note(`${job.id.slice(0, 8)} ${seen.operation}: queued${why}`);
+      else if (!this.tty) this.line(`${job.id.slice(0, 8)} ${seen.operation}: ${job.status}${why}`);
+    }
     this.draw(changed);
   }
 

@@ -125,6 +125,52 @@ describe('promptreel CLI', () => {
     expect(nothing).toMatchObject({ code: 0, stdout: '' });
   });
 
+  it('without keys uses the built-in sandbox, and says a job left behind cannot finish without it', async () => {
+    const dir = dataDir();
+    const keyless = cliEnv({ PROMPTREEL_DATA_DIR: dir, PROMPTREEL_TIME_SCALE: '10' });
+    const accepted = await runCli(['run', 'haiper.generate', '--params', '{"prompt":"a demo"}', '--json'], keyless);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stderr).toMatch(/built-in sandbox, which stops when this command exits\. Use --wait/);
+    const resumed = await runCli(['resume', '--wait', '--json'], keyless);
+    expect(resumed.code).toBe(1);
+    expect(jsonLines(resumed.stdout)).toMatchObject([{ status: 'failed', error: { kind: 'vendor', message: expect.stringMatching(/built-in sandbox that accepted this job has stopped/) as string } }]);
+  });
+
+  it('never resends a submission that may have been billed, unless told to with resume --resubmit', async () => {
+    const dir = dataDir();
+    const cuts = () => sandbox.stats().submissions.filter((s) => (s.markers as string[]).includes('[cut]')).length;
+    const first = await runCli(['run', 'hidream.txt2video', '--params', '{"prompt":"a bridge [cut]"}', '--wait', '--json'], env(dir));
+    expect(first.code).toBe(1);
+    const [line] = jsonLines(first.stdout);
+    expect(line).toMatchObject({ status: 'needs_attention', error: { kind: expect.any(String) as string } });
+    expect(first.stderr).toMatch(/may have been billed[\s\S]*promptreel resume --resubmit/);
+    expect(cuts()).toBe(1);
+    const resumed = await runCli(['resume', '--wait', '--json'], env(dir));
+    expect(resumed.code).toBe(1);
+    expect(jsonLines(resumed.stdout)).toMatchObject([{ id: line?.['id'], status: 'needs_attention' }]);
+    expect(cuts()).toBe(1);
+    const resubmitted = await runCli(['resume', '--resubmit', '--wait', '--json'], env(dir));
+    expect(jsonLines(resubmitted.stdout)).toMatchObject([{ id: line?.['id'] }]);
+    expect(cuts()).toBe(2);
+  });
+
+  it('stops on a refused token with exit 1 and a hint, never printing the token', async () => {
+    const dir = dataDir();
+    const token = 'hd-not-a-valid-token-8c1f2e';
+    const result = await runCli(['run', 'hidream.txt2img', '--params', '{"prompt":"a gate"}', '--wait', '--json'], { ...env(dir), PROMPTREEL_HIDREAM_TOKEN: token, PROMPTREEL_LOG_LEVEL: 'debug' });
+    expect(result.code).toBe(1);
+    expect(jsonLines(result.stdout)).toMatchObject([{ status: 'queued', error: { kind: 'auth', message: expect.stringMatching(/token expired or invalid/) as string } }]);
+    expect(result.stderr).toMatch(/set PROMPTREEL_HIDREAM_TOKEN to a valid key, then run: promptreel resume --wait/);
+    expect(result.stdout + result.stderr).not.toContain(token);
+  });
+
+  it('runs through bin/promptreel.mjs, the installed command', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['bin/promptreel.mjs', '--version'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^promptreel \d+\.\d+\.\d+/);
+  });
+
   it('exits 1 with the error kind when the vendor fails the job', async () => {
     const dir = dataDir();
     const result = await runCli(['run', 'hidream.txt2video', '--params', '{"prompt":"a storm [moderation]"}', '--wait', '--json'], env(dir));

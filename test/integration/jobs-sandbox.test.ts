@@ -117,4 +117,24 @@ describe('job engine against the sandbox vendor', () => {
     expect(engine.get(running.id)).toMatchObject({ attention: null, error: null });
     expect(sandbox.stats().tasksCreated).toBe(3);
   });
+
+  it('sets aside a submission whose answer was lost (it may have been billed) and re-queues a rate-limited one', async () => {
+    const { engine, sandbox, all } = await setup(50, { hidreamLimits: { concurrency: 10 } }, {
+      hidream: { membership: 'L4', perMinute: { image: 100, video: 10, stylize: 2 } },
+      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 3 },
+    });
+    const cut = await engine.submit({ operation: 'hidream.txt2video', params: { prompt: 'a bridge [cut]' } });
+    const limited = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'a tower [limit]' } });
+    await all([cut.id], (j) => j.status === 'needs_attention');
+    expect(engine.get(cut.id).attention).toMatch(/may have been billed/);
+    await all([limited.id], (j) => j.attempts >= 2 && j.status === 'queued');
+    expect(engine.get(limited.id)).toMatchObject({ status: 'queued', error: { kind: 'rate_limit' } });
+    // The lost answer's task exists on the vendor, and nothing sent it again.
+    expect(sandbox.stats().submissions.filter((s) => s.outcome === 'created')).toHaveLength(1);
+    // Let the engine keep working (the limited job tries again, with backoff) before looking once more.
+    await all([limited.id], (j) => j.attempts >= 3);
+    expect(sandbox.stats().submissions.filter((s) => s.vendor === 'hidream')).toHaveLength(1);
+    expect(engine.get(cut.id).status).toBe('needs_attention');
+    engine.cancel(limited.id);
+  });
 });

@@ -19,6 +19,8 @@ export interface VendorClients {
   client(vendor: VendorId): Promise<VendorClient>;
   /** Fires after a vendor's credentials changed (and its client was replaced). */
   onChange(listener: (vendor: VendorId) => void): () => void;
+  /** `sandbox` when the vendor is the built-in demo, whose tasks live only as long as this process. */
+  mode?(vendor: VendorId): 'live' | 'sandbox';
 }
 
 export type EngineEvent =
@@ -684,18 +686,26 @@ export class JobEngine {
       return;
     }
     this.log.warn('poll failed; will retry', { vendor, jobs: jobIds.length, kind: info.kind, message: info.message, failures });
-    const refused = info.kind === 'vendor' || info.kind === 'validation' || info.kind === 'not_found';
     const [only] = jobIds;
-    if (refused && jobIds.length === 1 && only !== undefined && failures >= MAX_POLL_REFUSALS) {
-      this.poller.untrack(only);
-      this.running.delete(only);
-      this.limiter.release(only, vendor);
-      this.finishFailedRunning(only, info);
+    if (jobIds.length !== 1 || only === undefined) return;
+    const refused = info.kind === 'vendor' || info.kind === 'validation' || info.kind === 'not_found';
+    if (!refused) return;
+    // The built-in sandbox keeps its tasks in memory: one started by an earlier process is gone for good.
+    if (this.clients.mode?.(vendor) === 'sandbox') {
+      this.failRunning(only, vendor, {
+        kind: info.kind,
+        message: `${info.message}. The built-in sandbox that accepted this job has stopped (its tasks last only as long as the program that started it).`,
+      });
+    } else if (failures >= MAX_POLL_REFUSALS) {
+      this.failRunning(only, vendor, { kind: info.kind, message: `${info.message} (the vendor kept refusing to report on this task)` });
     }
   }
 
-  private finishFailedRunning(id: string, error: ErrorInfo): void {
-    this.finishFailed(id, ['running'], { kind: error.kind, message: `${error.message} (the vendor kept refusing to report on this task)` });
+  private failRunning(id: string, vendor: VendorId, error: ErrorInfo): void {
+    this.poller.untrack(id);
+    this.running.delete(id);
+    this.limiter.release(id, vendor);
+    this.finishFailed(id, ['running'], error);
   }
 
   /** Gives every finished result to the download manager, once. */
