@@ -1,6 +1,6 @@
 import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
-import type { JobPage, JobProgress } from '@shared/ipc/jobs';
+import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
 import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCategory, type VendorId } from '@shared/operations';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
@@ -20,7 +20,7 @@ export interface VendorClients {
   /** Fires after a vendor's credentials changed (and its client was replaced). */
   onChange(listener: (vendor: VendorId) => void): () => void;
   /** `sandbox` when the vendor is the built-in demo, whose tasks live only as long as this process. */
-  mode?(vendor: VendorId): 'live' | 'sandbox';
+  mode?(vendor: VendorId): VendorMode;
 }
 
 export type EngineEvent =

@@ -72,7 +72,6 @@ export interface SubmissionRecord {
 
 const HANDOFF_CLAIM = 'claim:';
 const FINAL_SQL = FINAL_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
-export const UNFINISHED_STATUSES: readonly JobStatus[] = ['queued', 'submitting', 'running', 'needs_attention'];
 
 function errorOf(kind: string | null, message: string | null): ErrorInfo | null {
   return kind ? { kind: kind as ErrorKind, message: message ?? '' } : null;

@@ -1,3 +1,4 @@
+import type { VendorMode } from '@shared/ipc/jobs';
 import type { VendorId } from '@shared/operations';
 import type { Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
@@ -5,8 +6,6 @@ import type { VendorClients } from '../jobs/engine';
 import type { Logger } from '../log';
 import { createVendorClient, type VendorClientOptions } from './index';
 import type { VendorClient } from './types';
-
-export type VendorMode = 'live' | 'sandbox';
 
 export interface VendorRegistryOptions {
   credentials: CredentialSource;
