@@ -3,6 +3,7 @@ import type { VendorId } from '@shared/operations';
 import type { JobStatus } from '@shared/jobs';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { JobEngine, type EngineEvent } from '@main/core/jobs/engine';
+import { JobStore } from '@main/core/jobs/store';
 import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from '@main/core/jobs/limiter';
 import { createLogger } from '@main/core/log';
 import { FakeClock } from '../support/fake-clock';
@@ -232,5 +233,33 @@ describe('job engine', () => {
     const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'x' } });
     await until(job.id, 'succeeded');
     expect(engine.get(job.id).attempts).toBe(2);
+  });
+
+  it('hands results over after a restart when the process died between success and hand-over', async () => {
+    const { db, clock } = setup({ owner: 'gone' });
+    const store = new JobStore(db);
+    const job = store.create({ operation: 'haiper.generate', vendor: 'haiper', params: { prompt: 'x' }, inputFile: null, outputDir: '/elsewhere', parentItemId: null }, 'gone', 0, clock.now());
+    store.beginSubmit(job.id, 'gone', clock.now());
+    store.accept(job.id, 'gone', { taskId: 'T', subTaskIds: [] }, 'video', clock.now());
+    store.finish(job.id, 'gone', 'succeeded', null, [{ subTaskId: null, state: 'succeeded', progress: 1, kind: 'video', url: 'https://cdn.example/T.mp4', expiresAt: null, error: null }], clock.now());
+    const next = setup({ db, clock, owner: 'B' });
+    next.engine.resumeAll();
+    expect(next.downloader.requests.map((r) => [r.url, r.destDir])).toEqual([['https://cdn.example/T.mp4', '/elsewhere']]);
+    next.engine.resumeAll();
+    expect(next.downloader.requests).toHaveLength(1);
+  });
+
+  it('adopts, every so often, unfinished jobs that no live engine holds (a CLI run that exited)', async () => {
+    const clock = new FakeClock();
+    const db = openDatabase(':memory:');
+    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    const app = new JobEngine({ db, clients: fakeClients(vendors), downloader: new FakeDownloader(), outputDir: '/library', clock, limits: roomy, owner: 'app', log: quiet, adoptEveryMs: 30_000 });
+    const cli = new JobEngine({ db, clients: fakeClients(vendors), downloader: new FakeDownloader(), outputDir: '/library', clock, limits: roomy, owner: 'cli', log: quiet });
+    const job = await cli.submit({ operation: 'haiper.generate', params: { prompt: 'left behind' } });
+    await clock.until(() => cli.get(job.id).status === 'running');
+    await cli.close();
+    await clock.until(() => app.get(job.id).status === 'succeeded', 120_000);
+    expect(vendors.haiper.submits).toHaveLength(1);
+    await app.close();
   });
 });
