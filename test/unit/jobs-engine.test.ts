@@ -235,7 +235,7 @@ describe('job engine', () => {
     expect(engine.get(job.id).attempts).toBe(2);
   });
 
-  it('hands results over after a restart when the process died between success and hand-over', async () => {
+  it('hands results over after a restart when the process died between success and hand-over', () => {
     const { db, clock } = setup({ owner: 'gone' });
     const store = new JobStore(db);
     const job = store.create({ operation: 'haiper.generate', vendor: 'haiper', params: { prompt: 'x' }, inputFile: null, outputDir: '/elsewhere', parentItemId: null }, 'gone', 0, clock.now());
