@@ -29,7 +29,7 @@ export interface CliIo {
 
 /** The vendor accepted it (or it ended, or only the user can move it on). */
 function accepted(job: Job): boolean {
-  return job.status !== 'queued' && job.status !== 'submitting' ? true : isPausedJob(job);
+  return (job.status !== 'queued' && job.status !== 'submitting') || isPausedJob(job);
 }
 
 /** Nothing more will happen without the user: final, needs attention, or paused for a key. */
@@ -92,7 +92,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const ids = new Set(taken.map((j) => j.id));
         for (const download of services.downloader.unsettled()) if (download.jobId) ids.add(download.jobId);
         if (!ids.size) {
-          io.stderr.write('Nothing to resume: every job is finished.\n');
+          io.stderr.write('Nothing to resume: no unfinished job is left, or another Promptreel process is working on them.\n');
           return EXIT.ok;
         }
         return await follow(services, [...ids], command, io);
