@@ -18,6 +18,7 @@ export default defineConfig({
         input: {
           index: resolve(import.meta.dirname, 'src/main/index.ts'),
           shell: resolve(import.meta.dirname, 'src/main/shell/index.ts'),
+          cli: resolve(import.meta.dirname, 'src/cli/index.ts'),
         },
       },
     },

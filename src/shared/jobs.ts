@@ -27,6 +27,8 @@ export interface JobOutput {
   url: string | null;
   expiresAt: number | null;
   error: ErrorInfo | null;
+  /** The download manager's record for this file, once the engine handed it over. */
+  downloadId: string | null;
 }
 
 export interface Job {
@@ -38,14 +40,21 @@ export interface Job {
   params: Record<string, unknown>;
   /** A local video streamed into the stylize request, if any. */
   inputFile: string | null;
+  /** Where the results are written; null means the library folder. */
+  outputDir: string | null;
   /** The library item this job was made from, for lineage. */
   parentItemId: string | null;
   requestId: string | null;
   taskId: string | null;
   progress: number;
   error: ErrorInfo | null;
-  /** Why the job waits: for the user's decision (needs_attention) or for a new key (paused on auth). */
+  /**
+   * Why the job waits: for the user's decision (needs_attention), or for a new key — a queued or running
+   * job with `attention` set and `error.kind === 'auth'` is paused until the vendor's key changes.
+   */
   attention: string | null;
+  /** ms epoch before which a queued job is not submitted again (rate-limit or network backoff). */
+  notBefore: number | null;
   attempts: number;
   createdAt: number;
   updatedAt: number;

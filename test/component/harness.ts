@@ -85,6 +85,8 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     updatedAt: createdAt,
     submittedAt: createdAt,
     finishedAt: null,
+    outputDir: null,
+    notBefore: null,
     outputs: [],
     ...overrides,
   };
@@ -93,5 +95,5 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
 /** A finished output with a vendor link. */
 export function makeOutput(overrides: Partial<JobOutput> = {}): JobOutput {
   seq++;
-  return { id: `out-${seq}`, index: 0, subTaskId: null, status: 'succeeded', progress: 1, kind: 'video', url: `https://cdn.example/${seq}.mp4`, expiresAt: null, error: null, ...overrides };
+  return { id: `out-${seq}`, index: 0, subTaskId: null, status: 'succeeded', progress: 1, kind: 'video', url: `https://cdn.example/${seq}.mp4`, expiresAt: null, error: null, downloadId: null, ...overrides };
 }

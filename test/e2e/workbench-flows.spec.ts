@@ -10,14 +10,13 @@ import { dropFile, SCREENSHOTS } from '../support/workbench';
  * operation composed and completed, a dropped video stylized, a moderation failure explained.
  */
 test.describe('workbench flows against the sandbox', () => {
-  test.fixme(true, 'needs the job engine (branch engine): jobs.* answer "not available" on this branch');
 
   // Sandbox tasks take seconds (videos 8–15 s at time scale 1) and HiDream runs one at a time.
   test.describe.configure({ timeout: 180_000 });
   let shell: ShellProcess;
 
   test.beforeAll(async () => {
-    // UNCERTAIN: the CLI reads PROMPTREEL_TIME_SCALE to speed the sandbox up; the shell may too once merged.
+    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE to run the sandbox in compressed time.
     shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });

@@ -1,10 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppNotification, SandboxStatus, Transport } from '@shared/ipc/app';
+import type { AppNotification, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
+import type { Settings } from '@shared/settings';
+import type { Sandbox } from '../sandbox';
+import { DATABASE_FILE, openDatabase, type Database } from './db/database';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
 import { createStaging } from './files/staging';
+import { jobsHandlers, vendorStates } from './jobs/handlers';
+import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './jobs/limiter';
+import { createJobServices, type JobServices } from './jobs/services';
 import type { VendorClientFactory } from './keys/connection';
 import { keysHandlers } from './keys/handlers';
 import { createMemoryKeys } from './keys/memory';
@@ -35,6 +41,12 @@ export interface RuntimeOptions {
    */
   notify?: (notification: AppNotification) => boolean;
   log?: Logger;
+  /** Fixed vendor limits (tests); by default they follow the settings' membership levels. */
+  limits?: LimitSettings;
+  /** Compresses the built-in sandbox's task durations and the engine's timing (tests only; 1 = real time). */
+  timeScale?: number;
+  /** Tests start a tuned sandbox; by default one is started on first use for vendors without a key. */
+  startSandbox?: () => Promise<Sandbox>;
 }
 
 /**
@@ -47,7 +59,22 @@ export interface Runtime {
   log: Logger;
   keys: KeyVault;
   settings: SettingsStore;
+  jobs: JobServices;
   close(): Promise<void>;
+}
+
+/** The job queue's limits from the user's settings (membership level, Haiper quota). */
+export function limitsFromSettings(settings: Settings): LimitSettings {
+  const haiper = settings.membership.haiper;
+  return {
+    hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, membership: settings.membership.hidream },
+    haiper: { perMinute: { image: haiper.perMinute, video: haiper.perMinute, stylize: haiper.perMinute }, concurrent: haiper.concurrency },
+  };
+}
+
+/** The one database of a data directory, opened (and migrated) at start-up. */
+export function openRuntimeDatabase(dataDir: string): Database {
+  return openDatabase(join(dataDir, DATABASE_FILE));
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -58,15 +85,34 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const settings =
     options.settings ??
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
-  const unsubscribeSettings = settings.subscribe((values) => events.emit('settings.changed', values));
   const staging = createStaging({ dataDir: options.dataDir, log });
-  // Until the engine reports which vendors answer from the sandbox, every vendor does.
-  const sandbox: SandboxStatus = { hidream: true, haiper: true };
+  const db = openRuntimeDatabase(options.dataDir);
 
-  const notWired = (): never => {
-    // Temporary while the job engine lands on its own branch; replaced by its handlers.
-    throw new AppError('internal', 'The job engine is not available in this build.');
-  };
+  const jobs = createJobServices({
+    dataDir: options.dataDir,
+    db,
+    credentials: keys,
+    log: log.child('jobs'),
+    limits: options.limits ?? limitsFromSettings(settings.get()),
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
+    ...(options.startSandbox ? { startSandbox: options.startSandbox } : {}),
+    // Jobs a CLI run left behind (e.g. `promptreel run` without --wait) are picked up while the app runs.
+    adoptEveryMs: 30_000,
+  });
+  const announceVendors = (): void => events.emit('jobs.vendors', vendorStates(jobs.engine, jobs.vendors));
+  jobs.engine.subscribe((event) => {
+    if (event.type === 'updated') events.emit('jobs.updated', event.job);
+    else if (event.type === 'progress') events.emit('jobs.progress', event.progress);
+    else announceVendors();
+  });
+  jobs.vendors.onChange(announceVendors);
+  const unsubscribeSettings = settings.subscribe((values) => {
+    events.emit('settings.changed', values);
+    if (!options.limits) jobs.engine.setLimits(limitsFromSettings(values));
+  });
+  // Every unfinished job continues: queued ones are sent, running ones polled, downloads picked up.
+  jobs.engine.resumeAll();
+  jobs.downloader.resume();
 
   const handlers: Handlers = {
     ...keysHandlers({
@@ -76,19 +122,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings, events),
-    'jobs.submit': notWired,
-    'jobs.list': notWired,
-    'jobs.get': notWired,
-    'jobs.cancel': notWired,
-    'jobs.retry': notWired,
-    'jobs.resolve': notWired,
+    ...jobsHandlers(jobs.engine, jobs.vendors),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
       transport: options.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
-      sandbox,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -114,9 +154,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     log,
     keys,
     settings,
+    jobs,
     close: async () => {
       unsubscribeSettings();
       await staging.close();
+      await jobs.close();
+      db.close();
     },
   };
 }

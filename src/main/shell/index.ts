@@ -6,7 +6,10 @@ import { startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */
 const here = dirname(fileURLToPath(import.meta.url));
+// Testing knob shared with the CLI, not a user setting: end-to-end tests run the sandbox in compressed time.
+const timeScale = Number(process.env['PROMPTREEL_TIME_SCALE'] ?? '1');
 const runtime = createRuntime({
+  timeScale: timeScale > 0 ? timeScale : 1,
   transport: 'browser',
   dataDir: defaultDataDir(),
   // The shell has no business launching programs on the machine it serves; the page opens links itself.

@@ -10,16 +10,6 @@ export interface AppInfo {
   platform: string;
   /** Human-readable hint on where keys live for this run (e.g. "session only"). */
   keyStorage: string;
-  /**
-   * Which vendors answer from the built-in sandbox (demo media, no billing) instead of the real API.
-   * The renderer shows a banner while any is true.
-   */
-  sandbox: SandboxStatus;
-}
-
-export interface SandboxStatus {
-  hidream: boolean;
-  haiper: boolean;
 }
 
 export interface AppNotification {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATION_IDS } from '../operations/spec';
+import { OPERATION_IDS, type VendorId } from '../operations/spec';
 import { JOB_STATUSES, type Job } from '../jobs';
 import { event, request } from './define';
 
@@ -10,6 +10,17 @@ export interface JobPage {
   /** Total matching jobs, for the list's scroll height. */
   total: number;
 }
+
+/** `live`: the user's key; `sandbox`: the built-in offline demo vendor (no key configured). */
+export type VendorMode = 'live' | 'sandbox';
+
+export interface VendorState {
+  mode: VendorMode;
+  /** The key was refused (expired or invalid): the vendor's jobs wait until it changes. */
+  paused: boolean;
+}
+
+export type VendorStates = Record<VendorId, VendorState>;
 
 export interface JobProgress {
   id: string;
@@ -49,6 +60,8 @@ export const jobsRequests = {
   'jobs.retry': request(z.object({ id: jobId }).strict()).returns<Job>(),
   /** The user's decision on a `needs_attention` job that may already have been billed. */
   'jobs.resolve': request(z.object({ id: jobId, action: z.enum(['resubmit', 'discard']) }).strict()).returns<Job>(),
+  /** Whether each vendor runs live or in the sandbox (the UI's "offline demo" banner), and whether it is paused. */
+  'jobs.vendors': request(z.object({}).strict()).returns<VendorStates>(),
 } as const;
 
 export const jobsEvents = {
@@ -56,4 +69,6 @@ export const jobsEvents = {
   'jobs.updated': event<Job>(),
   /** Progress only; coalesced to at most ~10 per second per job. */
   'jobs.progress': event<JobProgress>(),
+  /** A vendor switched between live and sandbox, or was paused or resumed. */
+  'jobs.vendors': event<VendorStates>(),
 } as const;

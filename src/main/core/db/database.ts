@@ -41,8 +41,23 @@ export function migrate(db: Database, migrations: readonly Migration[]): void {
   }
 }
 
-/** Runs `fn` in an IMMEDIATE transaction (writers queue up instead of failing mid-way). */
+/**
+ * Runs `fn` in an IMMEDIATE transaction (writers queue up instead of failing mid-way). Inside another
+ * transaction it runs in a savepoint, so a caller can group many writes into one commit.
+ */
 export function transaction<T>(db: Database, fn: () => T): T {
+  if (db.isTransaction) {
+    db.exec('SAVEPOINT nested');
+    try {
+      const result = fn();
+      db.exec('RELEASE nested');
+      return result;
+    } catch (error) {
+      db.exec('ROLLBACK TO nested');
+      db.exec('RELEASE nested');
+      throw error;
+    }
+  }
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = fn();

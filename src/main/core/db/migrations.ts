@@ -24,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
           status          TEXT NOT NULL,
           params          TEXT NOT NULL,           -- JSON, vendor field names; never holds file bytes
           input_file      TEXT,                    -- local video for a stylize upload
+          output_dir      TEXT,                    -- where results go; NULL = the library folder
           parent_item_id  TEXT,                    -- library item this job was made from (lineage)
           request_id      TEXT,                    -- our HiDream request_id (UUID)
           task_id         TEXT,                    -- the vendor's task id, once it accepted the job
@@ -33,6 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
           attention       TEXT,                    -- why the job waits for the user or for a new key
           attempts        INTEGER NOT NULL DEFAULT 0,
           not_before      INTEGER,                 -- ms epoch: a rate-limited job waits until then
+          owner           TEXT,                    -- the engine working on the job (host:pid:nonce)
+          lease_until     INTEGER,                 -- ms epoch: the owner's claim lapses then unless renewed
           created_at      INTEGER NOT NULL,
           updated_at      INTEGER NOT NULL,
           submitted_at    INTEGER,
@@ -53,8 +56,12 @@ export const MIGRATIONS: readonly Migration[] = [
           expires_at   INTEGER,                      -- ms epoch when the vendor URL stops working
           error_kind   TEXT,
           error_message TEXT,
+          download_id  TEXT,                         -- the Downloader's record once handed over
           UNIQUE (job_id, idx)
         );
+        -- Results not yet handed to the downloader: looked up at every start and adoption pass.
+        CREATE INDEX outputs_awaiting_download ON outputs(job_id)
+          WHERE status = 'succeeded' AND url IS NOT NULL AND (download_id IS NULL OR download_id LIKE 'claim:%');
       `);
     },
   },

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, IpcError } from '../lib/ipc';
-import { sandboxedVendors, useAppInfo } from './appInfo';
+import { sandboxedVendors, useAppInfo, useVendorStates } from './appInfo';
 
 /** About and diagnostics: what runs where, and a round trip to main. */
 export function About(): React.JSX.Element {
@@ -21,7 +21,7 @@ export function About(): React.JSX.Element {
     }
   };
 
-  const sandboxed = sandboxedVendors(info?.sandbox);
+  const sandboxed = sandboxedVendors(useVendorStates((s) => s.states));
 
   return (
     <section aria-labelledby="about-title" className="about">

@@ -6,7 +6,7 @@ import { JobsView } from '../features/jobs/JobsView';
 import { startJobsSync, useJobs } from '../features/jobs/store';
 import { DropZone } from '../features/stylize-drop/DropZone';
 import { About } from './About';
-import { useAppInfo } from './appInfo';
+import { useAppInfo, useVendorStates } from './appInfo';
 import { SandboxBanner } from './Header';
 import { SECTIONS, useNavigation, type Section } from './navigation';
 import { notifySettled } from './notifications';
@@ -40,7 +40,12 @@ export function App(): React.JSX.Element {
 
   useEffect(() => {
     void useAppInfo.getState().load();
-    return startJobsSync({ onSettled: notifySettled });
+    const stopVendors = useVendorStates.getState().follow();
+    const stopJobs = startJobsSync({ onSettled: notifySettled });
+    return () => {
+      stopVendors();
+      stopJobs();
+    };
   }, []);
 
   const View = VIEWS[section];

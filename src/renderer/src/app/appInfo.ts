@@ -1,6 +1,7 @@
 import { create } from 'zustand';
-import type { AppInfo, SandboxStatus } from '@shared/ipc/app';
-import { call, IpcError } from '../lib/ipc';
+import type { AppInfo } from '@shared/ipc/app';
+import type { VendorStates } from '@shared/ipc/jobs';
+import { call, IpcError, subscribe } from '../lib/ipc';
 
 interface AppInfoState {
   info: AppInfo | undefined;
@@ -20,16 +21,31 @@ export const useAppInfo = create<AppInfoState>()((set) => ({
   },
 }));
 
-/**
- * Which vendors answer from the sandbox. The single source the banner reads; when the engine reports
- * this itself (e.g. a `vendors.status` request or event), only this hook changes.
- */
-export function useSandboxStatus(): SandboxStatus | undefined {
-  return useAppInfo((s) => s.info?.sandbox);
+interface VendorStatesState {
+  states: VendorStates | undefined;
+  /** Loads the vendors' modes once and follows `jobs.vendors`; returns the unsubscribe. */
+  follow: () => () => void;
 }
 
-/** Display names of the vendors answering from the sandbox. */
-export function sandboxedVendors(status: SandboxStatus | undefined): string[] {
-  if (!status) return [];
-  return [status.hidream && 'HiDream', status.haiper && 'Haiper'].filter((name): name is string => Boolean(name));
+/** Whether each vendor is live or the built-in sandbox, and whether its key was refused — as main says. */
+export const useVendorStates = create<VendorStatesState>()((set) => ({
+  states: undefined,
+  follow: () => {
+    const off = subscribe('jobs.vendors', (states) => set({ states }));
+    call('jobs.vendors', {}).then(
+      (states) => set({ states }),
+      () => {
+        // Main unreachable: no banner rather than a wrong one; the app shows the connection error.
+      },
+    );
+    return off;
+  },
+}));
+
+/** Display names of the vendors answering from the sandbox (demo media, nothing billed). */
+export function sandboxedVendors(states: VendorStates | undefined): string[] {
+  if (!states) return [];
+  return [states.hidream.mode === 'sandbox' && 'HiDream', states.haiper.mode === 'sandbox' && 'Haiper'].filter(
+    (name): name is string => Boolean(name),
+  );
 }

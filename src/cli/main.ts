@@ -1,0 +1,255 @@
+import { join } from 'node:path';
+import type { Download } from '@shared/downloads';
+import { isAppError } from '@shared/errors';
+import { isFinalStatus, type Job } from '@shared/jobs';
+import { validateParams } from '@shared/operations';
+import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
+import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '@main/core/downloads/simple';
+import { JobStore } from '@main/core/jobs/store';
+import { createLogger, type Logger, type LogLevel } from '@main/core/log';
+import { defaultDataDir } from '@main/core/paths';
+import { APP_VERSION } from '@main/core/version';
+import type { JobServices } from '@main/core/jobs/services';
+import { inspectVideoFile } from '@main/core/vendors/upload';
+import { VENDOR_NAMES } from '@main/core/jobs/failures';
+import { parseCommand, type Command } from './args';
+import { credentialsFromEnv } from '@main/core/keys/env';
+import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
+import { ProgressReporter } from './progress';
+import { EXIT, HELP, UsageError } from './usage';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Ctrl-C: stop waiting, hand the jobs back (they continue with `promptreel resume`). */
+  signal?: AbortSignal;
+}
+
+/** The vendor accepted it (or it ended, or only the user can move it on). */
+function accepted(job: Job): boolean {
+  return (job.status !== 'queued' && job.status !== 'submitting') || isPausedJob(job);
+}
+
+/** Nothing more will happen without the user: final, needs attention, or paused for a key. */
+function settled(job: Job): boolean {
+  return isFinalStatus(job.status) || job.status === 'needs_attention' || isPausedJob(job);
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, io.cwd);
+  } catch (error) {
+    return usage(io, error);
+  }
+  if (command.name === 'help') {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (command.name === 'version') {
+    io.stdout.write(`promptreel ${APP_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const dataDir = defaultDataDir(io.env);
+  const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
+  const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
+  if (command.name === 'jobs' || command.name === 'show') return inspect(command, dataDir, log, io);
+
+  let services: JobServices;
+  try {
+    const credentials = credentialsFromEnv(io.env);
+    // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
+    if (command.name === 'run') await precheck(command);
+    // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
+    const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
+    const { createJobServices } = await import('@main/core/jobs/services');
+    services = createJobServices({ dataDir, credentials, log, timeScale: timeScale > 0 ? timeScale : 1 });
+  } catch (error) {
+    return usage(io, error);
+  }
+  try {
+    switch (command.name) {
+      case 'run': {
+        const job = await services.engine.submit({
+          operation: command.operation,
+          params: command.params,
+          ...(command.file ? { file: command.file } : {}),
+          ...(command.out ? { outputDir: command.out } : {}),
+        });
+        if (!command.wait && services.vendors.mode(job.vendor) === 'sandbox') {
+          io.stderr.write(
+            `Note: no ${VENDOR_NAMES[job.vendor]} key is configured, so this job runs on the built-in sandbox, which stops when this command exits. Use --wait to get its results.\n`,
+          );
+        }
+        return await follow(services, [job.id], command, io);
+      }
+      case 'resume': {
+        const taken = services.engine.resumeAll();
+        if (command.resubmit) for (const job of taken) if (job.status === 'needs_attention') services.engine.resolve(job.id, 'resubmit');
+        services.downloader.resume();
+        const ids = new Set(taken.map((j) => j.id));
+        for (const download of services.downloader.unsettled()) if (download.jobId) ids.add(download.jobId);
+        if (!ids.size) {
+          io.stderr.write('Nothing to resume: no unfinished job is left, or another Promptreel process is working on them.\n');
+          return EXIT.ok;
+        }
+        return await follow(services, [...ids], command, io);
+      }
+    }
+  } catch (error) {
+    if (isAppError(error) && (error.kind === 'invalid_input' || error.kind === 'not_found')) return usage(io, error);
+    io.stderr.write(`promptreel: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  } finally {
+    await services.close();
+  }
+}
+
+async function precheck(command: Extract<Command, { name: 'run' }>): Promise<void> {
+  if (command.file !== undefined) {
+    if (command.operation !== 'hidream.video_stylize') throw new UsageError(`--file: ${command.operation} does not take a local file (only hidream.video_stylize does).`);
+    try {
+      await inspectVideoFile(command.file);
+    } catch (error) {
+      throw new UsageError(`--file: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
+  if (!result.ok) {
+    throw new UsageError(`invalid parameters for ${command.operation}:\n${result.issues.map((i) => `  --params ${i.path || '(object)'}: ${i.message}`).join('\n')}`);
+  }
+}
+
+/** `jobs` and `show` only read: no engine, no vendor, nothing resumed. */
+function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, log: Logger, io: CliIo): number {
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const downloader = new SimpleDownloader({ file: join(dataDir, SIMPLE_DOWNLOADS_FILE), log, readOnly: true });
+  try {
+    const store = new JobStore(db);
+    const lookup = (id: string): Download | undefined => downloader.get(id);
+    if (command.name === 'jobs') {
+      const { jobs } = store.list({ offset: 0, limit: 1_000_000 });
+      io.stdout.write(command.json ? jobs.map((j) => `${JSON.stringify(jobLine(j, lookup))}\n`).join('') : `${jobsTable(jobs)}\n`);
+      return EXIT.ok;
+    }
+    const job = store.get(command.id);
+    if (!job) return usage(io, new UsageError(`jobId: no job with id ${command.id} (see promptreel jobs).`));
+    io.stdout.write(command.json ? `${JSON.stringify(jobLine(job, lookup))}\n` : `${showJob(job, lookup)}\n`);
+    return EXIT.ok;
+  } finally {
+    void downloader.close();
+    db.close();
+  }
+}
+
+function usage(io: CliIo, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.stderr.write(`promptreel: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (isAppError(error)) {
+    const issues = error.issues?.length ? error.issues : null;
+    const where = (path: string): string => (path === 'file' ? '--file' : path ? `--params ${path}` : '--params');
+    io.stderr.write(
+      issues ? `promptreel: invalid parameters:\n${issues.map((i) => `  ${where(i.path)}: ${i.message}`).join('\n')}\n` : `promptreel: ${error.message}\n`,
+    );
+    return EXIT.usage;
+  }
+  throw error;
+}
+
+/**
+ * Waits for each job to be accepted (or, with --wait, to settle and its files to be written), reporting
+ * progress on stderr, then prints one result per job on stdout.
+ */
+async function follow(services: JobServices, ids: string[], command: { wait: boolean; json: boolean }, io: CliIo): Promise<number> {
+  const { engine, downloader } = services;
+  const reporter = new ProgressReporter(io.stderr);
+  const done = command.wait ? settled : accepted;
+  const jobs = new Map(ids.map((id) => [id, engine.get(id)]));
+  for (const job of jobs.values()) reporter.track(job);
+
+  const interrupted = await new Promise<boolean>((resolve) => {
+    const check = (): void => {
+      if ([...jobs.values()].every(done)) finish(false);
+    };
+    const onAbort = (): void => finish(true);
+    const unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'progress') {
+        if (jobs.has(event.progress.id)) reporter.update(event.progress);
+        return;
+      }
+      if (event.type !== 'updated' || !jobs.has(event.job.id)) return;
+      jobs.set(event.job.id, event.job);
+      reporter.update(event.job);
+      check();
+    });
+    const finish = (aborted: boolean): void => {
+      unsubscribe();
+      io.signal?.removeEventListener('abort', onAbort);
+      resolve(aborted);
+    };
+    io.signal?.addEventListener('abort', onAbort, { once: true });
+    check();
+  });
+
+  const downloads = new Map<string, Download>();
+  if (command.wait && !interrupted) {
+    // Results are handed to the downloader right after the job is marked succeeded: read them back.
+    await new Promise((r) => setImmediate(r));
+    const pending: Promise<void>[] = [];
+    for (const id of ids) {
+      const job = engine.get(id);
+      jobs.set(id, job);
+      for (const output of job.outputs) {
+        if (!output.url || !output.downloadId) continue;
+        pending.push(
+          downloader.whenSettled(output.downloadId).then(
+            (d) => void downloads.set(d.id, d),
+            () => {},
+          ),
+        );
+      }
+    }
+    await abortable(Promise.all(pending), io.signal);
+  }
+  reporter.finish();
+  if (interrupted || io.signal?.aborted) {
+    io.stderr.write('Stopped waiting. The jobs continue with: promptreel resume --wait\n');
+    return 130;
+  }
+
+  const lookup = (id: string): Download | undefined => downloads.get(id) ?? downloader.get(id);
+  let ok = true;
+  for (const id of ids) {
+    const job = engine.get(id);
+    const line = jobLine(job, lookup);
+    io.stdout.write(command.json ? `${JSON.stringify(line)}\n` : `${humanLine(job, lookup)}\n`);
+    if (isPausedJob(job)) {
+      const variable = job.vendor === 'hidream' ? 'PROMPTREEL_HIDREAM_TOKEN' : 'PROMPTREEL_CLOUDSWAY_KEY';
+      io.stderr.write(`${VENDOR_NAMES[job.vendor]} token expired or invalid: set ${variable} to a valid key, then run: promptreel resume --wait\n`);
+      ok = false;
+    } else if (job.status === 'needs_attention') {
+      io.stderr.write(`${job.id}: ${job.attention ?? 'needs attention'}\nTo send it again: promptreel resume --resubmit\n`);
+      ok = false;
+    } else if (command.wait) {
+      const filesOk = line.outputs.length > 0 && line.outputs.every((o) => o.path !== null);
+      if (job.status !== 'succeeded' || !filesOk) ok = false;
+      if (job.status === 'succeeded' && !filesOk) io.stderr.write(`${job.id}: not every result could be downloaded.\n`);
+    } else if (job.status !== 'running' && job.status !== 'succeeded') {
+      ok = false;
+    }
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return promise;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,769 @@
+import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
+import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
+import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
+import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCategory, type VendorId } from '@shared/operations';
+import { transaction, type Database } from '../db/database';
+import type { Downloader } from '../downloads/types';
+import { createLogger, type Logger } from '../log';
+import { isDeadOwner, ownerName } from '../owner';
+import type { TaskStatus, VendorClient } from '../vendors/types';
+import { jitter, systemClock, type Clock } from './clock';
+import { Coalescer } from './coalesce';
+import { classifySubmitError, VENDOR_NAMES, type SubmitOutcome } from './failures';
+import { DEFAULT_LIMIT_SETTINGS, RateLimiter, resolveLimits, type LimitSettings } from './limiter';
+import { Poller } from './poller';
+import { JobStore } from './store';
+
+/** Where the engine gets a client for a vendor: live with the user's key, or the built-in sandbox. */
+export interface VendorClients {
+  client(vendor: VendorId): Promise<VendorClient>;
+  /** Fires after a vendor's credentials changed (and its client was replaced). */
+  onChange(listener: (vendor: VendorId) => void): () => void;
+  /** `sandbox` when the vendor is the built-in demo, whose tasks live only as long as this process. */
+  mode?(vendor: VendorId): VendorMode;
+}
+
+export type EngineEvent =
+  | { type: 'updated'; job: Job }
+  | { type: 'progress'; progress: JobProgress }
+  /** A vendor was paused (its key was refused) or resumed. */
+  | { type: 'vendor'; vendor: VendorId; paused: boolean };
+
+export interface SubmitInput {
+  operation: OperationId;
+  params: Record<string, unknown>;
+  /** A local video for hidream.video_stylize. */
+  file?: string;
+  parentItemId?: string;
+  /** Where results go; the engine's default output folder (the library) otherwise. */
+  outputDir?: string;
+}
+
+export interface JobEngineOptions {
+  db: Database;
+  clients: VendorClients;
+  downloader: Downloader;
+  /** Default folder for results: the library folder. */
+  outputDir: string;
+  limits?: LimitSettings;
+  clock?: Clock;
+  /** Vendor time runs this many times faster than the clock (tests and benchmarks against the sandbox). */
+  timeScale?: number;
+  log?: Logger;
+  /** This engine's name in job leases; unique per engine. */
+  owner?: string;
+  /** How long a claim on a job lasts without renewal (real ms). */
+  leaseMs?: number;
+  /** Take over unfinished jobs nobody holds every so often (the app: yes; a one-shot CLI run: no). */
+  adoptEveryMs?: number | null;
+  /** Checks a local input file before anything is stored; throws `AppError('invalid_input')`. */
+  checkInputFile?: (path: string) => Promise<void>;
+}
+
+interface Queued {
+  id: string;
+  operation: OperationId;
+  vendor: VendorId;
+  category: RateCategory;
+  weight: number;
+  notBefore: number;
+  /** Consecutive failures to reach the vendor at all; resets on restart. */
+  unreached: number;
+}
+
+interface Running {
+  vendor: VendorId;
+  /** Per-output states and progress last written: an answer that changes neither is not written. */
+  states: string;
+  progress: number;
+}
+
+/**
+ * Submissions in flight per vendor. The vendor clients keep a handful of connections anyway; sending a
+ * thousand queued jobs at once would only block the event loop and queue inside the HTTP pool.
+ */
+const MAX_SUBMITTING = 4;
+/** After this many consecutive submissions that never reached the vendor, the job fails. */
+const MAX_UNREACHED = 10;
+/** A poll the vendor refuses outright (unknown task…) this many times in a row fails the job. */
+const MAX_POLL_REFUSALS = 8;
+/** UNCERTAIN: neither vendor can cancel a task; a canceled task is assumed to hold a slot this long. */
+const CANCELED_HOLD_MS = 180_000;
+const RATE_LIMIT_BACKOFF = { base: 5_000, max: 300_000 };
+const UNREACHED_BACKOFF = { base: 2_000, max: 120_000 };
+
+function backoff(policy: { base: number; max: number }, attempt: number): number {
+  return Math.min(policy.base * 2 ** Math.max(0, attempt - 1), policy.max);
+}
+
+export function weightOf(operation: OperationId, params: Record<string, unknown>): number {
+  // Each image of a submission counts against HiDream's per-minute image limit.
+  const count = operation === 'hidream.txt2img' ? params['img_count'] : 1;
+  return typeof count === 'number' && count >= 1 ? count : 1;
+}
+
+function pausedReason(vendor: VendorId): ErrorInfo {
+  return { kind: 'auth', message: `${VENDOR_NAMES[vendor]} token expired or invalid: the job is paused and continues when the key is updated.` };
+}
+
+/**
+ * The job engine: a persistent queue within the vendors' limits, adaptive polling, and crash-safe resume.
+ *
+ * Write-ahead: every state is committed before the action it announces (`submitting` before the request
+ * leaves, `running` with the task id before the first poll). A job found in `submitting` after a crash
+ * may have been billed, so it goes to `needs_attention` and is never sent again without the user.
+ *
+ * A job is `succeeded` when the vendor says so; its outputs are then handed to the `Downloader`, and a
+ * caller that needs the files (the CLI's `--wait`) waits for those downloads as well.
+ *
+ * Several engines may share one database (the app and a CLI run): each job is leased to one engine, and
+ * every write is guarded by the lease and the state it starts from.
+ */
+export class JobEngine {
+  readonly owner: string;
+  private readonly store: JobStore;
+  private readonly clients: VendorClients;
+  private readonly downloader: Downloader;
+  private readonly clock: Clock;
+  private readonly timeScale: number;
+  private readonly log: Logger;
+  private readonly limiter: RateLimiter;
+  private readonly poller: Poller;
+  private readonly progress: Coalescer<JobProgress>;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly queue = new Map<string, Queued>();
+  private readonly submitting = new Map<string, Promise<void>>();
+  private readonly submittingJobs = new Map<string, Queued>();
+  private readonly running = new Map<string, Running>();
+  private readonly paused = new Map<VendorId, ErrorInfo>();
+  private readonly timers: { pump?: () => void; lease?: () => void; adopt?: () => void } = {};
+  private pumpAt = Infinity;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: JobEngineOptions) {
+    this.store = new JobStore(options.db);
+    this.clients = options.clients;
+    this.downloader = options.downloader;
+    this.clock = options.clock ?? systemClock;
+    this.timeScale = options.timeScale ?? 1;
+    this.log = options.log ?? createLogger({ scope: 'jobs' });
+    this.owner = options.owner ?? ownerName();
+    this.limiter = new RateLimiter(resolveLimits(options.limits ?? DEFAULT_LIMIT_SETTINGS), this.real(60_000));
+    this.poller = new Poller({
+      clock: this.clock,
+      timeScale: this.timeScale,
+      query: async (vendor, operation, taskIds) => (await this.clients.client(vendor)).query(operation, taskIds),
+      batchable: (vendor) => vendor === 'hidream',
+      onStatus: (jobId, status) => this.onTaskStatus(jobId, status),
+      onError: (vendor, jobIds, error, failures) => this.onPollError(vendor, jobIds, error, failures),
+      // One commit for a whole batch answer instead of one per task.
+      atomically: (fn) => transaction(options.db, fn),
+    });
+    this.progress = new Coalescer(this.clock, 100, (_id, progress) => this.emit({ type: 'progress', progress }));
+    this.unsubscribe = this.clients.onChange((vendor) => this.onCredentialsChanged(vendor));
+    this.seedLimiter();
+    this.heartbeat();
+    if (options.adoptEveryMs) this.scheduleAdopt(options.adoptEveryMs);
+  }
+
+  /** Vendor-time ms → clock ms. */
+  private real(vendorMs: number): number {
+    return vendorMs / this.timeScale;
+  }
+
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 30_000;
+  }
+
+  // ── public API ────────────────────────────────────────────────────────────────────────────────────
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setLimits(limits: LimitSettings): void {
+    this.limiter.setLimits(resolveLimits(limits));
+    this.schedulePump(this.clock.now());
+  }
+
+  /** Validates, stores and queues a job; nothing reaches a vendor when the input is invalid. */
+  async submit(input: SubmitInput): Promise<Job> {
+    this.assertOpen();
+    const spec = OPERATIONS[input.operation];
+    if (input.file !== undefined) {
+      if (input.operation !== 'hidream.video_stylize') {
+        throw new AppError('invalid_input', `file: only hidream.video_stylize takes a local file (${input.operation} does not).`, {
+          issues: [{ path: 'file', message: `${input.operation} does not take a local file` }],
+        });
+      }
+      await this.options.checkInputFile?.(input.file);
+    }
+    const result = validateParams(input.operation, input.params, { hasFile: input.file !== undefined });
+    if (!result.ok) {
+      const first = result.issues[0];
+      throw new AppError('invalid_input', `Invalid parameters for ${input.operation}: ${first ? `${first.path || 'params'}: ${first.message}` : 'see issues'}`, {
+        issues: result.issues,
+      });
+    }
+    const now = this.clock.now();
+    const job = this.store.create(
+      {
+        operation: input.operation,
+        vendor: spec.vendor,
+        params: result.params,
+        inputFile: input.file ?? null,
+        outputDir: input.outputDir ?? null,
+        parentItemId: input.parentItemId ?? null,
+      },
+      this.owner,
+      now + this.leaseMs,
+      now,
+    );
+    this.log.info('job queued', { id: job.id, operation: job.operation });
+    this.enqueue(job);
+    this.emitJob(job);
+    return this.store.require(job.id);
+  }
+
+  get(id: string): Job {
+    const job = this.store.get(id);
+    if (!job) throw new AppError('not_found', `No job with id ${id}.`);
+    return job;
+  }
+
+  list(filter: { status?: readonly JobStatus[]; offset?: number; limit?: number } = {}): JobPage {
+    return this.store.list({ status: filter.status, offset: filter.offset ?? 0, limit: filter.limit ?? 100 });
+  }
+
+  /**
+   * Stops a job. Neither vendor can cancel a task, so a running task goes on remotely; the engine stops
+   * polling it, downloads nothing, and keeps counting it against the concurrency limit for a while.
+   */
+  cancel(id: string): Job {
+    const now = this.clock.now();
+    const before = this.store.cancel(id, now);
+    if (before === undefined) throw new AppError('not_found', `No job with id ${id}.`);
+    if (isFinalStatus(before)) throw new AppError('conflict', `The job is already ${before}; there is nothing to cancel.`);
+    this.queue.delete(id);
+    const running = this.running.get(id);
+    if (running) {
+      this.running.delete(id);
+      this.poller.untrack(id);
+      this.limiter.release(id, running.vendor, now + this.real(CANCELED_HOLD_MS));
+    }
+    const job = this.get(id);
+    this.emitJob(job);
+    this.schedulePump(now);
+    return job;
+  }
+
+  /** Runs a failed or canceled job again, as a new job with the same parameters. */
+  async retry(id: string): Promise<Job> {
+    const job = this.get(id);
+    if (job.status !== 'failed' && job.status !== 'canceled') {
+      throw new AppError('conflict', `Only a failed or canceled job can be retried; this one is ${job.status}.`);
+    }
+    return this.submit({
+      operation: job.operation,
+      params: job.params,
+      ...(job.inputFile ? { file: job.inputFile } : {}),
+      ...(job.parentItemId ? { parentItemId: job.parentItemId } : {}),
+      ...(job.outputDir ? { outputDir: job.outputDir } : {}),
+    });
+  }
+
+  /** The user's decision on a job that may already have been billed. */
+  resolve(id: string, action: 'resubmit' | 'discard'): Job {
+    const job = this.get(id);
+    if (job.status !== 'needs_attention') throw new AppError('conflict', `Only a job that needs attention can be resolved; this one is ${job.status}.`);
+    if (action === 'discard') return this.cancel(id);
+    const now = this.clock.now();
+    if (!this.store.resubmit(id, this.owner, now + this.leaseMs, now)) throw new AppError('conflict', 'The job changed meanwhile; look again.');
+    const queued = this.store.require(id);
+    this.log.info('job resubmitted by the user', { id });
+    this.enqueue(queued);
+    this.emitJob(queued);
+    return queued;
+  }
+
+  /**
+   * Takes over every unfinished job no live engine holds: queued ones are queued, running ones polled,
+   * and one caught mid-submission is set aside for the user. Returns the jobs taken.
+   */
+  resumeAll(): Job[] {
+    this.assertOpen();
+    const now = this.clock.now();
+    const taken: Job[] = [];
+    for (const { id, owner } of this.store.unfinished()) {
+      if (owner === this.owner && (this.queue.has(id) || this.running.has(id) || this.submitting.has(id))) continue;
+      const job = this.store.claim(id, this.owner, now + this.leaseMs, now, isDeadOwner);
+      if (!job) continue;
+      this.adopt(job, now);
+      taken.push(this.store.require(id));
+    }
+    for (const job of this.store.awaitingHandOff()) this.handOff(job);
+    if (taken.length) this.log.info('resumed jobs', { count: taken.length });
+    return taken;
+  }
+
+  /** The vendor's key stopped working: hold its jobs (nothing fails) until the key changes. */
+  pauseVendor(vendor: VendorId, reason: ErrorInfo = pausedReason(vendor)): void {
+    const first = !this.paused.has(vendor);
+    this.paused.set(vendor, reason);
+    this.poller.pause(vendor);
+    if (first) {
+      this.log.warn('vendor paused: token expired or invalid', { vendor });
+      this.emit({ type: 'vendor', vendor, paused: true });
+    }
+    const now = this.clock.now();
+    for (const id of this.mine(vendor)) {
+      if (this.store.setPaused(id, this.owner, reason, now)) this.emitJob(this.store.require(id));
+    }
+  }
+
+  /** A new key: paused jobs of the vendor continue. */
+  onCredentialsChanged(vendor: VendorId): void {
+    if (!this.paused.delete(vendor)) return;
+    this.log.info('vendor key changed; resuming its jobs', { vendor });
+    this.emit({ type: 'vendor', vendor, paused: false });
+    const now = this.clock.now();
+    for (const id of this.mine(vendor)) {
+      if (this.store.setPaused(id, this.owner, null, now)) this.emitJob(this.store.require(id));
+    }
+    this.poller.resume(vendor);
+    this.schedulePump(now);
+  }
+
+  isPaused(vendor: VendorId): boolean {
+    return this.paused.has(vendor);
+  }
+
+  /** Jobs this engine is working on right now (queued, submitting or running). */
+  get activeCount(): number {
+    return this.queue.size + this.submitting.size + this.running.size;
+  }
+
+  /**
+   * Stops timers, lets submissions in flight record their answer, and releases this engine's leases so
+   * another engine (the app, a later `promptreel resume`) can take the jobs over at once.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    for (const cancel of Object.values(this.timers)) cancel();
+    this.poller.close();
+    this.progress.close();
+    await Promise.allSettled([...this.submitting.values()]);
+    this.store.releaseLeases(this.owner);
+    this.queue.clear();
+    this.running.clear();
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────────────
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError('internal', 'The job engine is shut down.');
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error('job event listener failed', { error });
+      }
+    }
+  }
+
+  private emitJob(job: Job): void {
+    // The full record carries the progress too; a pending coalesced progress would only be older.
+    this.progress.drop(job.id);
+    this.emit({ type: 'updated', job });
+  }
+
+  private mine(vendor: VendorId): string[] {
+    const ids: string[] = [];
+    for (const [id, q] of this.queue) if (q.vendor === vendor) ids.push(id);
+    for (const [id, r] of this.running) if (r.vendor === vendor) ids.push(id);
+    return ids;
+  }
+
+  private enqueue(job: Job): void {
+    const spec = OPERATIONS[job.operation];
+    this.queue.set(job.id, {
+      id: job.id,
+      operation: job.operation,
+      vendor: job.vendor,
+      category: spec.category,
+      weight: weightOf(job.operation, job.params),
+      notBefore: job.notBefore ?? 0,
+      unreached: 0,
+    });
+    if (this.paused.has(job.vendor)) {
+      const reason = this.paused.get(job.vendor) ?? pausedReason(job.vendor);
+      this.store.setPaused(job.id, this.owner, reason, this.clock.now());
+    }
+    this.schedulePump(this.clock.now());
+  }
+
+  private adopt(job: Job, now: number): void {
+    switch (job.status) {
+      case 'queued':
+        // A pause from an earlier run is retried: the key may have been fixed meanwhile.
+        if (job.error?.kind === 'auth' && !this.paused.has(job.vendor)) this.store.setPaused(job.id, this.owner, null, now);
+        this.enqueue(job);
+        break;
+      case 'submitting': {
+        const message =
+          `Promptreel stopped while sending this job to ${VENDOR_NAMES[job.vendor]}, so it cannot tell whether ${VENDOR_NAMES[job.vendor]} ` +
+          'received it (and billed it). It was not sent again: resubmit it or discard it.';
+        // `canceled`: the request was cut off mid-flight, as the vendor layer classes it (maybe sent).
+        if (this.store.toNeedsAttention(job.id, this.owner, ['submitting'], message, { kind: 'canceled', message }, now)) {
+          this.log.warn('job interrupted while submitting; needs attention', { id: job.id });
+          this.emitJob(this.store.require(job.id));
+        }
+        break;
+      }
+      case 'running':
+        this.startPolling(job);
+        if (this.paused.has(job.vendor)) this.store.setPaused(job.id, this.owner, this.paused.get(job.vendor) ?? null, now);
+        else if (job.error?.kind === 'auth') this.store.setPaused(job.id, this.owner, null, now);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startPolling(job: Job): void {
+    if (!job.taskId) return;
+    this.limiter.hold(job.id, job.vendor);
+    this.running.set(job.id, { vendor: job.vendor, states: job.outputs.map((o) => o.status).join(), progress: job.progress });
+    this.poller.track({
+      jobId: job.id,
+      vendor: job.vendor,
+      operation: job.operation,
+      taskId: job.taskId,
+      since: job.submittedAt ?? job.updatedAt,
+      progress: job.progress,
+    });
+    if (this.paused.has(job.vendor)) this.poller.pause(job.vendor);
+  }
+
+  /** Rebuilds the per-minute windows and held slots from the database, so a restart cannot overshoot. */
+  private seedLimiter(): void {
+    const now = this.clock.now();
+    for (const s of this.store.submissionsSince(now - this.real(60_000))) {
+      const spec = OPERATIONS[s.operation];
+      this.limiter.seed(s.id, spec.vendor, spec.category, weightOf(s.operation, s.params), s.at);
+    }
+    for (const c of this.store.canceledWithTaskSince(now - this.real(CANCELED_HOLD_MS))) {
+      this.limiter.hold(c.id, OPERATIONS[c.operation].vendor, c.finishedAt + this.real(CANCELED_HOLD_MS));
+    }
+  }
+
+  private schedulePump(at: number): void {
+    if (this.closed || at >= this.pumpAt) return;
+    this.timers.pump?.();
+    this.pumpAt = at;
+    this.timers.pump = this.clock.setTimeout(() => {
+      this.pumpAt = Infinity;
+      delete this.timers.pump;
+      this.pump();
+    }, at - this.clock.now());
+  }
+
+  /**
+   * Sends what the limits allow, oldest first. Within one vendor+category the order is kept: when the
+   * oldest waits (backoff or limit), the ones behind it wait too; other categories go on.
+   */
+  private pump(): void {
+    if (this.closed) return;
+    const now = this.clock.now();
+    let wake = Infinity;
+    const blocked = new Set<string>();
+    const sending: Record<VendorId, number> = { hidream: 0, haiper: 0 };
+    for (const q of this.submittingJobs.values()) sending[q.vendor]++;
+    for (const q of [...this.queue.values()]) {
+      const group = `${q.vendor}:${q.category}`;
+      if (this.paused.has(q.vendor) || blocked.has(group) || sending[q.vendor] >= MAX_SUBMITTING) continue;
+      if (q.notBefore > now) {
+        blocked.add(group);
+        wake = Math.min(wake, q.notBefore);
+        continue;
+      }
+      const acquired = this.limiter.tryAcquire(q.id, q.vendor, q.category, q.weight, now);
+      if (!acquired.ok) {
+        blocked.add(group);
+        if (acquired.retryAt !== null) wake = Math.min(wake, acquired.retryAt);
+        continue;
+      }
+      this.queue.delete(q.id);
+      sending[q.vendor]++;
+      this.submittingJobs.set(q.id, q);
+      const done = this.send(q).finally(() => {
+        this.submitting.delete(q.id);
+        this.submittingJobs.delete(q.id);
+        this.schedulePump(this.clock.now());
+      });
+      this.submitting.set(q.id, done);
+    }
+    if (wake < Infinity) this.schedulePump(wake);
+  }
+
+  private async send(q: Queued): Promise<void> {
+    if (!this.store.beginSubmit(q.id, this.owner, this.clock.now())) {
+      // Canceled or taken over since it was queued: it was never sent.
+      this.limiter.release(q.id, q.vendor);
+      this.limiter.withdraw(q.id, q.vendor, q.category);
+      return;
+    }
+    const job = this.store.require(q.id);
+    this.emitJob(job);
+    let client: VendorClient;
+    try {
+      client = await this.clients.client(q.vendor);
+    } catch (error) {
+      this.limiter.withdraw(q.id, q.vendor, q.category);
+      this.submitFailed(q, { kind: 'not_sent', error });
+      return;
+    }
+    try {
+      const submission = await client.submit({
+        operation: job.operation,
+        params: job.params,
+        requestId: job.requestId ?? job.id,
+        ...(job.inputFile ? { file: job.inputFile } : {}),
+      });
+      this.limiter.answered(q.id, q.vendor, q.category, this.clock.now());
+      this.accepted(q, submission);
+    } catch (error) {
+      const outcome = classifySubmitError(error);
+      // A submission that never left does not count against the vendor's window.
+      if (outcome.kind === 'not_sent') this.limiter.withdraw(q.id, q.vendor, q.category);
+      else this.limiter.answered(q.id, q.vendor, q.category, this.clock.now());
+      this.submitFailed(q, outcome);
+    }
+  }
+
+  private accepted(q: Queued, submission: { taskId: string; subTaskIds: string[] }): void {
+    const now = this.clock.now();
+    if (!this.store.accept(q.id, this.owner, submission, OPERATIONS[q.operation].output, now)) {
+      // Canceled while in flight: the vendor has the task anyway, so keep its id and its slot for a while.
+      this.store.recordLateTask(q.id, submission.taskId, now);
+      this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
+      return;
+    }
+    const job = this.store.require(q.id);
+    this.log.info('job accepted', { id: job.id, taskId: job.taskId });
+    this.emitJob(job);
+    this.startPolling(job);
+  }
+
+  private submitFailed(q: Queued, outcome: SubmitOutcome): void {
+    const now = this.clock.now();
+    const info = outcome.kind === 'not_sent' && !isAppError(outcome.error) ? { kind: 'network' as const, message: String(outcome.error) } : toInfo(outcome.error);
+    this.limiter.release(q.id, q.vendor);
+    const requeue = (notBefore: number | null, error: ErrorInfo | null, attention: string | null): void => {
+      if (!this.store.requeue(q.id, this.owner, { notBefore, error, attention }, now)) return;
+      this.queue.set(q.id, { ...q, notBefore: notBefore ?? 0 });
+      this.emitJob(this.store.require(q.id));
+      this.schedulePump(notBefore ?? now);
+    };
+    const attempts = this.store.require(q.id).attempts;
+    switch (outcome.kind) {
+      case 'rate_limit': {
+        const wait = this.real(Math.max(outcome.retryAfterMs ?? 0, jitter(this.clock, backoff(RATE_LIMIT_BACKOFF, attempts))));
+        this.log.info('vendor rate limit; job re-queued', { id: q.id, waitMs: Math.round(wait) });
+        this.limiter.penalize(q.vendor, q.category, now + wait);
+        requeue(now + wait, info, null);
+        break;
+      }
+      case 'auth':
+        requeue(null, pausedReason(q.vendor), pausedReason(q.vendor).message);
+        this.pauseVendor(q.vendor);
+        break;
+      case 'not_sent': {
+        const unreached = q.unreached + 1;
+        if (unreached >= MAX_UNREACHED) {
+          this.finishFailed(q.id, ['submitting'], { kind: info.kind, message: `${VENDOR_NAMES[q.vendor]} could not be reached after ${unreached} attempts: ${info.message}` });
+          break;
+        }
+        q.unreached = unreached;
+        requeue(now + this.real(jitter(this.clock, backoff(UNREACHED_BACKOFF, unreached))), info, null);
+        break;
+      }
+      case 'rejected':
+        this.finishFailed(q.id, ['submitting'], info);
+        break;
+      case 'unknown': {
+        const name = VENDOR_NAMES[q.vendor];
+        const message =
+          `The submission to ${name} failed in a way that leaves open whether ${name} received it (${info.message}). ` +
+          'It may have been billed, so it was not sent again: resubmit it or discard it.';
+        if (this.store.toNeedsAttention(q.id, this.owner, ['submitting'], message, info, now)) {
+          this.log.warn('submission outcome unknown; needs attention', { id: q.id, kind: info.kind });
+          this.emitJob(this.store.require(q.id));
+        }
+        break;
+      }
+    }
+  }
+
+  private finishFailed(id: string, from: readonly JobStatus[], error: ErrorInfo): void {
+    if (!this.store.fail(id, this.owner, from, error, this.clock.now())) return;
+    this.log.info('job failed', { id, kind: error.kind });
+    this.emitJob(this.store.require(id));
+  }
+
+  /** A poll answer. Returns true when polling should stop. */
+  private onTaskStatus(jobId: string, status: TaskStatus): boolean {
+    try {
+      return this.applyTaskStatus(jobId, status);
+    } catch (error) {
+      // One job's bad answer must not stop the others in the same batch; it is asked again later.
+      this.log.error('could not record a poll answer', { id: jobId, error });
+      return false;
+    }
+  }
+
+  private applyTaskStatus(jobId: string, status: TaskStatus): boolean {
+    const running = this.running.get(jobId);
+    if (!running) return true;
+    const now = this.clock.now();
+    const outputs = status.outputs;
+    const progress = outputs.length ? outputs.reduce((sum, o) => sum + o.progress, 0) / outputs.length : 0;
+    const final = outputs.length > 0 && outputs.every((o) => o.state === 'succeeded' || o.state === 'failed');
+    if (!final) {
+      const states = outputs.map((o) => o.state).join();
+      if (states === running.states && progress === running.progress) return false;
+      if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
+      running.progress = progress;
+      if (states !== running.states) {
+        running.states = states;
+        this.emitJob(this.store.require(jobId));
+      } else {
+        this.progress.push(jobId, { id: jobId, progress, status: 'running' });
+      }
+      return false;
+    }
+    const good = outputs.filter((o) => o.state === 'succeeded');
+    const bad = outputs.filter((o) => o.state === 'failed');
+    const firstError = bad[0]?.error ?? { kind: 'generation_failed' as const, message: `${VENDOR_NAMES[running.vendor]} reported the task as failed.` };
+    const error: ErrorInfo | null = !bad.length
+      ? null
+      : good.length
+        ? { kind: firstError.kind, message: `${bad.length} of ${outputs.length} results failed: ${firstError.message}` }
+        : firstError;
+    const statusOut = good.length ? 'succeeded' : 'failed';
+    if (!this.store.finish(jobId, this.owner, statusOut, error, outputs, now)) return this.lost(jobId);
+    this.running.delete(jobId);
+    this.limiter.release(jobId, running.vendor);
+    this.schedulePump(now);
+    const job = this.store.require(jobId);
+    this.log.info(`job ${statusOut}`, { id: jobId, outputs: good.length });
+    this.emitJob(job);
+    if (good.length) this.handOff(job);
+    return true;
+  }
+
+  /** Our write lost to another writer (the user canceled, another engine took the job): let it go. */
+  private lost(jobId: string): boolean {
+    const running = this.running.get(jobId);
+    this.running.delete(jobId);
+    if (running) this.limiter.release(jobId, running.vendor);
+    const job = this.store.get(jobId);
+    if (job) this.emitJob(job);
+    return true;
+  }
+
+  private onPollError(vendor: VendorId, jobIds: string[], error: unknown, failures: number): void {
+    const info = toInfo(error);
+    if (info.kind === 'auth') {
+      this.pauseVendor(vendor);
+      return;
+    }
+    this.log.warn('poll failed; will retry', { vendor, jobs: jobIds.length, kind: info.kind, message: info.message, failures });
+    const [only] = jobIds;
+    if (jobIds.length !== 1 || only === undefined) return;
+    const refused = info.kind === 'vendor' || info.kind === 'validation' || info.kind === 'not_found';
+    if (!refused) return;
+    // The built-in sandbox keeps its tasks in memory: one started by an earlier process is gone for good.
+    if (this.clients.mode?.(vendor) === 'sandbox') {
+      this.failRunning(only, vendor, {
+        kind: info.kind,
+        message: `${info.message}. The built-in sandbox that accepted this job has stopped (its tasks last only as long as the program that started it).`,
+      });
+    } else if (failures >= MAX_POLL_REFUSALS) {
+      this.failRunning(only, vendor, { kind: info.kind, message: `${info.message} (the vendor kept refusing to report on this task)` });
+    }
+  }
+
+  private failRunning(id: string, vendor: VendorId, error: ErrorInfo): void {
+    this.poller.untrack(id);
+    this.running.delete(id);
+    this.limiter.release(id, vendor);
+    this.finishFailed(id, ['running'], error);
+  }
+
+  /** Gives every finished result to the download manager, once. */
+  private handOff(job: Job): void {
+    let changed = false;
+    for (const output of job.outputs) {
+      if (output.status !== 'succeeded' || !output.url || output.downloadId) continue;
+      if (!this.store.claimHandOff(output.id, this.owner, isDeadOwner)) continue;
+      try {
+        const download = this.downloader.enqueue({
+          url: output.url,
+          destDir: job.outputDir ?? this.options.outputDir,
+          outputId: output.id,
+          jobId: job.id,
+          expiresAt: output.expiresAt,
+          naming: { operation: job.operation, prompt: promptOf(job.params), index: output.index, kind: output.kind, createdAt: job.createdAt },
+        });
+        this.store.setDownloadId(output.id, download.id);
+        changed = true;
+      } catch (error) {
+        this.store.setDownloadId(output.id, null);
+        this.log.error('could not hand a result to the downloader', { id: job.id, output: output.index, error });
+      }
+    }
+    if (changed) this.emitJob(this.store.require(job.id));
+  }
+
+  private heartbeat(): void {
+    this.timers.lease = this.clock.setTimeout(() => {
+      if (this.closed) return;
+      if (this.activeCount) {
+        const held = this.store.renewLeases(this.owner, this.clock.now() + this.leaseMs);
+        for (const id of [...this.queue.keys()]) if (!held.has(id)) this.queue.delete(id);
+        for (const [id, r] of [...this.running]) {
+          if (held.has(id)) continue;
+          this.running.delete(id);
+          this.poller.untrack(id);
+          this.limiter.release(id, r.vendor);
+        }
+      }
+      this.heartbeat();
+    }, this.leaseMs / 3);
+  }
+
+  private scheduleAdopt(every: number): void {
+    this.timers.adopt = this.clock.setTimeout(() => {
+      if (this.closed) return;
+      try {
+        this.resumeAll();
+      } catch (error) {
+        this.log.error('adopting unfinished jobs failed', { error });
+      }
+      this.scheduleAdopt(every);
+    }, every);
+  }
+}
+
+function toInfo(error: unknown): ErrorInfo {
+  if (isAppError(error)) return { kind: error.kind, message: error.message };
+  return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

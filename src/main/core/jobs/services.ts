@@ -1,0 +1,92 @@
+import { join } from 'node:path';
+import { AppError } from '@shared/errors';
+import { startSandbox, type Sandbox } from '../../sandbox';
+import type { CredentialSource } from '../credentials';
+import { DATABASE_FILE, openDatabase, type Database } from '../db/database';
+import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '../downloads/simple';
+import type { Logger } from '../log';
+import { inspectVideoFile, isVendorError } from '../vendors';
+import { VendorRegistry } from '../vendors/registry';
+import type { Clock } from './clock';
+import { JobEngine } from './engine';
+import type { LimitSettings } from './limiter';
+
+/** Where results go unless told otherwise. UNCERTAIN until the library issue names its folder. */
+export function libraryDir(dataDir: string): string {
+  return join(dataDir, 'Library');
+}
+
+export interface JobServicesOptions {
+  dataDir: string;
+  /** An already open database (the runtime's); opened (and closed) here otherwise. */
+  db?: Database;
+  credentials: CredentialSource;
+  log: Logger;
+  limits?: LimitSettings;
+  /** How to start the sandbox for vendors without a key (tests pass a tuned one). */
+  startSandbox?: () => Promise<Sandbox>;
+  /** Vendor time runs this many times faster (tests and benchmarks against a compressed sandbox). */
+  timeScale?: number;
+  clock?: Clock;
+  adoptEveryMs?: number | null;
+  outputDir?: string;
+}
+
+export interface JobServices {
+  db: Database;
+  engine: JobEngine;
+  vendors: VendorRegistry;
+  downloader: SimpleDownloader;
+  outputDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The job engine with everything it needs: the database, vendor clients (live or sandbox) and the
+ * downloader. The Electron app, the browser shell and the CLI all build it here.
+ */
+export function createJobServices(options: JobServicesOptions): JobServices {
+  const db = options.db ?? openDatabase(join(options.dataDir, DATABASE_FILE));
+  const log = options.log;
+  const vendors = new VendorRegistry({
+    credentials: options.credentials,
+    startSandbox: options.startSandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
+    clientOptions: { log: log.child('vendor') },
+    log: log.child('vendors'),
+  });
+  // UNCERTAIN: the download manager (its own issue) replaces this plain writer and its side database.
+  const downloader = new SimpleDownloader({ file: join(options.dataDir, SIMPLE_DOWNLOADS_FILE), log: log.child('downloads') });
+  const outputDir = options.outputDir ?? libraryDir(options.dataDir);
+  const engine = new JobEngine({
+    db,
+    clients: vendors,
+    downloader,
+    outputDir,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    timeScale: options.timeScale ?? 1,
+    log: log.child('jobs'),
+    adoptEveryMs: options.adoptEveryMs ?? null,
+    checkInputFile: async (path) => {
+      try {
+        await inspectVideoFile(path);
+      } catch (error) {
+        const message = isVendorError(error) ? error.message : `The video file ${path} cannot be read.`;
+        throw new AppError('invalid_input', `file: ${message}`, { issues: [{ path: 'file', message }] });
+      }
+    },
+  });
+  return {
+    db,
+    engine,
+    vendors,
+    downloader,
+    outputDir,
+    close: async () => {
+      await engine.close();
+      await downloader.close();
+      await vendors.close();
+      if (!options.db) db.close();
+    },
+  };
+}

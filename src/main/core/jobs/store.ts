@@ -1,0 +1,405 @@
+import { randomUUID } from 'node:crypto';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { ErrorInfo, ErrorKind } from '@shared/errors';
+import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type OutputStatus } from '@shared/jobs';
+import type { JobPage } from '@shared/ipc/jobs';
+import type { MediaKind, OperationId, VendorId } from '@shared/operations';
+import { transaction, type Database } from '../db/database';
+import type { RemoteOutput, Submission } from '../vendors/types';
+
+interface JobRow {
+  id: string;
+  operation: string;
+  vendor: string;
+  status: string;
+  params: string;
+  input_file: string | null;
+  output_dir: string | null;
+  parent_item_id: string | null;
+  request_id: string | null;
+  task_id: string | null;
+  progress: number;
+  error_kind: string | null;
+  error_message: string | null;
+  attention: string | null;
+  attempts: number;
+  not_before: number | null;
+  owner: string | null;
+  lease_until: number | null;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  finished_at: number | null;
+}
+
+interface OutputRow {
+  id: string;
+  job_id: string;
+  idx: number;
+  sub_task_id: string | null;
+  status: string;
+  progress: number;
+  kind: string | null;
+  url: string | null;
+  expires_at: number | null;
+  error_kind: string | null;
+  error_message: string | null;
+  download_id: string | null;
+}
+
+type Patch = Partial<Record<keyof JobRow, SQLInputValue>>;
+
+export interface NewJob {
+  operation: OperationId;
+  vendor: VendorId;
+  params: Record<string, unknown>;
+  inputFile: string | null;
+  outputDir: string | null;
+  parentItemId: string | null;
+  /** Kept from the job this one retries; HiDream uses it to recognise a repeated request. */
+  requestId?: string;
+}
+
+/** A job the store is asked about for rate-limit accounting after a restart. */
+export interface SubmissionRecord {
+  id: string;
+  operation: OperationId;
+  params: Record<string, unknown>;
+  status: JobStatus;
+  /** When the vendor answered the submission (or, if it never did, when it was attempted). */
+  at: number;
+}
+
+const HANDOFF_CLAIM = 'claim:';
+const FINAL_SQL = FINAL_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
+
+function errorOf(kind: string | null, message: string | null): ErrorInfo | null {
+  return kind ? { kind: kind as ErrorKind, message: message ?? '' } : null;
+}
+
+function toOutput(row: OutputRow): JobOutput {
+  return {
+    id: row.id,
+    index: row.idx,
+    subTaskId: row.sub_task_id,
+    status: row.status as OutputStatus,
+    progress: row.progress,
+    kind: row.kind as MediaKind | null,
+    url: row.url,
+    expiresAt: row.expires_at,
+    error: errorOf(row.error_kind, row.error_message),
+    // A `claim:` marker is a hand-over in progress, not a download yet.
+    downloadId: row.download_id?.startsWith(HANDOFF_CLAIM) ? null : row.download_id,
+  };
+}
+
+function toJob(row: JobRow, outputs: OutputRow[]): Job {
+  return {
+    id: row.id,
+    operation: row.operation as OperationId,
+    vendor: row.vendor as VendorId,
+    status: row.status as JobStatus,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    inputFile: row.input_file,
+    outputDir: row.output_dir,
+    parentItemId: row.parent_item_id,
+    requestId: row.request_id,
+    taskId: row.task_id,
+    progress: row.progress,
+    error: errorOf(row.error_kind, row.error_message),
+    attention: row.attention,
+    notBefore: row.not_before,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    finishedAt: row.finished_at,
+    outputs: outputs.sort((a, b) => a.idx - b.idx).map(toOutput),
+  };
+}
+
+function errorPatch(error: ErrorInfo | null): Patch {
+  return { error_kind: error?.kind ?? null, error_message: error?.message ?? null };
+}
+
+/**
+ * Rows ↔ `Job`. Every transition is one committed write guarded by the state it starts from (and by the
+ * owning engine, when one is given), so a write that lost a race — a user's cancel from another window,
+ * another process that took the job over — changes nothing and reports `false`.
+ */
+export class JobStore {
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(private readonly db: Database) {}
+
+  private stmt(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private outputsOf(jobIds: string[]): Map<string, OutputRow[]> {
+    const byJob = new Map<string, OutputRow[]>(jobIds.map((id) => [id, []]));
+    for (let i = 0; i < jobIds.length; i += 500) {
+      const chunk = jobIds.slice(i, i + 500);
+      const rows = this.stmt(`SELECT * FROM outputs WHERE job_id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as unknown as OutputRow[];
+      for (const row of rows) byJob.get(row.job_id)?.push(row);
+    }
+    return byJob;
+  }
+
+  private withOutputs(rows: JobRow[]): Job[] {
+    const outputs = this.outputsOf(rows.map((r) => r.id));
+    return rows.map((row) => toJob(row, outputs.get(row.id) ?? []));
+  }
+
+  /**
+   * The guarded write every transition goes through: `UPDATE … WHERE id AND status IN from [AND owner]`.
+   */
+  private transition(id: string, from: readonly JobStatus[], owner: string | null, patch: Patch, now: number): boolean {
+    const columns = Object.keys(patch) as (keyof JobRow)[];
+    const sql =
+      `UPDATE jobs SET ${[...columns, 'updated_at'].map((c) => `${c} = ?`).join(', ')} ` +
+      `WHERE id = ? AND status IN (${from.map(() => '?').join(',')})${owner === null ? '' : ' AND owner = ?'}`;
+    const values: SQLInputValue[] = [...columns.map((c) => patch[c] ?? null), now, id, ...from];
+    if (owner !== null) values.push(owner);
+    return Number(this.stmt(sql).run(...values).changes) === 1;
+  }
+
+  create(input: NewJob, owner: string, leaseUntil: number, now: number): Job {
+    const id = randomUUID();
+    this.stmt(
+      `INSERT INTO jobs (id, operation, vendor, status, params, input_file, output_dir, parent_item_id, request_id,
+         owner, lease_until, created_at, updated_at)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      input.operation,
+      input.vendor,
+      JSON.stringify(input.params),
+      input.inputFile,
+      input.outputDir,
+      input.parentItemId,
+      input.requestId ?? randomUUID(),
+      owner,
+      leaseUntil,
+      now,
+      now,
+    );
+    return this.require(id);
+  }
+
+  get(id: string): Job | undefined {
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return row ? toJob(row, this.outputsOf([id]).get(id) ?? []) : undefined;
+  }
+
+  require(id: string): Job {
+    const job = this.get(id);
+    if (!job) throw new Error(`job ${id} vanished`);
+    return job;
+  }
+
+  /** Newest first. */
+  list(filter: { status?: readonly JobStatus[]; offset: number; limit: number }): JobPage {
+    const statuses = filter.status ?? [];
+    const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${where}`).get(...statuses) as { n: number }).n;
+    const rows = this.stmt(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(
+      ...statuses,
+      filter.limit,
+      filter.offset,
+    ) as unknown as JobRow[];
+    return { jobs: this.withOutputs(rows), total };
+  }
+
+  /** Unfinished jobs, oldest first, with their current owner: candidates for `claim`. */
+  unfinished(): { id: string; owner: string | null; leaseUntil: number | null }[] {
+    const rows = this.stmt(`SELECT id, owner, lease_until FROM jobs WHERE status NOT IN (${FINAL_SQL}) ORDER BY created_at, id`).all() as unknown as Pick<
+      JobRow,
+      'id' | 'owner' | 'lease_until'
+    >[];
+    return rows.map((r) => ({ id: r.id, owner: r.owner, leaseUntil: r.lease_until }));
+  }
+
+  /**
+   * Takes an unfinished job for `owner` if nobody holds it: no owner, an expired lease, or an owner the
+   * caller knows is dead (a crashed process on this machine). Returns the job when taken.
+   */
+  claim(id: string, owner: string, leaseUntil: number, now: number, isDead: (owner: string) => boolean): Job | undefined {
+    const taken = transaction(this.db, () => {
+      const row = this.stmt('SELECT status, owner, lease_until FROM jobs WHERE id = ?').get(id) as
+        | Pick<JobRow, 'status' | 'owner' | 'lease_until'>
+        | undefined;
+      if (!row || FINAL_JOB_STATUSES.includes(row.status as JobStatus)) return false;
+      const free = row.owner === null || row.owner === owner || (row.lease_until ?? 0) < now || isDead(row.owner);
+      if (!free) return false;
+      this.stmt('UPDATE jobs SET owner = ?, lease_until = ? WHERE id = ?').run(owner, leaseUntil, id);
+      return true;
+    });
+    return taken ? this.get(id) : undefined;
+  }
+
+  /** Extends `owner`'s leases; returns the ids it still holds (a job taken over by another is gone). */
+  renewLeases(owner: string, leaseUntil: number): Set<string> {
+    this.stmt(`UPDATE jobs SET lease_until = ? WHERE owner = ? AND status NOT IN (${FINAL_SQL})`).run(leaseUntil, owner);
+    const rows = this.stmt(`SELECT id FROM jobs WHERE owner = ? AND status NOT IN (${FINAL_SQL})`).all(owner) as unknown as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Lets other engines take `owner`'s jobs at once (on a clean shutdown). */
+  releaseLeases(owner: string): void {
+    this.stmt('UPDATE jobs SET owner = NULL, lease_until = NULL WHERE owner = ?').run(owner);
+  }
+
+  /** queued → submitting, committed before the request leaves. */
+  beginSubmit(id: string, owner: string, now: number): boolean {
+    const row = this.stmt('SELECT attempts FROM jobs WHERE id = ?').get(id) as { attempts: number } | undefined;
+    if (!row) return false;
+    return this.transition(id, ['queued'], owner, { status: 'submitting', attempts: row.attempts + 1, not_before: null, attention: null, ...errorPatch(null) }, now);
+  }
+
+  /** submitting → running with the vendor's task id and one pending output per sub-task. */
+  accept(id: string, owner: string, submission: Submission, kind: MediaKind, now: number): boolean {
+    return transaction(this.db, () => {
+      const ok = this.transition(id, ['submitting'], owner, { status: 'running', task_id: submission.taskId, submitted_at: now, progress: 0 }, now);
+      if (ok) this.insertOutputs(id, submission, kind);
+      return ok;
+    });
+  }
+
+  private insertOutputs(id: string, submission: Submission, kind: MediaKind): void {
+    const subTasks = submission.subTaskIds.length ? submission.subTaskIds : [null];
+    const insert = this.stmt(`INSERT INTO outputs (id, job_id, idx, sub_task_id, status, kind) VALUES (?, ?, ?, ?, 'pending', ?)`);
+    subTasks.forEach((subTaskId, idx) => insert.run(randomUUID(), id, idx, subTaskId, kind));
+  }
+
+  /**
+   * The job was canceled while its submission was in flight and the vendor accepted it anyway: keep the
+   * task id (the work exists and occupies a vendor slot) without reviving the job.
+   */
+  recordLateTask(id: string, taskId: string, now: number): void {
+    this.stmt('UPDATE jobs SET task_id = ?, submitted_at = ? WHERE id = ? AND task_id IS NULL').run(taskId, now, id);
+  }
+
+  /** submitting → queued: the vendor did not take it (rate limit, connection never made). */
+  requeue(id: string, owner: string, patch: { notBefore: number | null; error: ErrorInfo | null; attention: string | null }, now: number): boolean {
+    return this.transition(id, ['submitting'], owner, { status: 'queued', not_before: patch.notBefore, attention: patch.attention, ...errorPatch(patch.error) }, now);
+  }
+
+  /** Marks (or, with `null`, unmarks) a queued or running job as waiting for a new key. */
+  setPaused(id: string, owner: string, reason: ErrorInfo | null, now: number): boolean {
+    return this.transition(id, ['queued', 'running'], owner, { attention: reason?.message ?? null, ...errorPatch(reason) }, now);
+  }
+
+  toNeedsAttention(id: string, owner: string | null, from: readonly JobStatus[], message: string, error: ErrorInfo | null, now: number): boolean {
+    return this.transition(id, from, owner, { status: 'needs_attention', attention: message, ...errorPatch(error) }, now);
+  }
+
+  /** A vendor answer for a running job: progress and per-output state, in one write. */
+  update(id: string, owner: string, progress: number, outputs: RemoteOutput[], now: number): boolean {
+    return transaction(this.db, () => {
+      const ok = this.transition(id, ['running'], owner, { progress, attention: null, ...errorPatch(null) }, now);
+      if (ok) this.writeOutputs(id, outputs);
+      return ok;
+    });
+  }
+
+  private writeOutputs(id: string, outputs: RemoteOutput[]): void {
+    const columns = 'status = ?, progress = ?, kind = ?, url = ?, expires_at = ?, error_kind = ?, error_message = ?';
+    // Matched by sub-task where the vendor has them (HiDream), else by position (Haiper's single output).
+    const bySubTask = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND sub_task_id = ?`);
+    const byIndex = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND idx = ?`);
+    outputs.forEach((remote, position) => {
+      const values = [remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, remote.error?.message ?? null, id] as const;
+      const matched = remote.subTaskId === null ? 0 : Number(bySubTask.run(...values, remote.subTaskId).changes);
+      if (!matched) byIndex.run(...values, position);
+    });
+  }
+
+  /** running → succeeded | failed, with the final per-output state. */
+  finish(id: string, owner: string, status: 'succeeded' | 'failed', error: ErrorInfo | null, outputs: RemoteOutput[], now: number): boolean {
+    return transaction(this.db, () => {
+      const patch: Patch = { status, finished_at: now, attention: null, ...errorPatch(error) };
+      if (status === 'succeeded') patch.progress = 1;
+      const ok = this.transition(id, ['running'], owner, patch, now);
+      if (ok) this.writeOutputs(id, outputs);
+      return ok;
+    });
+  }
+
+  /** A job that cannot go on (the vendor refused it for good, or it kept failing before reaching it). */
+  fail(id: string, owner: string, from: readonly JobStatus[], error: ErrorInfo, now: number): boolean {
+    return this.transition(id, from, owner, { status: 'failed', finished_at: now, attention: null, ...errorPatch(error) }, now);
+  }
+
+  /** The user's word wins over any engine: no owner check. Returns the status the job had. */
+  cancel(id: string, now: number): JobStatus | undefined {
+    return transaction(this.db, () => {
+      const row = this.stmt('SELECT status FROM jobs WHERE id = ?').get(id) as { status: JobStatus } | undefined;
+      if (!row || FINAL_JOB_STATUSES.includes(row.status)) return row?.status;
+      this.transition(id, [row.status], null, { status: 'canceled', finished_at: now, attention: null, owner: null, lease_until: null }, now);
+      return row.status;
+    });
+  }
+
+  /** needs_attention → queued for `owner` (the user chose to submit again). */
+  resubmit(id: string, owner: string, leaseUntil: number, now: number): boolean {
+    return this.transition(id, ['needs_attention'], null, { status: 'queued', owner, lease_until: leaseUntil, attention: null, not_before: null, ...errorPatch(null) }, now);
+  }
+
+  /**
+   * Marks an output as being handed to the downloader by `owner`, unless another engine already did (or
+   * is doing it). A marker left by a crashed engine is taken over.
+   */
+  claimHandOff(outputId: string, owner: string, isDead: (owner: string) => boolean): boolean {
+    return transaction(this.db, () => {
+      const row = this.stmt('SELECT download_id FROM outputs WHERE id = ?').get(outputId) as { download_id: string | null } | undefined;
+      if (!row) return false;
+      const current = row.download_id;
+      if (current !== null && !(current.startsWith(HANDOFF_CLAIM) && isDead(current.slice(HANDOFF_CLAIM.length)))) return false;
+      this.stmt('UPDATE outputs SET download_id = ? WHERE id = ?').run(HANDOFF_CLAIM + owner, outputId);
+      return true;
+    });
+  }
+
+  /** Records the downloader's id for an output (or `null`: the hand-over failed and may be tried again). */
+  setDownloadId(outputId: string, downloadId: string | null): void {
+    this.stmt('UPDATE outputs SET download_id = ? WHERE id = ?').run(downloadId, outputId);
+  }
+
+  /** Succeeded jobs with a result that never reached the downloader (a crash in between). */
+  awaitingHandOff(): Job[] {
+    const rows = this.stmt(
+      `SELECT * FROM jobs WHERE status = 'succeeded' AND id IN (
+         SELECT job_id FROM outputs WHERE status = 'succeeded' AND url IS NOT NULL AND (download_id IS NULL OR download_id LIKE '${HANDOFF_CLAIM}%'))`,
+    ).all() as unknown as JobRow[];
+    return this.withOutputs(rows);
+  }
+
+  /** Submissions the vendor may still count in a window starting at `since`, for the limiter. */
+  submissionsSince(since: number): SubmissionRecord[] {
+    const rows = this.stmt(
+      `SELECT id, operation, params, status, COALESCE(submitted_at, updated_at) AS at FROM jobs
+       WHERE (submitted_at IS NOT NULL AND submitted_at >= ?) OR (status IN ('submitting', 'needs_attention') AND updated_at >= ?)`,
+    ).all(since, since) as unknown as { id: string; operation: string; params: string; status: string; at: number }[];
+    return rows.map((r) => ({
+      id: r.id,
+      operation: r.operation as OperationId,
+      params: JSON.parse(r.params) as Record<string, unknown>,
+      status: r.status as JobStatus,
+      at: r.at,
+    }));
+  }
+
+  /** Jobs canceled after the vendor took them, since `since`: their task may still occupy a vendor slot. */
+  canceledWithTaskSince(since: number): { id: string; operation: OperationId; finishedAt: number }[] {
+    const rows = this.stmt(
+      `SELECT id, operation, finished_at FROM jobs WHERE status = 'canceled' AND task_id IS NOT NULL AND finished_at >= ?`,
+    ).all(since) as unknown as { id: string; operation: string; finished_at: number }[];
+    return rows.map((r) => ({ id: r.id, operation: r.operation as OperationId, finishedAt: r.finished_at }));
+  }
+}
