@@ -2,17 +2,20 @@ import type { z } from 'zod';
 import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
+import { downloadsEvents, downloadsRequests } from './downloads';
 import { jobsEvents, jobsRequests } from './jobs';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...downloadsRequests,
 } as const;
 
 export const events = {
   ...appEvents,
   ...jobsEvents,
+  ...downloadsEvents,
 } as const;
 
 export type Requests = typeof requests;
