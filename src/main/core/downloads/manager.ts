@@ -7,6 +7,7 @@ import { SETTLED_DOWNLOAD_STATUSES, type Download, type DownloadProgress, type D
 import { AppError, type ErrorInfo, type ErrorKind } from '@shared/errors';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
+import { PartHasher } from './hasher';
 import { APP_NAME, APP_VERSION } from '../version';
 import { renderBaseName, uniqueFileName } from './naming';
 import { ProgressMeter } from './progress';
@@ -144,6 +145,7 @@ export class DownloadManager implements Downloader {
   private readonly maxRedirects: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly hasher = new PartHasher();
   private readonly running = new Map<string, Running>();
   private readonly waiters = new Map<string, Set<(download: Download) => void>>();
   private readonly completedListeners = new Set<(download: Download) => void>();
@@ -224,6 +226,7 @@ export class DownloadManager implements Downloader {
       return run.done;
     });
     await Promise.all(stopping);
+    await this.hasher.close();
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
@@ -489,6 +492,7 @@ export class DownloadManager implements Downloader {
           maxRedirects: this.maxRedirects,
           dispatcher: this.dispatcher,
           fs: this.fs,
+          hasher: this.hasher,
           signal: run.controller.signal,
           userAgent: `${APP_NAME}/${APP_VERSION}`,
           onResponse: (meta) => {
