@@ -88,6 +88,8 @@ interface Running {
   bytes: number;
   meter: ProgressMeter;
   flushTimer: NodeJS.Timeout | undefined;
+  /** Re-reports progress when no bytes arrive, so a stalled download shows its speed falling to 0. */
+  heartbeat: NodeJS.Timeout | undefined;
   lastPersist: number;
   done: Promise<void>;
 }
@@ -95,6 +97,7 @@ interface Running {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 const PERSIST_PROGRESS_MS = 1_000;
+const HEARTBEAT_MS = 1_000;
 const MAX_CONCURRENCY = 16;
 
 const isSettled = (status: DownloadStatus): boolean => SETTLED_DOWNLOAD_STATUSES.includes(status);
@@ -447,11 +450,14 @@ export class DownloadManager implements Downloader {
       bytes: row.bytes_done,
       meter,
       flushTimer: undefined,
+      heartbeat: undefined,
       lastPersist: this.clock(),
       done: Promise.resolve(),
     };
     this.running.set(row.id, run);
     this.update(row.id, { status: 'active', error_kind: null, error_message: null });
+    run.heartbeat = setInterval(() => this.progress(row.id, run, run.bytes), HEARTBEAT_MS);
+    run.heartbeat.unref();
     run.done = this.run(row.id, run)
       .catch((error: unknown) => {
         this.log.error('download crashed', { id: row.id, error });
@@ -459,6 +465,7 @@ export class DownloadManager implements Downloader {
       })
       .finally(() => {
         clearTimeout(run.flushTimer);
+        clearInterval(run.heartbeat);
         this.running.delete(row.id);
         this.schedulePump();
       });
