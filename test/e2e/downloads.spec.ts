@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startFaultServer, type FaultServer } from '../support/fault-server';
+import { startRangeServer, type RangeServer } from '../support/range-server';
 import { startShellProcess, type ShellProcess } from '../support/shell-process';
 
 let shell: ShellProcess;
-let server: FaultServer;
+let server: RangeServer;
 
 test.beforeAll(async () => {
-  server = await startFaultServer();
+  server = await startRangeServer();
   shell = await startShellProcess();
 });
 test.afterAll(async () => {

@@ -7,13 +7,13 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Download } from '@shared/downloads';
 import { openDatabase } from '@main/core/db/database';
-import { etagOf, sha256, startFaultServer, type FaultServer } from '../support/fault-server';
+import { etagOf, sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
-let server: FaultServer;
+let server: RangeServer;
 let dataDir: string;
 
 beforeAll(async () => {
-  server = await startFaultServer();
+  server = await startRangeServer();
   dataDir = mkdtempSync(join(tmpdir(), 'promptreel-crash-'));
 });
 afterAll(async () => {

@@ -8,14 +8,14 @@ import type { EventName } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
 import { createRuntime, defaultDownloadSettings, type Runtime } from '@main/core/runtime';
-import { sha256, startFaultServer, type FaultServer } from '../support/fault-server';
+import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
-let server: FaultServer;
+let server: RangeServer;
 let dataDir: string;
 let runtime: Runtime | undefined;
 
 beforeEach(async () => {
-  server = await startFaultServer();
+  server = await startRangeServer();
   dataDir = mkdtempSync(join(tmpdir(), 'promptreel-dl-ipc-'));
 });
 afterEach(async () => {

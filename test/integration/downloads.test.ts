@@ -11,7 +11,7 @@ import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
 import type { TransferFs } from '@main/core/downloads/transfer';
 import type { DownloadRequest } from '@main/core/downloads/types';
 import { createLogger } from '@main/core/log';
-import { etagOf, sha256, startFaultServer, type FaultServer } from '../support/fault-server';
+import { etagOf, sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
 const quiet = createLogger({ sink: () => {} });
 
@@ -21,12 +21,12 @@ function mp4(size: number): Buffer {
   return Buffer.concat([head, randomBytes(size - head.length)]);
 }
 
-let server: FaultServer;
+let server: RangeServer;
 let dir: string;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeEach(async () => {
-  server = await startFaultServer();
+  server = await startRangeServer();
   dir = mkdtempSync(join(tmpdir(), 'promptreel-downloads-'));
 });
 
@@ -46,7 +46,7 @@ interface Harness {
   completed: Download[];
 }
 
-function harness(options: { settings?: Partial<DownloadSettings>; fs?: TransferFs; db?: Database } = {}): Harness {
+function harness(options: { settings?: Partial<DownloadSettings>; fs?: TransferFs; db?: Database; idleTimeoutMs?: number } = {}): Harness {
   const db = options.db ?? openDatabase(join(dir, 'promptreel.db'));
   const library = join(dir, 'library');
   const settings: DownloadSettings = {
@@ -67,7 +67,7 @@ function harness(options: { settings?: Partial<DownloadSettings>; fs?: TransferF
     onUpdated: (d) => updates.push(d),
     onProgress: (p) => progress.push(p),
     retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
-    idleTimeoutMs: 10_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.fs ? { fs: options.fs } : {}),
   });
   manager.onCompleted((d) => completed.push(d));
@@ -152,6 +152,30 @@ describe('a download', () => {
     expect(first?.range).toBeUndefined();
     expect(second?.range).toBe('bytes=300000-');
     expect(second?.ifRange).toBe(etagOf(body));
+  });
+
+  it('resumes after the server cuts the connection itself', async () => {
+    const body = mp4(900_000);
+    server.set('/cut.mp4', { body, faults: [{ kind: 'cut', after: 450_000 }] });
+    const h = harness();
+    const done = await h.manager.whenSettled(h.manager.enqueue(request(server.url('/cut.mp4'))).id);
+    expect(done.status).toBe('completed');
+    expect(done.sha256).toBe(sha256(body));
+    expect(server.requests('/cut.mp4')).toHaveLength(2);
+  });
+
+  it('lets a slow body finish, and retries a silent one from where it stopped', async () => {
+    const slowBody = mp4(120_000);
+    const silentBody = mp4(300_000);
+    server.set('/slow.mp4', { body: slowBody, faults: [{ kind: 'drip', chunk: 10_000, everyMs: 40 }] });
+    server.set('/silent.mp4', { body: silentBody, faults: [{ kind: 'stall', after: 100_000 }] });
+    const h = harness({ idleTimeoutMs: 400 });
+    const slow = h.manager.enqueueUrl(server.url('/slow.mp4'));
+    const silent = h.manager.enqueueUrl(server.url('/silent.mp4'));
+    expect((await h.manager.whenSettled(slow.id)).sha256).toBe(sha256(slowBody));
+    expect(server.requests('/slow.mp4')).toHaveLength(1);
+    expect((await h.manager.whenSettled(silent.id)).sha256).toBe(sha256(silentBody));
+    expect(server.requests('/silent.mp4').map((r) => r.range)).toEqual([undefined, 'bytes=100000-']);
   });
 
   it('resumes a chunked body (no Content-Length) cut mid-way', async () => {
@@ -273,7 +297,7 @@ describe('retries', () => {
 
   it('retries a refused connection as a network error', async () => {
     const h = harness();
-    const closed = await startFaultServer();
+    const closed = await startRangeServer();
     const url = closed.url('/x.mp4');
     await closed.close();
     const done = await h.manager.whenSettled(h.manager.enqueueUrl(url).id);

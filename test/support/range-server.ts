@@ -41,7 +41,7 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
 }
 
-export interface FaultServer {
+export interface RangeServer {
   origin: string;
   url(path: string): string;
   set(path: string, resource: Resource): void;
@@ -62,7 +62,7 @@ export function sha256(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-export async function startFaultServer(): Promise<FaultServer> {
+export async function startRangeServer(): Promise<RangeServer> {
   const resources = new Map<string, Resource>();
   const recorded: RecordedRequest[] = [];
   const stalledResponses = new Set<ServerResponse>();
