@@ -262,6 +262,8 @@ describe('links that stop working', () => {
     server.release();
     expect((await h.manager.whenSettled(id)).status).toBe('expired');
     expect(server.requests('/gone.mp4')).toHaveLength(2);
+    // Nothing half-written is left behind for a link that cannot finish it.
+    expect(partFiles(h.library)).toEqual([]);
   });
 
   it('fails (not expired) when a link without a known expiry never worked', async () => {
@@ -283,6 +285,8 @@ describe('retries', () => {
     expect(done.status).toBe('completed');
     expect(done.error).toBeNull();
     expect(server.requests('/flaky.mp4')).toHaveLength(3);
+    // While it waited, the reason was on the record for the UI.
+    expect(h.updates.some((d) => d.status === 'active' && /HTTP 503\. Retrying in \d+ s\./.test(d.error?.message ?? ''))).toBe(true);
   });
 
   it('gives up after the retry limit with a `server` error', async () => {
@@ -398,6 +402,18 @@ describe('the disk', () => {
     expect(existsSync(part)).toBe(false);
   });
 
+  it('pauses with the reason when the folder may not be written', async () => {
+    server.set('/locked.mp4', { body: mp4(1000) });
+    const denied: TransferFs = {
+      open: () => Promise.reject(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })),
+    };
+    const h = harness({ fs: denied });
+    const { id } = h.manager.enqueue(request(server.url('/locked.mp4')));
+    await expect.poll(() => h.manager.get(id)?.status).toBe('paused');
+    expect(h.manager.get(id)?.error?.message).toMatch(/no permission to write in .*library/);
+    expect(server.requests('/locked.mp4')).toHaveLength(0);
+  });
+
   it('never overwrites an existing file: the new one gets " (2)"', async () => {
     const body = mp4(10_000);
     server.set('/dup.mp4', { body });
@@ -502,6 +518,11 @@ describe('the queue', () => {
     expect(done.sha256).toBe(sha256(body));
     expect(server.requests('/r.mp4')[1]?.range).toBe('bytes=250000-');
     expect(second.completed.map((d) => d.id)).toEqual([id]);
+  });
+
+  it('refuses an output id that is not in the database, clearly', () => {
+    const h = harness();
+    expect(() => h.manager.enqueue(request(server.url('/x.mp4'), { outputId: 'ghost', jobId: 'nojob' }))).toThrow(/No job output ghost/);
   });
 
   it('records a job result paused when auto-download is off, and one click starts it', async () => {

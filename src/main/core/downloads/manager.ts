@@ -393,12 +393,17 @@ export class DownloadManager implements Downloader {
     const now = this.clock();
     const base = renderBaseName(this.settings().fileNameTemplate, { ...request.naming, id });
     const partPath = uniqueFileName(destDir, base, 'part', (path) => this.claimed('part_path', path));
-    this.db
-      .prepare(
-        `INSERT INTO downloads (id, output_id, job_id, url, status, dest_dir, name_base, part_path, expires_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, request.outputId ?? null, request.jobId ?? null, request.url, status, destDir, base, partPath, request.expiresAt ?? null, now, now);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO downloads (id, output_id, job_id, url, status, dest_dir, name_base, part_path, expires_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, request.outputId ?? null, request.jobId ?? null, request.url, status, destDir, base, partPath, request.expiresAt ?? null, now, now);
+    } catch (error) {
+      if (!String(error).includes('FOREIGN KEY')) throw error;
+      throw new AppError('not_found', `No job output ${request.outputId ?? ''} (job ${request.jobId ?? ''}) to download for.`, { cause: error });
+    }
     const download = this.toDownload(this.require(id));
     this.updatedListener?.(download);
     this.schedulePump();
@@ -511,6 +516,9 @@ export class DownloadManager implements Downloader {
               etag: meta.etag,
               last_modified: meta.lastModified,
               content_type: meta.contentType,
+              // The server answers again: a "retrying in…" note from the last attempt is history.
+              error_kind: null,
+              error_message: null,
             });
           },
           onProgress: (bytes) => this.progress(id, run, bytes),
@@ -539,7 +547,14 @@ export class DownloadManager implements Downloader {
       // The last bytes may sit in a held-back update; the UI should see 100 % before "completed".
       const last = run.meter.flush(this.clock());
       if (last) this.progressListener?.(last);
-      await this.finalize(this.require(id), result);
+      try {
+        await this.finalize(this.require(id), result);
+      } catch (caught) {
+        // Naming and moving the file can hit the disk too (no permission, read-only, full).
+        const error = classifyError(caught, run.controller.signal);
+        if (error.reason !== 'disk') throw caught;
+        await this.settleFailure(row, error);
+      }
       return;
     }
   }
@@ -599,6 +614,8 @@ export class DownloadManager implements Downloader {
         const now = this.clock();
         const expired = error.status === 410 || (row.expires_at !== null && now >= row.expires_at) || row.etag !== null || row.bytes_done > 0;
         if (expired) {
+          // The bytes so far cannot be finished from this link; a new result brings a new one.
+          await this.discardPart(row);
           this.update(row.id, {
             status: 'expired',
             error_kind: 'expired',

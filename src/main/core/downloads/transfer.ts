@@ -284,7 +284,7 @@ export function describeUrl(url: string | URL): string {
 }
 
 /** A response whose body waits, with the connection paused, until it is read or discarded. */
-interface Response {
+interface PendingResponse {
   status: number;
   headers: IncomingHttpHeaders;
   /** Feeds the body to `onChunk`, pausing the connection while `onChunk` returns false; ends with the body. */
@@ -299,7 +299,7 @@ interface Response {
  * One GET through undici's dispatcher with a small handler of our own: chunks go straight from the
  * parser to the writer, without a Readable in between.
  */
-function send(dispatcher: Dispatcher, url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
+function send(dispatcher: Dispatcher, url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PendingResponse> {
   return new Promise((resolveHead, rejectHead) => {
     let controller: Dispatcher.DispatchController | undefined;
     let consumer: ((chunk: Buffer) => boolean) | undefined;
@@ -320,7 +320,7 @@ function send(dispatcher: Dispatcher, url: URL, headers: Record<string, string>,
       settle?.(error);
     };
 
-    const response = (status: number, responseHeaders: IncomingHttpHeaders): Response => ({
+    const response = (status: number, responseHeaders: IncomingHttpHeaders): PendingResponse => ({
       status,
       headers: responseHeaders,
       read: (onChunk) =>
@@ -368,9 +368,9 @@ function send(dispatcher: Dispatcher, url: URL, headers: Record<string, string>,
 }
 
 /** A discarded body's connection error is expected; nothing waits for it. */
-const dropBody = (response: Response): void => response.abort(new TransferError('aborted', 'Body not needed.'));
+const dropBody = (response: PendingResponse): void => response.abort(new TransferError('aborted', 'Body not needed.'));
 
-async function get(options: TransferOptions, headers: Record<string, string>): Promise<Response> {
+async function get(options: TransferOptions, headers: Record<string, string>): Promise<PendingResponse> {
   let current = new URL(options.url);
   for (let hop = 0; ; hop++) {
     const response = await send(options.dispatcher, current, headers, options.signal);
