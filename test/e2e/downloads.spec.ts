@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startRangeServer, type RangeServer } from '../support/range-server';
@@ -15,6 +15,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await shell.stop();
   await server.close();
+  rmSync(shell.dataDir, { recursive: true, force: true });
 });
 
 test('a pasted link downloads into the library and the panel shows it done', async ({ page }) => {

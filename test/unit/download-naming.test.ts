@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,5 +80,6 @@ describe('sanitizing for Windows, macOS and Linux', () => {
     const claimed = new Set([join(dir, 'clip (2).mp4')]);
     expect(basename(uniqueFileName(dir, 'clip', 'mp4', (p) => claimed.has(p)))).toBe('clip (3).mp4');
     expect(basename(uniqueFileName(dir, 'other', 'mp4'))).toBe('other.mp4');
+    rmSync(dir, { recursive: true });
   });
 });
