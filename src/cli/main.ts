@@ -10,6 +10,9 @@ import { createLogger, type Logger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
 import type { JobServices } from '@main/core/jobs/services';
+
+/** The engine with the CLI's own downloader, whose extra look-ups `resume` and the output need. */
+type CliServices = JobServices & { downloader: SimpleDownloader };
 import { inspectVideoFile } from '@main/core/vendors/upload';
 import { VENDOR_NAMES } from '@main/core/jobs/failures';
 import { parseCommand, type Command } from './args';
@@ -57,7 +60,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
   if (command.name === 'jobs' || command.name === 'show') return inspect(command, dataDir, log, io);
 
-  let services: JobServices;
+  let services: CliServices;
   try {
     const credentials = credentialsFromEnv(io.env);
     // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
@@ -65,7 +68,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
     const { createJobServices } = await import('@main/core/jobs/services');
-    services = createJobServices({ dataDir, credentials, log, timeScale: timeScale > 0 ? timeScale : 1 });
+    const downloader = new SimpleDownloader({ file: join(dataDir, SIMPLE_DOWNLOADS_FILE), log: log.child('downloads') });
+    const jobServices = createJobServices({ dataDir, credentials, log, downloader, timeScale: timeScale > 0 ? timeScale : 1 });
+    services = {
+      ...jobServices,
+      downloader,
+      close: async () => {
+        await jobServices.close();
+        await downloader.close();
+      },
+    };
   } catch (error) {
     return usage(io, error);
   }
@@ -164,7 +176,7 @@ function usage(io: CliIo, error: unknown): number {
  * Waits for each job to be accepted (or, with --wait, to settle and its files to be written), reporting
  * progress on stderr, then prints one result per job on stdout.
  */
-async function follow(services: JobServices, ids: string[], command: { wait: boolean; json: boolean }, io: CliIo): Promise<number> {
+async function follow(services: CliServices, ids: string[], command: { wait: boolean; json: boolean }, io: CliIo): Promise<number> {
   const { engine, downloader } = services;
   const reporter = new ProgressReporter(io.stderr);
   const done = command.wait ? settled : accepted;

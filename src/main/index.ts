@@ -1,8 +1,10 @@
-import { app, BrowserWindow, ipcMain, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeImage, Notification, session, shell, type NativeImage } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import type { EventFrame } from '@shared/ipc';
+import { AppError } from '@shared/errors';
+import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
 import { createRuntime } from './core/runtime';
@@ -18,6 +20,32 @@ import { createMainWindow, preloadPath } from './window';
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+
+/** Shown under the pointer while a file is dragged out when the system has no icon for its type. */
+const FALLBACK_DRAG_ICON =
+  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAPElEQVR42u3XoREAIAwAsQ5Wzf4DYNAMQbeA3hHxPvYjc5yXRRvAXPtqAAAAAAAAAAAAAAAAAP0A395xAWEq0VXGPERGAAAAAElFTkSuQmCC';
+
+async function dragIcon(path: string): Promise<NativeImage> {
+  // macOS refuses a drag with an empty icon; the file's own system icon is what users expect to see.
+  const icon = await app.getFileIcon(path, { size: 'normal' }).catch(() => nativeImage.createEmpty());
+  return icon.isEmpty() ? nativeImage.createFromBuffer(Buffer.from(FALLBACK_DRAG_ICON, 'base64')) : icon;
+}
+
+/** File actions for the runtime; the runtime only ever passes paths of files it downloaded itself. */
+const host: HostCapabilities = {
+  showItemInFolder: (path) => shell.showItemInFolder(path),
+  openPath: async (path) => {
+    const problem = await shell.openPath(path);
+    if (problem) throw new AppError('io', `The system could not open the file: ${problem}`);
+  },
+  startDrag: async (path) => {
+    // The dispatcher does not know the sender; a drag can only start in the window under the pointer,
+    // which is the focused one.
+    const contents = BrowserWindow.getFocusedWindow()?.webContents;
+    if (!contents) throw new AppError('conflict', 'No app window has the focus to drag from.');
+    contents.startDrag({ file: path, icon: await dragIcon(path) });
+  },
+};
 
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -44,6 +72,7 @@ void app.whenReady().then(async () => {
       new Notification({ title, body, silent: false }).show();
       return true;
     },
+    host,
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.

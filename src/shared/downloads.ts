@@ -26,3 +26,14 @@ export interface Download {
   updatedAt: number;
   finishedAt: number | null;
 }
+
+/** A running download's progress, as the `downloads.progress` event carries it. */
+export interface DownloadProgress {
+  id: string;
+  bytesDone: number;
+  bytesTotal: number | null;
+  /** Recent throughput in bytes per second (0 while stalled). */
+  speedBps: number;
+  /** Seconds left at the recent speed; null when the size or the speed is unknown. */
+  etaSeconds: number | null;
+}

@@ -10,6 +10,9 @@ import { MemoryCredentialSource } from '../support/credentials-memory';
 import { createJobServices, type JobServices } from '@main/core/jobs/services';
 import type { LimitSettings } from '@main/core/jobs/limiter';
 import { createLogger } from '@main/core/log';
+import { DownloadManager } from '@main/core/downloads/manager';
+import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
+import { openRuntimeDatabase } from '@main/core/runtime';
 import { eventually } from '../support/cli-process';
 
 /*
@@ -18,11 +21,13 @@ import { eventually } from '../support/cli-process';
  * schedule (polls, backoff, limit windows) is told the same.
  */
 const quiet = createLogger({ sink: () => {} });
-const open: { services: JobServices; sandbox: Sandbox }[] = [];
+const open: { services: JobServices; downloads: DownloadManager; sandbox: Sandbox }[] = [];
 
 afterEach(async () => {
-  for (const { services, sandbox } of open.splice(0)) {
+  for (const { services, downloads, sandbox } of open.splice(0)) {
     await services.close();
+    await downloads.close();
+    services.db.close();
     await sandbox.close();
   }
 });
@@ -31,8 +36,15 @@ async function setup(speedup: number, sandboxOptions: SandboxOptions = {}, limit
   const sandbox = await startSandbox({ timeScale: 1 / speedup, limitWindowMs: 60_000 / speedup, ...sandboxOptions });
   const credentials = new MemoryCredentialSource([sandbox.hidream, sandbox.haiper]);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-engine-'));
-  const services = createJobServices({ dataDir, credentials, log: quiet, timeScale: speedup, ...(limits ? { limits } : {}) });
-  open.push({ services, sandbox });
+  const db = openRuntimeDatabase(dataDir);
+  // The app's own download manager takes the results, as in the runtime.
+  const downloads = new DownloadManager({
+    db,
+    log: quiet,
+    settings: () => ({ concurrency: 3, sizeCapBytes: 1024 ** 3, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: join(dataDir, 'Library') }),
+  });
+  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, ...(limits ? { limits } : {}) });
+  open.push({ services, downloads, sandbox });
   const { engine } = services;
   const all = (ids: string[], done: (j: Job) => boolean) => eventually(() => (ids.every((id) => done(engine.get(id))) ? true : undefined), 60_000);
   return { sandbox, credentials, services, engine, all, dataDir };

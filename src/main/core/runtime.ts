@@ -5,6 +5,9 @@ import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import type { Sandbox } from '../sandbox';
 import { DATABASE_FILE, openDatabase, type Database } from './db/database';
+import { downloadHandlers } from './downloads/handlers';
+import { DownloadManager, type DownloadSettings } from './downloads/manager';
+import type { HostCapabilities } from './host';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
 import { createStaging } from './files/staging';
@@ -47,6 +50,19 @@ export interface RuntimeOptions {
   timeScale?: number;
   /** Tests start a tuned sandbox; by default one is started on first use for vendors without a key. */
   startSandbox?: () => Promise<Sandbox>;
+  /** Reveal, open and drag-out of local files: the desktop host has them, the browser shell does not. */
+  host?: HostCapabilities;
+}
+
+/** What the download manager reads from the user's settings, at each use. */
+export function downloadSettingsFrom(settings: Settings): DownloadSettings {
+  return {
+    concurrency: settings.concurrentDownloads,
+    sizeCapBytes: settings.downloadSizeCapMb * 1024 * 1024,
+    fileNameTemplate: settings.fileNameTemplate,
+    autoDownload: settings.autoDownload,
+    directory: settings.downloadDir,
+  };
 }
 
 /**
@@ -60,6 +76,7 @@ export interface Runtime {
   keys: KeyVault;
   settings: SettingsStore;
   jobs: JobServices;
+  downloads: DownloadManager;
   close(): Promise<void>;
 }
 
@@ -87,11 +104,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir: options.dataDir, log });
   const db = openRuntimeDatabase(options.dataDir);
+  const downloads = new DownloadManager({
+    db,
+    log: log.child('downloads'),
+    settings: () => downloadSettingsFrom(settings.get()),
+    onUpdated: (download) => events.emit('downloads.updated', download),
+    onProgress: (progress) => events.emit('downloads.progress', progress),
+  });
 
   const jobs = createJobServices({
     dataDir: options.dataDir,
     db,
     credentials: keys,
+    downloader: downloads,
+    outputDir: () => settings.get().downloadDir,
     log: log.child('jobs'),
     limits: options.limits ?? limitsFromSettings(settings.get()),
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),
@@ -112,7 +138,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   // Every unfinished job continues: queued ones are sent, running ones polled, downloads picked up.
   jobs.engine.resumeAll();
-  jobs.downloader.resume();
+  downloads.resume();
 
   const handlers: Handlers = {
     ...keysHandlers({
@@ -123,6 +149,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }),
     ...settingsHandlers(settings, events),
     ...jobsHandlers(jobs.engine, jobs.vendors),
+    ...downloadHandlers(downloads, options.host),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -155,10 +182,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     keys,
     settings,
     jobs,
+    downloads,
     close: async () => {
       unsubscribeSettings();
       await staging.close();
       await jobs.close();
+      await downloads.close();
       db.close();
     },
   };

@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { filesRequests } from './files';
+import { downloadsEvents, downloadsRequests } from './downloads';
 import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
@@ -14,6 +15,7 @@ export const requests = {
   ...keysRequests,
   ...settingsRequests,
   ...filesRequests,
+  ...downloadsRequests,
 } as const;
 
 export const events = {
@@ -21,6 +23,7 @@ export const events = {
   ...jobsEvents,
   ...keysEvents,
   ...settingsEvents,
+  ...downloadsEvents,
 } as const;
 
 export type Requests = typeof requests;

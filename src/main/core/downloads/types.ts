@@ -17,8 +17,13 @@ export interface DownloadRequest {
  * streamed writer can. `enqueue` persists the request before it returns, so nothing is lost on a crash.
  */
 export interface Downloader {
+  /**
+   * Idempotent per `outputId` (the existing download is returned), so the engine may enqueue again
+   * after its own restart. With the auto-download setting off, the download is recorded `paused` and
+   * starts when the user resumes it. Throws `AppError('not_found')` for an `outputId` not in `outputs`.
+   */
   enqueue(request: DownloadRequest): Download;
-  /** Resolves when the download is completed, failed, expired or canceled. */
+  /** Resolves when the download is completed, failed, expired or canceled (not while paused). */
   whenSettled(id: string): Promise<Download>;
   /** Fires once per completed file; the library adds its item here. */
   onCompleted(listener: (download: Download) => void): () => void;

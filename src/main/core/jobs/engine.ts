@@ -43,8 +43,8 @@ export interface JobEngineOptions {
   db: Database;
   clients: VendorClients;
   downloader: Downloader;
-  /** Default folder for results: the library folder. */
-  outputDir: string;
+  /** Default folder for results (the library folder); read at each hand-off, so a settings change applies. */
+  outputDir: string | (() => string);
   limits?: LimitSettings;
   clock?: Clock;
   /** Vendor time runs this many times faster than the clock (tests and benchmarks against the sandbox). */
@@ -717,7 +717,7 @@ export class JobEngine {
       try {
         const download = this.downloader.enqueue({
           url: output.url,
-          destDir: job.outputDir ?? this.options.outputDir,
+          destDir: job.outputDir ?? (typeof this.options.outputDir === 'function' ? this.options.outputDir() : this.options.outputDir),
           outputId: output.id,
           jobId: job.id,
           expiresAt: output.expiresAt,

@@ -3,7 +3,7 @@ import { AppError } from '@shared/errors';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
 import { DATABASE_FILE, openDatabase, type Database } from '../db/database';
-import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '../downloads/simple';
+import type { Downloader } from '../downloads/types';
 import type { Logger } from '../log';
 import { inspectVideoFile, isVendorError } from '../vendors';
 import { VendorRegistry } from '../vendors/registry';
@@ -29,15 +29,17 @@ export interface JobServicesOptions {
   timeScale?: number;
   clock?: Clock;
   adoptEveryMs?: number | null;
-  outputDir?: string;
+  /** Where results go; read at each hand-off (the app passes its settings' download folder). */
+  outputDir?: string | (() => string);
+  /** Who takes finished results: the app's download manager, the CLI's streamed writer. Its owner closes it. */
+  downloader: Downloader;
 }
 
 export interface JobServices {
   db: Database;
   engine: JobEngine;
   vendors: VendorRegistry;
-  downloader: SimpleDownloader;
-  outputDir: string;
+  downloader: Downloader;
   close(): Promise<void>;
 }
 
@@ -54,8 +56,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     clientOptions: { log: log.child('vendor') },
     log: log.child('vendors'),
   });
-  // UNCERTAIN: the download manager (its own issue) replaces this plain writer and its side database.
-  const downloader = new SimpleDownloader({ file: join(options.dataDir, SIMPLE_DOWNLOADS_FILE), log: log.child('downloads') });
+  const { downloader } = options;
   const outputDir = options.outputDir ?? libraryDir(options.dataDir);
   const engine = new JobEngine({
     db,
@@ -81,10 +82,8 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     engine,
     vendors,
     downloader,
-    outputDir,
     close: async () => {
       await engine.close();
-      await downloader.close();
       await vendors.close();
       if (!options.db) db.close();
     },

@@ -17,7 +17,6 @@ export const appLocales = defineLocales({
     },
     placeholder: {
       library: 'The library of downloaded results appears here.',
-      downloads: 'The download queue appears here.',
     },
     toast: { dismiss: 'Dismiss' },
     about: {
@@ -54,7 +53,6 @@ export const appLocales = defineLocales({
     },
     placeholder: {
       library: '已下载的结果会显示在这里。',
-      downloads: '下载队列会显示在这里。',
     },
     toast: { dismiss: '关闭' },
     about: {

@@ -1,11 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { SettingsView } from '../features/settings';
 
 /**
  * The sections other features own. Each is a placeholder until its feature is merged; swap the
  * component here (LibraryView, DownloadsPanel, SettingsView) and nothing else changes.
  */
-function Placeholder({ section }: { section: 'library' | 'downloads' }): React.JSX.Element {
+function Placeholder({ section }: { section: 'library' }): React.JSX.Element {
   const { t } = useTranslation('app');
   return (
     <section aria-labelledby={`${section}-title`}>
@@ -22,7 +23,7 @@ export function LibrarySection(): React.JSX.Element {
 }
 
 export function DownloadsSection(): React.JSX.Element {
-  return <Placeholder section="downloads" />;
+  return <DownloadsPanel />;
 }
 
 export function SettingsSection(): React.JSX.Element {

@@ -4,6 +4,7 @@ import { LOCALES, type Locale } from '@shared/i18n-text';
 import { appLocales } from '../app/locales';
 import { composeLocales } from '../features/compose/locales';
 import { jobsLocales } from '../features/jobs/locales';
+import { locales as downloadsLocales } from '../features/downloads/locales';
 import { previewLocales } from '../features/preview/locales';
 import { settingsLocales } from '../features/settings/locales';
 import { dropLocales } from '../features/stylize-drop/locales';
@@ -22,7 +23,23 @@ export const NAMESPACES: readonly { ns: string; locales: Record<Locale, Messages
   { ns: 'preview', locales: previewLocales },
   { ns: 'drop', locales: dropLocales },
   { ns: 'settings', locales: settingsLocales },
+  { ns: 'downloads', locales: { en: nested(downloadsLocales.en), 'zh-CN': nested(downloadsLocales['zh-CN']) } },
 ];
+
+/** Turns flat `a.b` keys into the nested objects i18next's default key separator looks up. */
+function nested(flat: Readonly<Record<string, string>>): Messages {
+  const root: Messages = {};
+  for (const [key, text] of Object.entries(flat)) {
+    const parts = key.split('.');
+    let node = root;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      node = typeof next === 'object' ? next : (node[part] = {});
+    }
+    node[parts.at(-1) ?? key] = text;
+  }
+  return root;
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

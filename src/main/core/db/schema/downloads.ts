@@ -3,7 +3,36 @@ import type { Migration } from '../migrations';
 /** Schema step 2: the download queue. Owned by the download manager. */
 export const downloadsMigration: Migration = {
   name: 'downloads',
-  up: () => {
-    // Filled in by the download manager's change.
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE downloads (
+        id             TEXT PRIMARY KEY,
+        output_id      TEXT REFERENCES outputs(id) ON DELETE SET NULL,  -- null for an on-demand download
+        job_id         TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        url            TEXT NOT NULL,
+        status         TEXT NOT NULL,         -- queued | active | paused | completed | failed | expired | canceled
+        dest_dir       TEXT NOT NULL,
+        name_base      TEXT NOT NULL,         -- sanitized file name without extension, from the template
+        part_path      TEXT NOT NULL,         -- where the bytes go until the atomic rename
+        path           TEXT,                  -- the final file; set just before the rename, so a crash after it is recognised
+        bytes_total    INTEGER,
+        bytes_done     INTEGER NOT NULL DEFAULT 0,
+        sha256         TEXT,
+        content_type   TEXT,
+        etag           TEXT,                  -- validators of the bytes already in the .part (for If-Range)
+        last_modified  TEXT,
+        expires_at     INTEGER,               -- ms epoch when the vendor URL stops working
+        error_kind     TEXT,
+        error_message  TEXT,                  -- why it failed, or why it paused when not by the user
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        finished_at    INTEGER
+      );
+      CREATE UNIQUE INDEX downloads_by_output ON downloads(output_id) WHERE output_id IS NOT NULL;
+      CREATE INDEX downloads_by_job ON downloads(job_id);
+      CREATE INDEX downloads_by_status ON downloads(status, created_at);
+      CREATE INDEX downloads_by_created ON downloads(created_at DESC);
+    `);
   },
 };

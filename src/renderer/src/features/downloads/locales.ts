@@ -1,0 +1,68 @@
+/** Strings of the `downloads` i18next namespace. */
+const en = {
+  title: 'Downloads',
+  toolbar: 'Download queue',
+  pauseAll: 'Pause all',
+  resumeAll: 'Resume all',
+  urlLabel: 'Link to download',
+  urlPlaceholder: 'https://…',
+  download: 'Download',
+  empty: 'Nothing downloaded yet. Results of finished jobs appear here and are saved to your library folder.',
+  list: 'Downloads',
+  'status.queued': 'Queued',
+  'status.active': 'Downloading',
+  'status.paused': 'Paused',
+  'status.completed': 'Done',
+  'status.failed': 'Failed',
+  'status.expired': 'Link expired',
+  'status.canceled': 'Canceled',
+  pause: 'Pause',
+  resume: 'Resume',
+  cancel: 'Cancel',
+  retry: 'Retry',
+  reveal: 'Show in folder',
+  open: 'Open',
+  progress: 'Progress',
+  sizeOf: '{{done}} of {{total}}',
+  speed: '{{value}}/s',
+  eta: '{{time}} left',
+  dragHint: 'Drag the file into another app',
+  desktopOnly: 'Only in the desktop app',
+} as const;
+
+export type DownloadsKey = keyof typeof en;
+
+const zhCN: Record<DownloadsKey, string> = {
+  title: '下载',
+  toolbar: '下载队列',
+  pauseAll: '全部暂停',
+  resumeAll: '全部继续',
+  urlLabel: '要下载的链接',
+  urlPlaceholder: 'https://…',
+  download: '下载',
+  empty: '还没有下载。完成的任务结果会出现在这里，并保存到素材库文件夹。',
+  list: '下载列表',
+  'status.queued': '排队中',
+  'status.active': '下载中',
+  'status.paused': '已暂停',
+  'status.completed': '已完成',
+  'status.failed': '失败',
+  'status.expired': '链接已过期',
+  'status.canceled': '已取消',
+  pause: '暂停',
+  resume: '继续',
+  cancel: '取消',
+  retry: '重试',
+  reveal: '在文件夹中显示',
+  open: '打开',
+  progress: '进度',
+  sizeOf: '{{done}} / {{total}}',
+  speed: '{{value}}/秒',
+  eta: '剩余 {{time}}',
+  dragHint: '将文件拖到其他应用',
+  desktopOnly: '仅桌面应用可用',
+};
+
+export const DOWNLOADS_NAMESPACE = 'downloads';
+
+export const locales = { en, 'zh-CN': zhCN } as const;
