@@ -61,7 +61,7 @@ describe('downloads over IPC', () => {
     const id = (queued.value as Download).id;
     await expect.poll(() => completedEvent(events, id), { timeout: 10_000 }).toBeDefined();
     const done = completedEvent(events, id);
-    expect(dirname(done?.path ?? '')).toBe(join(dataDir, 'library'));
+    expect(dirname(done?.path ?? '')).toBe(join(dataDir, 'Library'));
     expect(done?.path).toMatch(/_sunset-timelapse_1\.webm$/);
     expect(done?.sha256).toBe(sha256(body));
     const progress = events.filter((e) => e.name === 'downloads.progress').map((e) => e.payload as { id: string; bytesDone: number });

@@ -140,6 +140,15 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   jobs.engine.resumeAll();
   downloads.resume();
 
+  let closing: Promise<void> | undefined;
+  const shutdown = async (): Promise<void> => {
+    unsubscribeSettings();
+    await staging.close();
+    await jobs.close();
+    await downloads.close();
+    db.close();
+  };
+
   const handlers: Handlers = {
     ...keysHandlers({
       vault: keys,
@@ -183,12 +192,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     settings,
     jobs,
     downloads,
-    close: async () => {
-      unsubscribeSettings();
-      await staging.close();
-      await jobs.close();
-      await downloads.close();
-      db.close();
-    },
+    // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
+    close: () => (closing ??= shutdown()),
   };
 }
