@@ -38,7 +38,7 @@ test('a pasted link downloads into the library and the panel shows it done', asy
   // The browser shell cannot reveal or open files on the machine it serves.
   await expect(row.getByRole('button', { name: 'Open' })).toBeDisabled();
 
-  const library = join(shell.dataDir, 'library');
+  const library = join(shell.dataDir, 'Library');
   const files = readdirSync(library);
   expect(files).toHaveLength(1);
   expect(files[0]).toMatch(/_clip_1\.mp4$/);
