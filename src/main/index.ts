@@ -1,7 +1,8 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeImage, session, shell, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import { MEDIA_SCHEME } from '@shared/csp';
 import type { EventFrame } from '@shared/ipc';
 import { createRuntime } from './core/runtime';
 import { handleProtocols, registerSchemes } from './protocols';
@@ -28,13 +29,28 @@ void app.whenReady().then(() => {
       return true;
     },
     keyStorage: 'safeStorage',
+    mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
+    trashFile: (path) => shell.trashItem(path),
+    revealFile: (path) => {
+      shell.showItemInFolder(path);
+      return true;
+    },
+    startDrag: (file, icon, ctx) => {
+      const sender = ctx.sender as WebContents | undefined;
+      if (!sender) return false;
+      const poster = icon ? nativeImage.createFromPath(icon) : nativeImage.createEmpty();
+      // macOS refuses an empty drag image: a plain accent-coloured square stands in until there is a poster.
+      const image = poster.isEmpty() ? nativeImage.createFromBitmap(Buffer.alloc(32 * 32 * 4, Buffer.from([0xf0, 0x4c, 0x5b, 0xff])), { width: 32, height: 32 }) : poster.resize({ width: 64 });
+      sender.startDrag({ file, icon: image });
+      return true;
+    },
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  handleProtocols(join(here, '../renderer'), () => undefined);
+  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path)?.path);
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, frame: unknown) => {
     const url = event.senderFrame?.url;
@@ -42,7 +58,7 @@ void app.whenReady().then(() => {
       runtime.log.warn('ipc: call from an untrusted frame refused', { url });
       return { ok: false, error: { kind: 'forbidden', message: 'Calls are accepted only from the app’s own pages.' } };
     }
-    return runtime.dispatch(frame, { origin: url ?? 'unknown' });
+    return runtime.dispatch(frame, { origin: url ?? 'unknown', sender: event.sender });
   });
 
   runtime.events.subscribe((name, payload) => {

@@ -1,8 +1,13 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import trash from 'trash';
 import type { Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
-import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
+import { DATABASE_FILE, openDatabase, type Database } from './db/database';
+import { createDispatcher, type CallContext, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
+import { forwardLibraryEvents, libraryHandlers } from './library/handlers';
+import { LibraryStore } from './library/store';
 import { createLogger, type Logger } from './log';
 import { APP_NAME, APP_VERSION } from './version';
 
@@ -13,6 +18,14 @@ export interface RuntimeOptions {
   openExternal: (url: string) => Promise<boolean>;
   keyStorage: string;
   log?: Logger;
+  /** Prefix of library media URLs the renderer loads: `promptreel-media://item/` (Electron), `/media/` (shell). */
+  mediaUrlPrefix?: string;
+  /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
+  trashFile?: (path: string) => Promise<void>;
+  /** Shows a file in the system's file manager; absent where the host cannot. */
+  revealFile?: (path: string) => Promise<boolean> | boolean;
+  /** Starts a native drag of a file out of the app; absent where the host cannot. */
+  startDrag?: (file: string, icon: string | null, ctx: CallContext) => boolean;
 }
 
 /**
@@ -23,13 +36,29 @@ export interface Runtime {
   dispatch: Dispatch;
   events: EventBus;
   log: Logger;
+  library: LibraryStore;
+  /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
+  resolveMedia(pathname: string): { path: string; mime: string } | undefined;
   close(): Promise<void>;
+}
+
+/** The one database of a data directory: jobs, downloads and the library share it. */
+export function openRuntimeDatabase(dataDir: string): Database {
+  return openDatabase(join(dataDir, DATABASE_FILE));
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
   const log = options.log ?? createLogger({ scope: 'main' });
   mkdirSync(options.dataDir, { recursive: true });
   const events = new EventBus();
+  const db = openRuntimeDatabase(options.dataDir);
+  const mediaUrlPrefix = options.mediaUrlPrefix ?? '/media/';
+  const library = new LibraryStore(db, {
+    dataDir: options.dataDir,
+    trashFile: options.trashFile ?? ((path) => trash(path, { glob: false })),
+    log: log.child('library'),
+  });
+  const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
 
   const notWired = (): never => {
     // Temporary while the job engine lands on its own branch; replaced by its handlers.
@@ -43,6 +72,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     'jobs.cancel': notWired,
     'jobs.retry': notWired,
     'jobs.resolve': notWired,
+    ...libraryHandlers(library, { mediaUrlPrefix, revealFile: options.revealFile, startDrag: options.startDrag }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -64,6 +94,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     dispatch: createDispatcher(handlers, log.child('ipc')),
     events,
     log,
-    close: async () => {},
+    library,
+    resolveMedia: (pathname) => library.resolveMedia(pathname),
+    close: () => {
+      stopLibraryEvents();
+      db.close();
+      return Promise.resolve();
+    },
   };
 }

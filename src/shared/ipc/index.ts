@@ -3,16 +3,19 @@ import type { ErrorInfo } from '../errors';
 import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { jobsEvents, jobsRequests } from './jobs';
+import { libraryEvents, libraryRequests } from './library';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...libraryRequests,
 } as const;
 
 export const events = {
   ...appEvents,
   ...jobsEvents,
+  ...libraryEvents,
 } as const;
 
 export type Requests = typeof requests;

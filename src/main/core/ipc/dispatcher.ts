@@ -12,6 +12,8 @@ import type { Logger } from '../log';
 export interface CallContext {
   /** Where the call came from, for logs: a frame URL or a WebSocket peer. */
   origin: string;
+  /** The host's handle on the caller (Electron's WebContents), for host services such as a native drag. */
+  sender?: unknown;
 }
 
 export type Handler<N extends RequestName> = (

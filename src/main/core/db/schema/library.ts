@@ -1,9 +1,88 @@
 import type { Migration } from '../migrations';
 
-/** Schema step 3: library items, tags and full-text search. Owned by the library. */
+/**
+ * Schema step 3: library items, tags and full-text search. Owned by the library.
+ *
+ * Design notes (the benchmark in bench/library.ts holds these to ≤ 10 ms at a million items):
+ * - `items.id` is the rowid and grows with `created_at` (the store keeps `created_at` monotonic), so
+ *   "newest first" is a backwards rowid scan and a date range is a rowid range, which the FTS5 indexes
+ *   (ordered by rowid) and the B-tree indexes alike can seek to.
+ * - Job, output and download ids are copies, not foreign keys: the engine may prune its history and the
+ *   download queue lives in another step; an item carries everything it needs to be found and reused.
+ * - One contentless FTS5 index, `items_fts`, written by the store in the same transaction as the item.
+ *   Tokenizer: trigram. `unicode61` has no word breaks for CJK (a whole Chinese sentence is one token),
+ *   so it cannot find 城市 inside 城市夜景; trigrams find any substring of three or more characters in any
+ *   script. Trade-offs: the index is large (roughly three times the text it covers) and trigrams cannot
+ *   see one- or two-character queries — so the `keys` column also holds every one- or two-character
+ *   word and every CJK character and character pair, padded to one trigram (see search-text.ts). Short
+ *   queries ("猫", "城市", "4k") are then one lookup and match whole words or CJK characters / pairs.
+ *   `keys` also carries the filter facts (kind, operation, favourite, missing, tag ids), so text plus
+ *   filters, or several filters together, are one FTS5 intersection that skips through doclists
+ *   instead of testing row after row. Contentless keeps the text once (in `items`);
+ *   `contentless_delete` lets the store replace a row without supplying its old text.
+ * - Title and size orders use covering indexes that include the filter columns, so a filtered page in
+ *   those orders is checked from the index alone.
+ */
 export const libraryMigration: Migration = {
   name: 'library',
-  up: () => {
-    // Filled in by the library's change.
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE items (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        path              TEXT NOT NULL,
+        title             TEXT NOT NULL COLLATE NOCASE,
+        kind              TEXT NOT NULL CHECK (kind IN ('video', 'image')),
+        mime              TEXT NOT NULL,
+        size_bytes        INTEGER NOT NULL,
+        sha256            TEXT,
+        width             INTEGER,
+        height            INTEGER,
+        duration_ms       INTEGER,
+        created_at        INTEGER NOT NULL,          -- ms epoch the item entered the library; never decreases with id
+        file_modified_at  INTEGER,                   -- the file's own mtime when it was added
+        source            TEXT NOT NULL CHECK (source IN ('job', 'import')),
+        vendor            TEXT,
+        operation         TEXT,
+        params            TEXT,                      -- JSON, the job's validated parameters
+        prompt            TEXT NOT NULL DEFAULT '',
+        negative_prompt   TEXT NOT NULL DEFAULT '',
+        remote_url        TEXT,
+        remote_expires_at INTEGER,                   -- ms epoch; null when the vendor does not say
+        parent_id         INTEGER REFERENCES items(id) ON DELETE SET NULL,
+        job_id            TEXT,
+        output_id         TEXT,
+        download_id       TEXT,
+        favourite         INTEGER NOT NULL DEFAULT 0,
+        notes             TEXT NOT NULL DEFAULT '',
+        tags_text         TEXT NOT NULL DEFAULT '',  -- tag names joined by newlines, kept with item_tags
+        poster_path       TEXT,
+        missing           INTEGER NOT NULL DEFAULT 0,
+        updated_at        INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX items_by_path ON items(path);
+      CREATE INDEX items_by_created ON items(created_at);
+      CREATE INDEX items_by_title ON items(title, kind, operation, favourite, missing);
+      CREATE INDEX items_by_size ON items(size_bytes, kind, operation, favourite, missing);
+      CREATE INDEX items_by_parent ON items(parent_id) WHERE parent_id IS NOT NULL;
+
+      CREATE TABLE tags (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        item_count  INTEGER NOT NULL DEFAULT 0       -- kept by the store; counting a million rows is slow
+      );
+      CREATE TABLE item_tags (
+        tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (tag_id, item_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX item_tags_by_item ON item_tags(item_id);
+
+      CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, prompt, tags, notes, keys,
+        content = '', contentless_delete = 1, tokenize = 'trigram'
+      );
+      -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
+      INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
+    `);
   },
 };
