@@ -123,7 +123,7 @@ function makeItem(i: number): NewItem {
       : { prompt: text, negativePrompt: '', settings: { seed: -1, duration: 4, aspectRatio: '16:9' }, config: {} };
   return {
     ...base,
-    title: `${operation.split('.')[1] ?? ''}-${[...text].slice(0, 24).join('')}-${i}`,
+    title: `${operation.split('.')[1] ?? ''}-${Array.from(text).slice(0, 24).join('')}-${i}`,
     kind: spec.output,
     mime: spec.output === 'video' ? 'video/mp4' : 'image/png',
     width: 960,
@@ -193,13 +193,14 @@ function filters(): LibraryQuery {
 /** What people type: a subject or place, a look, two words, a phrase, Chinese words of every length, tags. */
 function searchText(): string {
   const roll = random();
-  if (roll < 0.3) return pick([...NOUNS, ...PLACES]);
+  if (roll < 0.25) return pick([...NOUNS, ...PLACES]);
+  if (roll < 0.3) return pick([...NOUNS, ...PLACES]).slice(0, 3 + Math.floor(random() * 3)); // typed so far
   if (roll < 0.38) return pick([...ACTIONS, ...LOOKS]);
   if (roll < 0.43) return pick(STYLE);
   if (roll < 0.55) return `${pick(NOUNS)} ${pick([...PLACES, ...LOOKS, ...ACTIONS])}`;
   if (roll < 0.6) return `"${pick(LOOKS)} ${pick(NOUNS)}"`;
-  if (roll < 0.75) return pick([...ZH_NOUNS, ...ZH_PLACES, ...ZH_STYLE].filter((w) => [...w].length >= 3)) + (random() < 0.3 ? ` ${pick(ZH_PLACES)}` : '');
-  if (roll < 0.9) return pick([...ZH_NOUNS, ...ZH_PLACES].filter((w) => [...w].length <= 2));
+  if (roll < 0.75) return pick([...ZH_NOUNS, ...ZH_PLACES, ...ZH_STYLE].filter((w) => Array.from(w).length >= 3)) + (random() < 0.3 ? ` ${pick(ZH_PLACES)}` : '');
+  if (roll < 0.9) return pick([...ZH_NOUNS, ...ZH_PLACES].filter((w) => Array.from(w).length <= 2));
   if (roll < 0.93) return pick(['4k', '8k', 'ai', 'hd']);
   if (roll < 0.97) return pick(TAGS);
   return `project ${pick(NOUNS)}`;

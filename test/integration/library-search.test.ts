@@ -57,6 +57,9 @@ describe('library search', () => {
     expect(titles({ text: 'holiday' })).toEqual(['IMG_0042']);
     expect(titles({ text: 'IMG_00' })).toEqual(['IMG_0042']);
     expect(titles({ text: 'fox rain' })).toEqual(['Fox in neon rain']);
+    // Words match from their start, as a search box is typed; not from the middle.
+    expect(titles({ text: 'port' })).toEqual(['Cat portrait']);
+    expect(titles({ text: 'trait' })).toEqual([]);
     expect(titles({ text: '"fox running"' })).toEqual(['Fox in neon rain']);
     expect(titles({ text: '"fox rain"' })).toEqual([]);
   });
@@ -180,8 +183,19 @@ describe('library search at scale', () => {
           .map(({ item }) => item.title);
       const page = (query: LibraryQuery): string[] => big.store.search({ ...query, limit: 200 }).items.map((i) => i.title);
 
-      // Many matches: the title index is walked.
+      // No filter: the order's index is walked.
+      expect(page({ sort: 'title_desc' })).toEqual(reference(() => true, (i) => i.title, true));
+      // Many matches of a kind or vendor: each operation's slice of the index is read and merged.
       expect(page({ kind: 'video', sort: 'title_asc' })).toEqual(reference((i) => i.kind === 'video', (i) => i.title, false));
+      expect(page({ vendor: 'hidream', sort: 'smallest' })).toEqual(reference((i) => i.vendor === 'hidream', (i) => i.sizeBytes, false));
+      const second = big.store.search({ kind: 'video', sort: 'title_asc', limit: 200, cursor: big.store.search({ kind: 'video', sort: 'title_asc', limit: 200 }).nextCursor ?? '' });
+      expect(second.items.map((i) => i.title)).toEqual(
+        items
+          .filter((i) => i.kind === 'video')
+          .map((i) => i.title)
+          .sort((a, b) => a.localeCompare(b) || 0)
+          .slice(200, 400),
+      );
       // Few matches: fetched through the search index and sorted.
       expect(page({ favourite: true, tag: 'keep', sort: 'largest' })).toEqual(reference((i) => i.favourite === true && (i.tags?.length ?? 0) > 0, (i) => i.sizeBytes, true));
       // A short date range: read in order and sorted.

@@ -1,38 +1,33 @@
 import type { MediaKind, OperationId } from '@shared/operations';
 
 /**
- * How library items become rows of the one search index, `items_fts` (FTS5, trigram tokenizer), and
- * how a search box and filters become one FTS5 query. See db/schema/library.ts for the choice.
+ * How library items become rows of the one search index, `items_fts` (FTS5, `unicode61` tokenizer),
+ * and how a search box and filters become one FTS5 query. See db/schema/library.ts for the choice.
  *
- * - Text of three or more characters matches as a substring, in any script: "moonlight", "赛博朋克".
- * - Trigrams cannot see shorter text, so the `keys` column also lists every one- or two-character word
- *   and every CJK character and character pair, each padded to exactly three characters with a marker:
- *   a query for "猫", "城市", "4k" or "AI" is then a single trigram lookup. Short queries match whole
- *   words (or CJK characters / pairs), which is what a two-letter query means.
- * - The same column lists the item's filter facts (kind, operation, favourite, missing, tag ids), so
- *   text and filters are one FTS5 intersection, skipping through doclists rather than testing rows.
- *
- * Markers and keys are Unicode private-use characters: nothing typed in a search box produces them and
- * no text contains them, so they never match typed text and typed text never matches them (which
- * spares FTS5 column filters, a third of the query time).
+ * - Latin, Cyrillic, digits…: words. A term of three or more characters matches words that start with
+ *   it ("astro" → astronomer), shorter ones whole words ("4k", "AI"); "quoted words" are a phrase.
+ * - CJK has no spaces, so `unicode61` would make a whole sentence one token. Each run of CJK characters
+ *   is written instead as its overlapping character pairs ("赛博朋克" → 赛博 博朋 朋克), and a query of
+ *   two or more characters becomes the phrase of its pairs: an exact substring match, whatever the
+ *   length. Single characters are listed separately in the `extra` column for one-character queries.
+ * - `extra` also holds the item's filter facts (kind, operation, favourite, missing, tag ids) as single
+ *   private-use characters, so text and filters are one FTS5 intersection that skips through doclists.
+ *   `unicode61` keeps private-use characters as tokens; nothing typed in a search box produces them and
+ *   no text contains them, so keys and text never match each other.
  */
 
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
-const WORD_SPLIT = /[^\p{L}\p{N}]+/u;
+/** What `unicode61` separates words on: anything but letters, digits and private-use characters. */
+const WORD_SPLIT = /[^\p{L}\p{N}\p{Co}]+/u;
 const MAX_TERMS = 12;
-/** Pads a short word to one trigram; keys use other private-use characters. */
-const PAD = '\uE0FF';
 
 /**
- * Filter keys, each exactly one trigram (bracket, symbol, bracket): a single-trigram lookup seeks
- * through its doclist, where a longer key would be a phrase whose positions FTS5 checks doc by doc.
- * Symbols are stored in every index row: never renumber, only add. The Record type makes a new
- * operation without a key a build error.
+ * Filter keys: one private-use character each. Stored in every index row: never renumber, only add.
+ * The Record type makes a new operation without a key a build error.
  */
-const KEY_OPEN = 0xe001;
-const KEY_CLOSE = 0xe002;
-const FACT_SYMBOLS = { video: 0xe010, image: 0xe011, favourite: 0xe012, missing: 0xe013 } as const;
-const OPERATION_SYMBOLS: Record<OperationId, number> = {
+const FACT_KEYS = { video: 0xe010, image: 0xe011, favourite: 0xe012, missing: 0xe013 } as const;
+const OPERATION_KEYS: Record<OperationId, number> = {
   'hidream.txt2video': 0xe021,
   'hidream.txt2img': 0xe022,
   'hidream.video_stylize': 0xe023,
@@ -40,9 +35,9 @@ const OPERATION_SYMBOLS: Record<OperationId, number> = {
   'haiper.upscale': 0xe025,
   'haiper.extend': 0xe026,
 };
-/** Tag ids map onto the supplementary private-use planes (131,068 code points). */
-const TAG_PLANES = [0xf0000, 0x100000];
-const PLANE_SIZE = 0xfffe;
+/** Tag ids map onto the supplementary private-use planes (131,068 code points), then onto pairs. */
+const TAG_BASE = 0xf0000;
+const TAG_SPAN = 0x1fffe;
 
 export interface IndexFacts {
   title: string;
@@ -71,53 +66,45 @@ function normalizeText(text: string): string {
   return text.normalize('NFKC');
 }
 
-function key(...symbols: number[]): string {
-  return String.fromCodePoint(KEY_OPEN, ...symbols, KEY_CLOSE);
+function codePoint(value: number): string {
+  // Plane 16's last two code points are non-characters; skip them.
+  return String.fromCodePoint(value >= 0xffffe ? value + 2 : value);
 }
 
 function tagKey(id: number): string {
-  const plane = Math.floor(id / PLANE_SIZE);
-  const base = TAG_PLANES[plane];
-  // Beyond 131,068 tag ids (never expected) the key is two symbols long: still exact, a little slower.
-  return base === undefined ? key(TAG_PLANES[1] ?? 0, ...[...String(id)].map((d) => 0xe030 + Number(d))) : key(base + (id % PLANE_SIZE));
+  // Beyond 131,068 tag ids (never expected) a key is two characters: still exact, just a phrase.
+  return id < TAG_SPAN ? codePoint(TAG_BASE + id) : `${codePoint(TAG_BASE + Math.floor(id / TAG_SPAN))}${codePoint(TAG_BASE + (id % TAG_SPAN))}`;
 }
 
-/** A one- or two-character word, CJK character or CJK pair as the single trigram that stands for it. */
-function padded(short: string): string {
-  return short + PAD.repeat(3 - [...short].length);
+/** Overlapping pairs of a CJK run; a single character stands for itself. */
+function pairs(run: string): string[] {
+  const chars = Array.from(run);
+  if (chars.length === 1) return chars;
+  return chars.slice(1).map((char, i) => `${chars[i] ?? ''}${char}`);
 }
 
-/** The short forms a text is findable by: words of one or two characters, CJK characters and pairs. */
-function shortForms(text: string, into: Set<string>): void {
-  for (const run of text.match(CJK_RUN) ?? []) {
-    const chars = [...run];
-    chars.forEach((char, i) => {
-      into.add(padded(char));
-      const next = chars[i + 1];
-      if (next) into.add(padded(char + next));
-    });
-  }
-  for (const word of text.replace(CJK_RUN, ' ').split(WORD_SPLIT)) {
-    if (word && [...word].length <= 2) into.add(padded(word.toLowerCase()));
-  }
+/** A text column as indexed: CJK runs become their character pairs, everything else stays. */
+function indexText(text: string): string {
+  return normalizeText(text).replace(CJK_RUN, (run) => ` ${pairs(run).join(' ')} `);
 }
 
 function filterKeys(facts: { kind?: MediaKind | undefined; favourite?: boolean | undefined; missing?: boolean | undefined }): string[] {
   const keys: string[] = [];
-  if (facts.kind) keys.push(key(FACT_SYMBOLS[facts.kind]));
-  if (facts.favourite) keys.push(key(FACT_SYMBOLS.favourite));
-  if (facts.missing) keys.push(key(FACT_SYMBOLS.missing));
+  if (facts.kind) keys.push(codePoint(FACT_KEYS[facts.kind]));
+  if (facts.favourite) keys.push(codePoint(FACT_KEYS.favourite));
+  if (facts.missing) keys.push(codePoint(FACT_KEYS.missing));
   return keys;
 }
 
-/** The row of `items_fts`: title, prompt, tags, notes, keys. */
+/** The row of `items_fts`: title, prompt, tags, notes, extra (CJK characters and filter keys). */
 export function indexRow(facts: IndexFacts): [string, string, string, string, string] {
-  const fields = [facts.title, facts.prompt, facts.tags, facts.notes].map(normalizeText) as [string, string, string, string];
-  const keys = new Set<string>(filterKeys(facts));
-  if (facts.operation) keys.add(key(OPERATION_SYMBOLS[facts.operation]));
-  for (const id of facts.tagIds) keys.add(tagKey(id));
-  for (const field of fields) shortForms(field, keys);
-  return [...fields, [...keys].join(' ')];
+  const texts = [facts.title, facts.prompt, facts.tags, facts.notes];
+  const extra = new Set<string>(filterKeys(facts));
+  if (facts.operation) extra.add(codePoint(OPERATION_KEYS[facts.operation]));
+  for (const id of facts.tagIds) extra.add(tagKey(id));
+  for (const text of texts) for (const char of normalizeText(text)) if (CJK.test(char)) extra.add(char);
+  const [title = '', prompt = '', tags = '', notes = ''] = texts.map(indexText);
+  return [title, prompt, tags, notes, [...extra].join(' ')];
 }
 
 function quote(text: string): string {
@@ -128,32 +115,41 @@ function quote(text: string): string {
 export function keysExpression(filter: KeyFilter): string | null {
   const parts = filterKeys(filter).map(quote);
   const ops = filter.operations ?? [];
-  if (ops.length) parts.push(`(${ops.map((op) => quote(key(OPERATION_SYMBOLS[op]))).join(' OR ')})`);
+  if (ops.length) parts.push(`(${ops.map((op) => quote(codePoint(OPERATION_KEYS[op]))).join(' OR ')})`);
   if (filter.tagId !== undefined) parts.push(quote(tagKey(filter.tagId)));
   return parts.length ? parts.join(' AND ') : null;
 }
 
+/** One search term as FTS5 expressions, all of which must match. */
+function termParts(term: string, phrase: boolean): string[] {
+  const parts: string[] = [];
+  for (const segment of term.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu) ?? []) {
+    if (CJK.test(segment)) {
+      parts.push(quote(pairs(segment).join(' ')));
+      continue;
+    }
+    const words = segment.split(WORD_SPLIT).filter(Boolean);
+    const last = words.at(-1);
+    if (!last) continue;
+    // A lone short word must be whole ("4k", "AI"); otherwise the last word may be the start of one.
+    const prefix = phrase || words.length > 1 || Array.from(last).length >= 3;
+    parts.push(`${quote(words.join(' '))}${prefix ? '*' : ''}`);
+  }
+  return parts;
+}
+
 /**
  * The search box as an FTS5 expression (null when it holds nothing searchable). Terms are separated by
- * spaces, or "quoted" to keep spaces; all must match. Three or more characters: a substring; fewer: a
- * whole word, or a CJK character / pair.
+ * spaces, or "quoted" to keep words together; all must match.
  */
 export function textExpression(input: string): string | null {
-  const terms: string[] = [];
-  for (const match of normalizeText(input).matchAll(/"([^"]*)"?|(\S+)/g)) {
-    const term = (match[1] ?? match[2] ?? '').replace(/\s+/g, ' ').trim();
-    if (term && !terms.includes(term)) terms.push(term);
-    if (terms.length === MAX_TERMS) break;
-  }
   const parts = new Set<string>();
-  for (const term of terms) {
-    if ([...term].length >= 3) {
-      parts.add(quote(term));
-    } else {
-      // The term as it was indexed: its CJK run (one character or a pair) and its other word, if any.
-      for (const run of term.match(CJK_RUN) ?? []) parts.add(quote(padded(run)));
-      for (const word of term.replace(CJK_RUN, ' ').split(WORD_SPLIT)) if (word) parts.add(quote(padded(word.toLowerCase())));
-    }
+  let terms = 0;
+  for (const match of normalizeText(input).matchAll(/"([^"]*)"?|(\S+)/g)) {
+    const term = (match[1] ?? match[2] ?? '').trim();
+    if (!term) continue;
+    for (const part of termParts(term, match[1] !== undefined)) parts.add(part);
+    if (++terms === MAX_TERMS) break;
   }
   return parts.size ? [...parts].join(' AND ') : null;
 }

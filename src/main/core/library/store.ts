@@ -22,7 +22,7 @@ import {
   type MissingCheckResult,
   type TagCount,
 } from '@shared/library';
-import { getParam, isOperationId, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { getParam, isOperationId, OPERATION_IDS, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
@@ -113,7 +113,7 @@ const LINEAGE_MAX = 500;
  * RANGE_SORT_MAX ids is read in order (sequential, cheaper per row) and sorted. Beyond either, walking
  * the order's covering index is cheaper. Tuned with bench/library.ts at a million items.
  */
-const KEYS_SORT_MAX = 6_000;
+const KEYS_SORT_MAX = 2_000;
 const MMAP_BYTES = 1024 * 1024 * 1024;
 const CACHE_KIB = 64 * 1024;
 const RANGE_SORT_MAX = 20_000;
@@ -219,7 +219,7 @@ function rowId(id: string): number {
 export function cleanTag(name: string): string {
   const tag = name.normalize('NFKC').replace(/\s+/g, ' ').trim();
   if (!tag) throw new AppError('invalid_input', 'A tag cannot be empty.');
-  if ([...tag].length > TAG_MAX_LENGTH) throw new AppError('invalid_input', `A tag can be at most ${TAG_MAX_LENGTH} characters ("${tag.slice(0, 20)}…").`);
+  if (Array.from(tag).length > TAG_MAX_LENGTH) throw new AppError('invalid_input', `A tag can be at most ${TAG_MAX_LENGTH} characters ("${tag.slice(0, 20)}…").`);
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f]/.test(tag)) throw new AppError('invalid_input', 'A tag cannot contain control characters.');
   return tag;
@@ -280,8 +280,41 @@ function decodeCursor(text: string, sort: LibrarySort): Cursor {
   throw new AppError('invalid_input', 'The page cursor does not belong to this search; start again from the first page.');
 }
 
+type SortColumn = 'title' | 'size_bytes';
+type IdRange = { lo?: number; hi?: number };
+interface Hit {
+  id: number;
+  v?: string | number;
+}
+/** One query of a search plan: its rows, its id expression, and its own conditions. */
+interface Plan {
+  from: string;
+  id: string;
+  /** The id as range conditions name it (`+i.id` keeps SQLite from reading by rowid instead of the index). */
+  rangeId: string;
+  where: string[];
+  params: (string | number)[];
+  /** Read in another order and sort (`+column` keeps SQLite from walking the order's index). */
+  sortInMemory: boolean;
+}
+
+/** A title as SQLite's NOCASE collation compares it: ASCII letters folded, then UTF-8 bytes. */
+function nocaseKey(title: string): Buffer {
+  return Buffer.from(title.replace(/[A-Z]/g, (c) => c.toLowerCase()), 'utf8');
+}
+
+/** Merges lists each sorted by (v, id) into the first `limit` hits of their union, in SQLite's order. */
+function mergeHits(lists: Hit[][], byTitle: boolean, desc: boolean, limit: number): Hit[] {
+  const keyed = lists.flat().map((hit) => ({ hit, key: byTitle ? nocaseKey(String(hit.v)) : null }));
+  keyed.sort((a, b) => {
+    const byValue = a.key && b.key ? Buffer.compare(a.key, b.key) : Number(a.hit.v) - Number(b.hit.v);
+    return (desc ? -1 : 1) * (byValue || a.hit.id - b.hit.id);
+  });
+  return keyed.slice(0, limit).map(({ hit }) => hit);
+}
+
 /** ORDER BY and keyset condition per sort; the title column collates NOCASE by its declaration. */
-const SORTS: Record<LibrarySort, { column: string | null; desc: boolean }> = {
+const SORTS: Record<LibrarySort, { column: SortColumn | null; desc: boolean }> = {
   newest: { column: null, desc: true },
   oldest: { column: null, desc: false },
   title_asc: { column: 'title', desc: false },
@@ -319,7 +352,7 @@ export class LibraryStore {
           file_modified_at, source, vendor, operation, params, prompt, negative_prompt, remote_url, remote_expires_at,
           parent_id, job_id, output_id, download_id, favourite, notes, tags_text, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      ftsUpsert: prepare('INSERT OR REPLACE INTO items_fts (rowid, title, prompt, tags, notes, keys) VALUES (?, ?, ?, ?, ?, ?)'),
+      ftsUpsert: prepare('INSERT OR REPLACE INTO items_fts (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)'),
       itemTagIds: prepare('SELECT tag_id FROM item_tags WHERE item_id = ?'),
       ftsDelete: prepare('DELETE FROM items_fts WHERE rowid = ?'),
       itemExists: prepare('SELECT 1 AS one FROM items WHERE id = ?'),
@@ -384,12 +417,14 @@ export class LibraryStore {
    * (the cursor holds the last row's sort key and id), so page 5,000 costs what page 1 does.
    *
    * The page's ids are found first, reading as little as possible, then only those rows are loaded.
-   * The plan is chosen here, from exact counts, rather than left to SQLite's averages-only statistics:
+   * The plan is chosen here from exact counts, rather than left to SQLite's averages-only statistics
+   * (which cannot see that, say, every "extend" title sorts after every "generate" title):
    * - text, or filters in date order: one FTS5 query (text and filter keys intersected inside FTS5),
    *   read in rowid order — which is date order — and stopped after a page;
    * - title or size order: a short date range is read and sorted; filters matching few items (counted
-   *   in FTS5, capped) are fetched and sorted; otherwise the order's covering index is walked and the
-   *   filters tested from the index;
+   *   in FTS5, capped) are fetched and sorted; an operation, vendor or kind filter reads each operation's
+   *   slice of a (operation, kind, order) index in order and merges them; other filters walk the
+   *   order's covering index;
    * - text in title or size order sorts every match: quick for specific text, slower for text that
    *   matches a large part of the library.
    */
@@ -400,84 +435,86 @@ export class LibraryStore {
     const filter = this.keyFilter(query);
     const range = filter && this.idRange(query);
     if (!filter || !range) return { items: [], nextCursor: null, ...(query.withTotal ? { total: { count: 0, capped: false } } : {}) };
-
     const text = textExpression(query.text ?? '');
-    const keys = keysExpression(filter);
+    const match = allOf(text, keysExpression(filter));
     const { column, desc } = SORTS[sort];
-    const dir = desc ? 'DESC' : 'ASC';
-    const cmp = desc ? '<' : '>';
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    /** Rows, ids and the order's column as the chosen plan names them. */
-    let from: string;
-    let id: string;
-    let orderColumn = column ? `i.${column}` : null;
-    let rangeId: string;
 
-    const shortRange = range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX;
-    if (text !== null || (keys !== null && column === null) || (keys !== null && !shortRange && this.fewMatches(keys, range))) {
-      from = column ? 'items_fts CROSS JOIN items i ON i.id = items_fts.rowid' : 'items_fts';
-      id = 'items_fts.rowid';
-      rangeId = id;
-      where.push('items_fts MATCH ?');
-      params.push(allOf(text, keys) ?? '');
-    } else if (column && shortRange) {
-      // A short date range: read it in rowid order (sequential, cheap per row) and sort.
-      from = 'items i';
-      id = 'i.id';
-      rangeId = id;
-      orderColumn = `+i.${column}`;
-      this.columnFilters(filter, where, params);
-    } else if (column) {
-      // Many matches in title or size order: walk that order's index, which covers the filter columns.
-      from = `items i INDEXED BY items_by_${column === 'title' ? 'title' : 'size'}`;
-      id = 'i.id';
-      rangeId = '+i.id';
-      this.columnFilters(filter, where, params);
-    } else {
-      from = 'items i';
-      id = 'i.id';
-      rangeId = id;
-    }
-    if (range.lo !== undefined) {
-      where.push(`${rangeId} >= ?`);
-      params.push(range.lo);
-    }
-    if (range.hi !== undefined) {
-      where.push(`${rangeId} <= ?`);
-      params.push(range.hi);
-    }
-    const countWhere = [...where];
-    const countParams = [...params];
-    if (cursor) {
-      if (column) {
+    const plans = this.plans(match, filter, range, column, text !== null);
+    const run = (plan: Plan): Hit[] => {
+      const where = [...plan.where];
+      const params = [...plan.params];
+      if (range.lo !== undefined) {
+        where.push(`${plan.rangeId} >= ?`);
+        params.push(range.lo);
+      }
+      if (range.hi !== undefined) {
+        where.push(`${plan.rangeId} <= ?`);
+        params.push(range.hi);
+      }
+      const cmp = desc ? '<' : '>';
+      if (cursor && column) {
         where.push(`(i.${column}, i.id) ${cmp} (?, ?)`);
         params.push(cursor.value, cursor.id);
-      } else {
-        where.push(`${id} ${cmp} ?`);
+      } else if (cursor) {
+        where.push(`${plan.id} ${cmp} ?`);
         params.push(cursor.id);
       }
-    }
-    const whereSql = (parts: string[]): string => (parts.length ? `WHERE ${parts.join(' AND ')}` : '');
-    const order = orderColumn ? `${orderColumn} ${dir}, i.id ${dir}` : `${id} ${dir}`;
-    const hits = this.db
-      .prepare(`SELECT ${id} AS id${column ? `, i.${column} AS v` : ''} FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT ?`)
-      .all(...params, limit + 1) as { id: number; v?: string | number }[];
+      const dir = desc ? 'DESC' : 'ASC';
+      const order = column ? `${plan.sortInMemory ? '+' : ''}i.${column} ${dir}, i.id ${dir}` : `${plan.id} ${dir}`;
+      return this.db
+        .prepare(`SELECT ${plan.id} AS id${column ? `, i.${column} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`)
+        .all(...params, limit + 1) as unknown as Hit[];
+    };
+    const [only] = plans;
+    const hits = plans.length === 1 && only ? run(only) : mergeHits(plans.map(run), column === 'title', desc, limit + 1);
 
-    const more = hits.length > limit;
     const pageHits = hits.slice(0, limit);
     const last = pageHits.at(-1);
     const page: StoredPage = {
       items: this.summaries(pageHits.map((hit) => hit.id)),
-      nextCursor: more && last ? encodeCursor({ sort, value: last.v ?? last.id, id: last.id }) : null,
+      nextCursor: hits.length > limit && last ? encodeCursor({ sort, value: last.v ?? last.id, id: last.id }) : null,
     };
-    if (query.withTotal) {
-      const counted = this.db
-        .prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM ${from} ${whereSql(countWhere)} LIMIT ?)`)
-        .get(...countParams, LIBRARY_COUNT_CAP + 1) as { n: number };
-      page.total = { count: Math.min(counted.n, LIBRARY_COUNT_CAP), capped: counted.n > LIBRARY_COUNT_CAP };
-    }
+    if (query.withTotal) page.total = this.count(match, range);
     return page;
+  }
+
+  /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
+  private plans(match: string | null, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
+    const fts: Plan = {
+      from: column ? 'items_fts CROSS JOIN items i ON i.id = items_fts.rowid' : 'items_fts',
+      id: 'items_fts.rowid',
+      rangeId: 'items_fts.rowid',
+      where: ['items_fts MATCH ?'],
+      params: [match ?? ''],
+      sortInMemory: false,
+    };
+    const scan = (from: string, rangeId: string, sortInMemory: boolean, group?: OperationId | null): Plan => {
+      const where: string[] = group === undefined ? [] : [group === null ? 'i.operation IS NULL' : 'i.operation = ?'];
+      const params: (string | number)[] = group ? [group] : [];
+      this.columnFilters(filter, where, params);
+      return { from, id: 'i.id', rangeId, where, params, sortInMemory };
+    };
+    if (hasText || (match !== null && column === null)) return [fts];
+    if (column === null) return [scan('items i', 'i.id', false)];
+    if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i', 'i.id', true)];
+    if (match !== null && this.fewMatches(match, range)) return [fts];
+    const suffix = column === 'title' ? 'title' : 'size';
+    const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
+    if (ops) {
+      // Each operation's slice of the (operation, order) index is already in order; the caller merges
+      // them. A kind filter also reads the imported items' slice (they have no operation).
+      const groups: (OperationId | null)[] = filter.operations ? [...ops] : [...ops, null];
+      return groups.map((op) => scan(`items i INDEXED BY items_by_operation_${suffix}`, '+i.id', false, op));
+    }
+    return [scan(`items i INDEXED BY items_by_${suffix}`, '+i.id', false)];
+  }
+
+  /** Matches counted up to LIBRARY_COUNT_CAP, in FTS5 when there is text or a filter. */
+  private count(match: string | null, range: IdRange): { count: number; capped: boolean } {
+    const sql = match === null ? 'SELECT 1 FROM items WHERE id >= ? AND id <= ?' : 'SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid >= ? AND rowid <= ?';
+    const params = [...(match === null ? [] : [match]), range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER];
+    const { n } = this.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ?)`).get(...params, LIBRARY_COUNT_CAP + 1) as { n: number };
+    return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
   }
 
   /** The grid's view of these items, in the given order. */
@@ -511,8 +548,8 @@ export class LibraryStore {
   }
 
   /** A date range as the id range it covers (ids and dates grow together); null when it is empty. */
-  private idRange(filters: LibraryFilters): { lo?: number; hi?: number } | null {
-    const range: { lo?: number; hi?: number } = {};
+  private idRange(filters: LibraryFilters): IdRange | null {
+    const range: IdRange = {};
     if (filters.from !== undefined) {
       const lo = this.stmt('firstAtOrAfter').get(filters.from) as { id: number } | undefined;
       if (!lo) return null;
@@ -527,7 +564,7 @@ export class LibraryStore {
   }
 
   /** Whether the filters match few enough items to fetch them all and sort, counted in FTS5 up to a cap. */
-  private fewMatches(keys: string, range: { lo?: number; hi?: number }): boolean {
+  private fewMatches(keys: string, range: IdRange): boolean {
     const counted = this.db
       .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid >= ? AND rowid <= ? LIMIT ?)')
       .get(keys, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX) as { n: number };
@@ -752,13 +789,15 @@ export class LibraryStore {
     const operation = jobInfo?.operation ?? null;
     const resolution = params ? resolutionOf(params) : null;
     const duration = operation === 'haiper.generate' && params ? getParam(params, 'settings.duration') : undefined;
-    const kind = info?.kind ?? outputInfo?.kind ?? mediaKindOf(download.contentType) ?? (operation ? OPERATIONS[operation].output : 'video');
-    const contentType = mediaKindOf(download.contentType) ? download.contentType : null;
+    // A job item is what its operation makes (filters rely on it); the file's bytes decide otherwise.
+    const kind = operation ? OPERATIONS[operation].output : (info?.kind ?? outputInfo?.kind ?? mediaKindOf(download.contentType) ?? 'video');
+    if (info && info.kind !== kind) this.options.log?.warn('library: file kind differs from its operation', { path, operation, detected: info.kind });
+    const contentType = mediaKindOf(download.contentType) === kind ? download.contentType : null;
     const newItem: NewItem = {
       path,
       title: titleOf(path),
       kind,
-      mime: info?.mime ?? contentType ?? (kind === 'video' ? 'video/mp4' : 'image/png'),
+      mime: (info?.kind === kind ? info.mime : null) ?? contentType ?? (kind === 'video' ? 'video/mp4' : 'image/png'),
       sizeBytes: fileStat.size,
       sha256: download.sha256 ?? (await sha256File(path)),
       width: info?.width ?? resolution?.width ?? null,

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AppInfo } from '@shared/ipc/app';
+import { LibraryView } from '../features/library';
 import { call, IpcError } from '../lib/ipc';
 
 type Section = 'compose' | 'jobs' | 'library' | 'downloads' | 'settings' | 'about';
@@ -40,7 +41,13 @@ export function App(): React.JSX.Element {
       </nav>
       <main className="content">
         {error && <div role="alert" className="banner error">{error}</div>}
-        {section === 'about' ? <About info={info} /> : <p className="placeholder">{SECTIONS.find((s) => s.id === section)?.label}</p>}
+        {section === 'about' ? (
+          <About info={info} />
+        ) : section === 'library' ? (
+          <LibraryView nativeDrag={info?.transport === 'electron'} />
+        ) : (
+          <p className="placeholder">{SECTIONS.find((s) => s.id === section)?.label}</p>
+        )}
       </main>
     </div>
   );
