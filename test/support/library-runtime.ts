@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Api } from '@shared/ipc';
+import type { Api, Envelope, RequestInput, RequestName, RequestOutput } from '@shared/ipc';
 import type { LibraryQuery } from '@shared/library';
 import { createLogger } from '@main/core/log';
 import { createRuntime } from '@main/core/runtime';
@@ -70,7 +70,7 @@ export function startLibraryRuntime(): LibraryRuntime {
   ]);
   // The renderer's bridge, backed by the real runtime: every call goes through the same validation.
   const api: Api = {
-    invoke: (name, input) => runtime.dispatch({ name, input }, { origin: 'test' }) as ReturnType<Api['invoke']>,
+    invoke: <N extends RequestName>(name: N, input: RequestInput<N>) => runtime.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<N>>>,
     on: (name, listener) => runtime.events.subscribe((event, payload) => event === name && listener(payload as never)),
   };
   return { api, trashed, titles: (query) => runtime.library.search(query).items.map((i) => i.title), close: () => runtime.close() };

@@ -6,6 +6,8 @@ import type { MediaKind, OperationId } from '@shared/operations';
  *
  * - Latin, Cyrillic, digits…: words. A term of three or more characters matches words that start with
  *   it ("astro" → astronomer), shorter ones whole words ("4k", "AI"); "quoted words" are a phrase.
+ *   A prefix is looked up in the index's term list and becomes an OR of the few words it stands for,
+ *   which FTS5 reads lazily (a `prefix*` query would read every matching doclist in full first).
  * - CJK has no spaces, so `unicode61` would make a whole sentence one token. Each run of CJK characters
  *   is written instead as its overlapping character pairs ("赛博朋克" → 赛博 博朋 朋克), and a query of
  *   two or more characters becomes the phrase of its pairs: an exact substring match, whatever the
@@ -120,8 +122,29 @@ export function keysExpression(filter: KeyFilter): string | null {
   return parts.length ? parts.join(' AND ') : null;
 }
 
+/**
+ * The words a typed prefix stands for, from the index's term list, or null to let FTS5 expand it (it
+ * then reads every matching doclist in full before returning anything, which is slow for common words).
+ */
+export type ExpandPrefix = (prefix: string) => string[] | null;
+
+/** Prefixes of this length have their own index (`prefix = '3'`); longer ones are expanded. */
+const INDEXED_PREFIX = 3;
+
+/** A word folded the way `unicode61 remove_diacritics 2` folds it, to look it up in the term list. */
+export function foldWord(word: string): string {
+  return word.normalize('NFKD').replace(/\p{Mn}/gu, '').toLowerCase();
+}
+
+function prefixPart(word: string, expand: ExpandPrefix | undefined): string {
+  if (!expand || Array.from(word).length <= INDEXED_PREFIX) return `${quote(word)}*`;
+  const words = expand(foldWord(word));
+  if (!words?.length) return `${quote(word)}*`;
+  return words.length === 1 ? quote(words[0] ?? word) : `(${words.map(quote).join(' OR ')})`;
+}
+
 /** One search term as FTS5 expressions, all of which must match. */
-function termParts(term: string, phrase: boolean): string[] {
+function termParts(term: string, phrase: boolean, expand: ExpandPrefix | undefined): string[] {
   const parts: string[] = [];
   for (const segment of term.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu) ?? []) {
     if (CJK.test(segment)) {
@@ -132,8 +155,8 @@ function termParts(term: string, phrase: boolean): string[] {
     const last = words.at(-1);
     if (!last) continue;
     // A lone short word must be whole ("4k", "AI"); otherwise the last word may be the start of one.
-    const prefix = phrase || words.length > 1 || Array.from(last).length >= 3;
-    parts.push(`${quote(words.join(' '))}${prefix ? '*' : ''}`);
+    if (words.length === 1 && !phrase) parts.push(Array.from(last).length >= 3 ? prefixPart(last, expand) : quote(last));
+    else parts.push(`${quote(words.join(' '))}*`);
   }
   return parts;
 }
@@ -142,13 +165,13 @@ function termParts(term: string, phrase: boolean): string[] {
  * The search box as an FTS5 expression (null when it holds nothing searchable). Terms are separated by
  * spaces, or "quoted" to keep words together; all must match.
  */
-export function textExpression(input: string): string | null {
+export function textExpression(input: string, expand?: ExpandPrefix): string | null {
   const parts = new Set<string>();
   let terms = 0;
   for (const match of normalizeText(input).matchAll(/"([^"]*)"?|(\S+)/g)) {
     const term = (match[1] ?? match[2] ?? '').trim();
     if (!term) continue;
-    for (const part of termParts(term, match[1] !== undefined)) parts.add(part);
+    for (const part of termParts(term, match[1] !== undefined, expand)) parts.add(part);
     if (++terms === MAX_TERMS) break;
   }
   return parts.size ? [...parts].join(' AND ') : null;

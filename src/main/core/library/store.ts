@@ -117,6 +117,8 @@ const KEYS_SORT_MAX = 2_000;
 const MMAP_BYTES = 1024 * 1024 * 1024;
 const CACHE_KIB = 64 * 1024;
 const RANGE_SORT_MAX = 20_000;
+/** A typed prefix standing for more words than this is left to FTS5 to expand. */
+const PREFIX_WORDS_MAX = 16;
 
 const ITEM_COLUMNS = `i.id, i.path, i.title, i.kind, i.mime, i.size_bytes, i.sha256, i.width, i.height, i.duration_ms,
   i.created_at, i.file_modified_at, i.source, i.vendor, i.operation, i.params, i.prompt, i.negative_prompt,
@@ -294,6 +296,8 @@ interface Plan {
   rangeId: string;
   where: string[];
   params: (string | number)[];
+  /** Whose sort column is read: the item's (`i`) or its copy in item_tags (`t`). */
+  sortTable: 'i' | 't';
   /** Read in another order and sort (`+column` keeps SQLite from walking the order's index). */
   sortInMemory: boolean;
 }
@@ -358,7 +362,9 @@ export class LibraryStore {
       itemExists: prepare('SELECT 1 AS one FROM items WHERE id = ?'),
       tagId: prepare('SELECT id FROM tags WHERE name = ?'),
       tagInsert: prepare('INSERT INTO tags (name) VALUES (?) RETURNING id'),
-      tagLink: prepare('INSERT OR IGNORE INTO item_tags (tag_id, item_id) VALUES (?, ?)'),
+      tagLink: prepare('INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes) SELECT ?, id, title, size_bytes FROM items WHERE id = ?'),
+      termsFrom: prepare('SELECT term FROM items_terms WHERE term >= ? AND term <= ? LIMIT ?'),
+      tagTitles: prepare('UPDATE item_tags SET title = ? WHERE item_id = ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
       tagPrune: prepare('DELETE FROM tags WHERE item_count <= 0'),
@@ -435,7 +441,7 @@ export class LibraryStore {
     const filter = this.keyFilter(query);
     const range = filter && this.idRange(query);
     if (!filter || !range) return { items: [], nextCursor: null, ...(query.withTotal ? { total: { count: 0, capped: false } } : {}) };
-    const text = textExpression(query.text ?? '');
+    const text = textExpression(query.text ?? '', this.expandPrefix);
     const match = allOf(text, keysExpression(filter));
     const { column, desc } = SORTS[sort];
 
@@ -452,17 +458,19 @@ export class LibraryStore {
         params.push(range.hi);
       }
       const cmp = desc ? '<' : '>';
-      if (cursor && column) {
-        where.push(`(i.${column}, i.id) ${cmp} (?, ?)`);
+      const sortKey = column ? `${plan.sortTable}.${column}` : null;
+      const tieId = plan.sortTable === 't' ? 't.item_id' : 'i.id';
+      if (cursor && sortKey) {
+        where.push(`(${sortKey}, ${tieId}) ${cmp} (?, ?)`);
         params.push(cursor.value, cursor.id);
       } else if (cursor) {
         where.push(`${plan.id} ${cmp} ?`);
         params.push(cursor.id);
       }
       const dir = desc ? 'DESC' : 'ASC';
-      const order = column ? `${plan.sortInMemory ? '+' : ''}i.${column} ${dir}, i.id ${dir}` : `${plan.id} ${dir}`;
+      const order = sortKey ? `${plan.sortInMemory ? '+' : ''}${sortKey} ${dir}, ${tieId} ${dir}` : `${plan.id} ${dir}`;
       return this.db
-        .prepare(`SELECT ${plan.id} AS id${column ? `, i.${column} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`)
+        .prepare(`SELECT ${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`)
         .all(...params, limit + 1) as unknown as Hit[];
     };
     const [only] = plans;
@@ -478,6 +486,12 @@ export class LibraryStore {
     return page;
   }
 
+  /** The indexed words starting with a (folded) prefix; null when there are too many to list. */
+  private readonly expandPrefix = (prefix: string): string[] | null => {
+    const rows = this.stmt('termsFrom').all(prefix, `${prefix}\u{10FFFF}`, PREFIX_WORDS_MAX + 1) as { term: string }[];
+    return rows.length > PREFIX_WORDS_MAX ? null : rows.map((row) => row.term);
+  };
+
   /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
   private plans(match: string | null, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
     const fts: Plan = {
@@ -486,19 +500,28 @@ export class LibraryStore {
       rangeId: 'items_fts.rowid',
       where: ['items_fts MATCH ?'],
       params: [match ?? ''],
+      sortTable: 'i',
       sortInMemory: false,
     };
     const scan = (from: string, rangeId: string, sortInMemory: boolean, group?: OperationId | null): Plan => {
       const where: string[] = group === undefined ? [] : [group === null ? 'i.operation IS NULL' : 'i.operation = ?'];
       const params: (string | number)[] = group ? [group] : [];
       this.columnFilters(filter, where, params);
-      return { from, id: 'i.id', rangeId, where, params, sortInMemory };
+      return { from, id: 'i.id', rangeId, where, params, sortTable: 'i', sortInMemory };
     };
     if (hasText || (match !== null && column === null)) return [fts];
     if (column === null) return [scan('items i', 'i.id', false)];
     if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i', 'i.id', true)];
     if (match !== null && this.fewMatches(match, range)) return [fts];
     const suffix = column === 'title' ? 'title' : 'size';
+    if (filter.tagId !== undefined) {
+      // The tag's items in this order straight from item_tags; any other filter is checked on the item.
+      const where = ['t.tag_id = ?'];
+      const params: (string | number)[] = [filter.tagId];
+      this.columnFilters({ ...filter, tagId: undefined }, where, params);
+      const join = where.length > 1 ? ' CROSS JOIN items i ON i.id = t.item_id' : '';
+      return [{ from: `item_tags t INDEXED BY item_tags_by_${suffix}${join}`, id: 't.item_id', rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false }];
+    }
     const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
     if (ops) {
       // Each operation's slice of the (operation, order) index is already in order; the caller merges
@@ -939,6 +962,7 @@ export class LibraryStore {
     if (!sets.length) return this.get(id);
     transaction(this.db, () => {
       this.db.prepare(`UPDATE items SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...params, this.now(), key);
+      if (patch.title !== undefined) this.stmt('tagTitles').run(this.get(id).title, key);
       this.reindex(key);
     });
     const item = this.get(id);

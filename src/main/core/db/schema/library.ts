@@ -74,17 +74,24 @@ export const libraryMigration: Migration = {
         name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
         item_count  INTEGER NOT NULL DEFAULT 0       -- kept by the store; counting a million rows is slow
       );
+      -- title and size_bytes are copies of the item's, so a tag's items come out in those orders too.
       CREATE TABLE item_tags (
-        tag_id   INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
-        item_id  INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        tag_id      INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        title       TEXT NOT NULL COLLATE NOCASE,
+        size_bytes  INTEGER NOT NULL,
         PRIMARY KEY (tag_id, item_id)
       ) WITHOUT ROWID;
       CREATE INDEX item_tags_by_item ON item_tags(item_id);
+      CREATE INDEX item_tags_by_title ON item_tags(tag_id, title);
+      CREATE INDEX item_tags_by_size ON item_tags(tag_id, size_bytes);
 
       CREATE VIRTUAL TABLE items_fts USING fts5(
         title, prompt, tags, notes, extra,
-        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
       );
+      -- The index's own term list, to turn a typed prefix into the few words it stands for.
+      CREATE VIRTUAL TABLE items_terms USING fts5vocab(items_fts, 'row');
       -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
       INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
     `);
