@@ -218,7 +218,7 @@ function rowId(id: string): number {
   return Number(id);
 }
 
-export function cleanTag(name: string): string {
+function cleanTag(name: string): string {
   const tag = name.normalize('NFKC').replace(/\s+/g, ' ').trim();
   if (!tag) throw new AppError('invalid_input', 'A tag cannot be empty.');
   if (Array.from(tag).length > TAG_MAX_LENGTH) throw new AppError('invalid_input', `A tag can be at most ${TAG_MAX_LENGTH} characters ("${tag.slice(0, 20)}…").`);

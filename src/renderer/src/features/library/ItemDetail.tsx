@@ -26,7 +26,7 @@ function errorText(error: unknown): string {
 /** Everything about one item, and what can be done with it. */
 export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
-  const { select, applyUpdated, applyRemoved } = useLibraryStore.getState();
+  const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
   /** Edits in progress; null shows the item's saved value (which events keep current). */
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [notesDraft, setNotesDraft] = useState<string | null>(null);
@@ -80,7 +80,7 @@ export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React
     const tag = newTag.trim();
     if (!tag) return;
     setNewTag('');
-    void act(() => call('library.tag', { id: item.id, tags: [tag] }));
+    void act(() => call('library.tag', { id: item.id, tags: [tag] })).then(loadTags);
   };
   const remove = async (): Promise<void> => {
     try {
@@ -232,7 +232,7 @@ export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React
           {item.tags.map((tag) => (
             <li key={tag} className="library-tag">
               {tag}
-              <button type="button" aria-label={t('removeTag', { tag })} onClick={() => void act(() => call('library.untag', { id: item.id, tags: [tag] }))}>
+              <button type="button" aria-label={t('removeTag', { tag })} onClick={() => void act(() => call('library.untag', { id: item.id, tags: [tag] })).then(loadTags)}>
                 ×
               </button>
             </li>
