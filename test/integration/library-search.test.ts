@@ -91,6 +91,9 @@ describe('library search', () => {
     expect(titles({ tag: 'no such tag' })).toEqual([]);
     expect(titles({ from: T0 + 2 * DAY, to: T0 + 5 * DAY })).toEqual(['extended waves', 'ink boat', '城市夜景']);
     expect(titles({ from: T0 + 20 * DAY })).toEqual([]);
+    expect(titles({ from: T0 + 2 * DAY, to: T0 + 5 * DAY, vendor: 'haiper' })).toEqual(['extended waves', '城市夜景']);
+    expect(titles({ from: T0, to: T0 + DAY, text: 'fox' })).toEqual(['Fox in neon rain']);
+    expect(titles({ from: T0 + DAY, to: T0 + 40 * DAY, text: 'fox', withTotal: true })).toEqual(['upscaled fox']);
     expect(titles({ text: 'fox', vendor: 'haiper' })).toEqual(['upscaled fox']);
     expect(titles({ text: 'a', favourite: true, tag: 'animals' })).toEqual(['Cat portrait']);
   });

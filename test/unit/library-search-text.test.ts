@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexRow, keysExpression, textExpression } from '@main/core/library/search-text';
+import { indexRow, keysExpression, monthsExpression, textExpression } from '@main/core/library/search-text';
 
 describe('search box to FTS5', () => {
   it('matches words from their start, short words whole, and quoted words as a phrase', () => {
@@ -46,11 +46,17 @@ describe('search box to FTS5', () => {
       favourite: true,
       missing: false,
       tagIds: [7],
+      createdAt: Date.UTC(2025, 2, 14),
     });
     expect(title).toBe('Night  城市 市夜 夜景 ');
     expect(prompt).toBe('FULL width');
     expect(extra.split(' ')).toEqual(expect.arrayContaining(['城', '市', '夜', '景']));
     const keys = keysExpression({ kind: 'video', operations: ['haiper.extend'], favourite: true, tagId: 7 }) ?? '';
     for (const key of keys.match(/"[^"]+"/g) ?? []) expect(extra.split(' ')).toContain(key.slice(1, -1));
+    // Its month is a key too, and a date range touching March 2025 asks for it.
+    const march = monthsExpression(Date.UTC(2025, 1, 20), Date.UTC(2025, 3, 2)) ?? '';
+    expect(march.match(/"[^"]+"/g)).toHaveLength(3);
+    expect(march.match(/"[^"]+"/g)?.filter((key) => extra.split(' ').includes(key.slice(1, -1)))).toHaveLength(1);
+    expect(monthsExpression(Date.UTC(2020, 0, 1), Date.UTC(2025, 0, 1))).toBeNull();
   });
 });

@@ -23,6 +23,8 @@ const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=
 /** What `unicode61` separates words on: anything but letters, digits and private-use characters. */
 const WORD_SPLIT = /[^\p{L}\p{N}\p{Co}]+/u;
 const MAX_TERMS = 12;
+/** Prefixes of this length have their own index (`prefix = '3'`); longer ones are expanded. */
+const INDEXED_PREFIX = 3;
 
 /**
  * Filter keys: one private-use character each. Stored in every index row: never renumber, only add.
@@ -37,6 +39,17 @@ const OPERATION_KEYS: Record<OperationId, number> = {
   'haiper.upscale': 0xe025,
   'haiper.extend': 0xe026,
 };
+/**
+ * Each item also carries the key of its month (UTC, from 2000): a date range becomes an OR of a few
+ * month keys that FTS5 intersects like any other key, which it does far faster than it honours rowid
+ * bounds on a large doclist. The exact edges are then checked on the rowid.
+ */
+const MONTH_BASE = 0xe100;
+const MONTH_EPOCH_YEAR = 2000;
+const MONTH_KEYS = 0xf8ff - MONTH_BASE;
+/** Longer ranges cover most of a library anyway; they are checked on the rowid alone. */
+const MAX_RANGE_MONTHS = 36;
+
 /** Tag ids map onto the supplementary private-use planes (131,068 code points), then onto pairs. */
 const TAG_BASE = 0xf0000;
 const TAG_SPAN = 0x1fffe;
@@ -52,6 +65,7 @@ export interface IndexFacts {
   favourite: boolean;
   missing: boolean;
   tagIds: readonly number[];
+  createdAt: number;
 }
 
 export interface KeyFilter {
@@ -71,6 +85,30 @@ function normalizeText(text: string): string {
 function codePoint(value: number): string {
   // Plane 16's last two code points are non-characters; skip them.
   return String.fromCodePoint(value >= 0xffffe ? value + 2 : value);
+}
+
+function monthOf(ms: number): number {
+  const date = new Date(ms);
+  return (date.getUTCFullYear() - MONTH_EPOCH_YEAR) * 12 + date.getUTCMonth();
+}
+
+function monthKey(month: number): string | null {
+  return month >= 0 && month < MONTH_KEYS ? codePoint(MONTH_BASE + month) : null;
+}
+
+/** A date range [from, to) as the months it touches, or null when that is not worth it (or unknown). */
+export function monthsExpression(from: number | undefined, to: number | undefined): string | null {
+  if (from === undefined || to === undefined || to <= from) return null;
+  const first = monthOf(from);
+  const last = monthOf(to - 1);
+  if (last - first + 1 > MAX_RANGE_MONTHS) return null;
+  const keys: string[] = [];
+  for (let month = first; month <= last; month++) {
+    const k = monthKey(month);
+    if (k === null) return null;
+    keys.push(quote(k));
+  }
+  return keys.length === 1 ? (keys[0] ?? null) : `(${keys.join(' OR ')})`;
 }
 
 function tagKey(id: number): string {
@@ -98,12 +136,25 @@ function filterKeys(facts: { kind?: MediaKind | undefined; favourite?: boolean |
   return keys;
 }
 
+/** Folded words long enough to be typed as a prefix, for the store's term list. */
+export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' | 'notes'>): Set<string> {
+  const words = new Set<string>();
+  for (const text of [facts.title, facts.prompt, facts.tags, facts.notes]) {
+    for (const word of normalizeText(text).replace(CJK_RUN, ' ').split(WORD_SPLIT)) {
+      if (Array.from(word).length > INDEXED_PREFIX) words.add(foldWord(word));
+    }
+  }
+  return words;
+}
+
 /** The row of `items_fts`: title, prompt, tags, notes, extra (CJK characters and filter keys). */
 export function indexRow(facts: IndexFacts): [string, string, string, string, string] {
   const texts = [facts.title, facts.prompt, facts.tags, facts.notes];
   const extra = new Set<string>(filterKeys(facts));
   if (facts.operation) extra.add(codePoint(OPERATION_KEYS[facts.operation]));
   for (const id of facts.tagIds) extra.add(tagKey(id));
+  const month = monthKey(monthOf(facts.createdAt));
+  if (month !== null) extra.add(month);
   for (const text of texts) for (const char of normalizeText(text)) if (CJK.test(char)) extra.add(char);
   const [title = '', prompt = '', tags = '', notes = ''] = texts.map(indexText);
   return [title, prompt, tags, notes, [...extra].join(' ')];
@@ -128,8 +179,6 @@ export function keysExpression(filter: KeyFilter): string | null {
  */
 export type ExpandPrefix = (prefix: string) => string[] | null;
 
-/** Prefixes of this length have their own index (`prefix = '3'`); longer ones are expanded. */
-const INDEXED_PREFIX = 3;
 
 /** A word folded the way `unicode61 remove_diacritics 2` folds it, to look it up in the term list. */
 export function foldWord(word: string): string {

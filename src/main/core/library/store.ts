@@ -27,7 +27,7 @@ import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
 import { probeFile, readHead, sniff } from './probe';
-import { allOf, indexRow, keysExpression, textExpression, type IndexFacts, type KeyFilter } from './search-text';
+import { allOf, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
 /** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */
 export type StoredItem = Omit<LibraryItem, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
@@ -119,6 +119,7 @@ const CACHE_KIB = 64 * 1024;
 const RANGE_SORT_MAX = 20_000;
 /** A typed prefix standing for more words than this is left to FTS5 to expand. */
 const PREFIX_WORDS_MAX = 16;
+const KNOWN_TERMS_MAX = 200_000;
 
 const ITEM_COLUMNS = `i.id, i.path, i.title, i.kind, i.mime, i.size_bytes, i.sha256, i.width, i.height, i.duration_ms,
   i.created_at, i.file_modified_at, i.source, i.vendor, i.operation, i.params, i.prompt, i.negative_prompt,
@@ -334,6 +335,8 @@ export class LibraryStore {
   private readonly thumbnailDir: string;
   private readonly listeners = new Set<(change: LibraryChange) => void>();
   private readonly stmts: Record<string, StatementSync>;
+  /** Words already in `terms`, so indexing skips most inserts; a cache, cleared when it grows large. */
+  private readonly knownTerms = new Set<string>();
 
   constructor(db: Database, options: LibraryStoreOptions) {
     this.db = db;
@@ -363,7 +366,8 @@ export class LibraryStore {
       tagId: prepare('SELECT id FROM tags WHERE name = ?'),
       tagInsert: prepare('INSERT INTO tags (name) VALUES (?) RETURNING id'),
       tagLink: prepare('INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes) SELECT ?, id, title, size_bytes FROM items WHERE id = ?'),
-      termsFrom: prepare('SELECT term FROM items_terms WHERE term >= ? AND term <= ? LIMIT ?'),
+      termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
+      termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
       tagTitles: prepare('UPDATE item_tags SET title = ? WHERE item_id = ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
@@ -442,10 +446,12 @@ export class LibraryStore {
     const range = filter && this.idRange(query);
     if (!filter || !range) return { items: [], nextCursor: null, ...(query.withTotal ? { total: { count: 0, capped: false } } : {}) };
     const text = textExpression(query.text ?? '', this.expandPrefix);
-    const match = allOf(text, keysExpression(filter));
+    const keys = keysExpression(filter);
+    const months = monthsExpression(query.from, query.to);
+    const match = allOf(text, keys, months);
     const { column, desc } = SORTS[sort];
 
-    const plans = this.plans(match, filter, range, column, text !== null);
+    const plans = this.plans(match, keys !== null, filter, range, column, text !== null);
     const run = (plan: Plan): Hit[] => {
       const where = [...plan.where];
       const params = [...plan.params];
@@ -493,11 +499,13 @@ export class LibraryStore {
   };
 
   /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
-  private plans(match: string | null, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
+  private plans(match: string | null, hasKeys: boolean, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
     const fts: Plan = {
       from: column ? 'items_fts CROSS JOIN items i ON i.id = items_fts.rowid' : 'items_fts',
       id: 'items_fts.rowid',
-      rangeId: 'items_fts.rowid',
+      // Not passed to FTS5 as bounds (it walks a large doclist to reach them); the month keys in the
+      // match bring the scan to the range, and the exact edges are tested here.
+      rangeId: '+items_fts.rowid',
       where: ['items_fts MATCH ?'],
       params: [match ?? ''],
       sortTable: 'i',
@@ -509,10 +517,11 @@ export class LibraryStore {
       this.columnFilters(filter, where, params);
       return { from, id: 'i.id', rangeId, where, params, sortTable: 'i', sortInMemory };
     };
-    if (hasText || (match !== null && column === null)) return [fts];
+    if (hasText || (hasKeys && column === null)) return [fts];
     if (column === null) return [scan('items i', 'i.id', false)];
-    if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i', 'i.id', true)];
-    if (match !== null && this.fewMatches(match, range)) return [fts];
+    // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).
+    if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
+    if (hasKeys && match !== null && this.fewMatches(match, range)) return [fts];
     const suffix = column === 'title' ? 'title' : 'size';
     if (filter.tagId !== undefined) {
       // The tag's items in this order straight from item_tags; any other filter is checked on the item.
@@ -534,7 +543,7 @@ export class LibraryStore {
 
   /** Matches counted up to LIBRARY_COUNT_CAP, in FTS5 when there is text or a filter. */
   private count(match: string | null, range: IdRange): { count: number; capped: boolean } {
-    const sql = match === null ? 'SELECT 1 FROM items WHERE id >= ? AND id <= ?' : 'SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid >= ? AND rowid <= ?';
+    const sql = match === null ? 'SELECT 1 FROM items WHERE id >= ? AND id <= ?' : 'SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ?';
     const params = [...(match === null ? [] : [match]), range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER];
     const { n } = this.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ?)`).get(...params, LIBRARY_COUNT_CAP + 1) as { n: number };
     return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
@@ -589,7 +598,7 @@ export class LibraryStore {
   /** Whether the filters match few enough items to fetch them all and sort, counted in FTS5 up to a cap. */
   private fewMatches(keys: string, range: IdRange): boolean {
     const counted = this.db
-      .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid >= ? AND rowid <= ? LIMIT ?)')
+      .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
       .get(keys, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX) as { n: number };
     return counted.n < KEYS_SORT_MAX;
   }
@@ -760,6 +769,7 @@ export class LibraryStore {
           favourite: item.favourite ?? false,
           missing: false,
           tagIds: tags.map((tag) => tagIds.get(tag.toLowerCase()) ?? 0),
+          createdAt,
         });
         ids.push(String(id));
       }
@@ -774,6 +784,12 @@ export class LibraryStore {
 
   private writeSearchRows(id: number, facts: IndexFacts): void {
     this.stmt('ftsUpsert').run(id, ...indexRow(facts));
+    for (const word of prefixWords(facts)) {
+      if (this.knownTerms.has(word)) continue;
+      this.stmt('termInsert').run(word);
+      if (this.knownTerms.size >= KNOWN_TERMS_MAX) this.knownTerms.clear();
+      this.knownTerms.add(word);
+    }
   }
 
   /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */

@@ -90,8 +90,10 @@ export const libraryMigration: Migration = {
         title, prompt, tags, notes, extra,
         content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
       );
-      -- The index's own term list, to turn a typed prefix into the few words it stands for.
-      CREATE VIRTUAL TABLE items_terms USING fts5vocab(items_fts, 'row');
+      -- Words of four or more letters ever indexed (folded), to turn a typed prefix into the few words it
+      -- stands for. (fts5vocab would read every doclist it lists.) Never pruned: a stale word only adds
+      -- an empty OR branch.
+      CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
       -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
       INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
     `);
