@@ -109,17 +109,19 @@ const IMPORT_BATCH = 200;
 const MISSING_BATCH = 500;
 const LINEAGE_MAX = 500;
 /**
- * Title/size order: up to this many filter matches are fetched by id and sorted; a date range of up to
- * RANGE_SORT_MAX ids is read in order (sequential, cheaper per row) and sorted. Beyond either, walking
- * the order's covering index is cheaper. Tuned with bench/library.ts at a million items.
+ * Title/size order: up to KEYS_SORT_MAX matches are fetched by id and sorted; a date range of up to
+ * RANGE_SORT_MAX ids is read in rowid order (sequential, cheaper per row) and sorted. Beyond either,
+ * walking the order's index is cheaper. Tuned with bench/library.ts at a million items.
  */
 const KEYS_SORT_MAX = 2_000;
-const MMAP_BYTES = 1024 * 1024 * 1024;
-const CACHE_KIB = 64 * 1024;
 const RANGE_SORT_MAX = 20_000;
+/** Counting matches to choose a plan stops here; more is "many" whatever the plan. */
+const COUNT_FOR_PLAN_MAX = 8_000;
 /** A typed prefix standing for more words than this is left to FTS5 to expand. */
 const PREFIX_WORDS_MAX = 16;
 const KNOWN_TERMS_MAX = 200_000;
+const MMAP_BYTES = 1024 * 1024 * 1024;
+const CACHE_KIB = 64 * 1024;
 
 const ITEM_COLUMNS = `i.id, i.path, i.title, i.kind, i.mime, i.size_bytes, i.sha256, i.width, i.height, i.duration_ms,
   i.created_at, i.file_modified_at, i.source, i.vendor, i.operation, i.params, i.prompt, i.negative_prompt,
@@ -303,21 +305,6 @@ interface Plan {
   sortInMemory: boolean;
 }
 
-/** A title as SQLite's NOCASE collation compares it: ASCII letters folded, then UTF-8 bytes. */
-function nocaseKey(title: string): Buffer {
-  return Buffer.from(title.replace(/[A-Z]/g, (c) => c.toLowerCase()), 'utf8');
-}
-
-/** Merges lists each sorted by (v, id) into the first `limit` hits of their union, in SQLite's order. */
-function mergeHits(lists: Hit[][], byTitle: boolean, desc: boolean, limit: number): Hit[] {
-  const keyed = lists.flat().map((hit) => ({ hit, key: byTitle ? nocaseKey(String(hit.v)) : null }));
-  keyed.sort((a, b) => {
-    const byValue = a.key && b.key ? Buffer.compare(a.key, b.key) : Number(a.hit.v) - Number(b.hit.v);
-    return (desc ? -1 : 1) * (byValue || a.hit.id - b.hit.id);
-  });
-  return keyed.slice(0, limit).map(({ hit }) => hit);
-}
-
 /** ORDER BY and keyset condition per sort; the title column collates NOCASE by its declaration. */
 const SORTS: Record<LibrarySort, { column: SortColumn | null; desc: boolean }> = {
   newest: { column: null, desc: true },
@@ -368,6 +355,7 @@ export class LibraryStore {
       tagLink: prepare('INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes) SELECT ?, id, title, size_bytes FROM items WHERE id = ?'),
       termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
       termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
+      tagSize: prepare('SELECT item_count AS n FROM tags WHERE id = ?'),
       tagTitles: prepare('UPDATE item_tags SET title = ? WHERE item_id = ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
@@ -452,7 +440,8 @@ export class LibraryStore {
     const { column, desc } = SORTS[sort];
 
     const plans = this.plans(match, keys !== null, filter, range, column, text !== null);
-    const run = (plan: Plan): Hit[] => {
+    const dir = desc ? 'DESC' : 'ASC';
+    const build = (plan: Plan): { sql: string; params: (string | number)[] } => {
       const where = [...plan.where];
       const params = [...plan.params];
       if (range.lo !== undefined) {
@@ -473,14 +462,25 @@ export class LibraryStore {
         where.push(`${plan.id} ${cmp} ?`);
         params.push(cursor.id);
       }
-      const dir = desc ? 'DESC' : 'ASC';
       const order = sortKey ? `${plan.sortInMemory ? '+' : ''}${sortKey} ${dir}, ${tieId} ${dir}` : `${plan.id} ${dir}`;
-      return this.db
-        .prepare(`SELECT ${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`)
-        .all(...params, limit + 1) as unknown as Hit[];
+      params.push(limit + 1);
+      return {
+        sql: `SELECT ${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+        params,
+      };
     };
-    const [only] = plans;
-    const hits = plans.length === 1 && only ? run(only) : mergeHits(plans.map(run), column === 'title', desc, limit + 1);
+    const parts = plans.map(build);
+    // Several ordered slices (one per operation) are merged by SQLite: each is read up to a page, then
+    // the union is sorted once more.
+    const [single] = parts;
+    const statement =
+      parts.length === 1 && single
+        ? single
+        : {
+            sql: `${parts.map((part) => `SELECT id, v FROM (${part.sql})`).join(' UNION ALL ')} ORDER BY v${column === 'title' ? ' COLLATE NOCASE' : ''} ${dir}, id ${dir} LIMIT ?`,
+            params: [...parts.flatMap((part) => part.params), limit + 1],
+          };
+    const hits = this.db.prepare(statement.sql).all(...statement.params) as unknown as Hit[];
 
     const pageHits = hits.slice(0, limit);
     const last = pageHits.at(-1);
@@ -521,7 +521,14 @@ export class LibraryStore {
     if (column === null) return [scan('items i', 'i.id', false)];
     // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).
     if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
-    if (hasKeys && match !== null && this.fewMatches(match, range)) return [fts];
+    const otherFilters = Boolean(filter.kind || filter.operations || filter.favourite || filter.missing);
+    if (hasKeys && match !== null && (otherFilters || filter.tagId === undefined)) {
+      // Fetching every match and sorting costs a row read per match; walking a tag's items in order
+      // while testing other filters costs a row read per item walked (about 200 × tag size / matches).
+      const matches = this.countMatches(match, range, COUNT_FOR_PLAN_MAX);
+      const tagSize = filter.tagId === undefined ? 0 : ((this.stmt('tagSize').get(filter.tagId) as { n: number } | undefined)?.n ?? 0);
+      if (matches < KEYS_SORT_MAX || (matches < COUNT_FOR_PLAN_MAX && matches * matches < LIBRARY_PAGE_MAX * tagSize)) return [fts];
+    }
     const suffix = column === 'title' ? 'title' : 'size';
     if (filter.tagId !== undefined) {
       // The tag's items in this order straight from item_tags; any other filter is checked on the item.
@@ -543,9 +550,10 @@ export class LibraryStore {
 
   /** Matches counted up to LIBRARY_COUNT_CAP, in FTS5 when there is text or a filter. */
   private count(match: string | null, range: IdRange): { count: number; capped: boolean } {
-    const sql = match === null ? 'SELECT 1 FROM items WHERE id >= ? AND id <= ?' : 'SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ?';
-    const params = [...(match === null ? [] : [match]), range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER];
-    const { n } = this.db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ?)`).get(...params, LIBRARY_COUNT_CAP + 1) as { n: number };
+    const n =
+      match === null
+        ? (this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items WHERE id >= ? AND id <= ? LIMIT ?)').get(range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n
+        : this.countMatches(match, range, LIBRARY_COUNT_CAP + 1);
     return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
   }
 
@@ -595,12 +603,13 @@ export class LibraryStore {
     return range.lo !== undefined && range.hi !== undefined && range.lo > range.hi ? null : range;
   }
 
-  /** Whether the filters match few enough items to fetch them all and sort, counted in FTS5 up to a cap. */
-  private fewMatches(keys: string, range: IdRange): boolean {
-    const counted = this.db
-      .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
-      .get(keys, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX) as { n: number };
-    return counted.n < KEYS_SORT_MAX;
+  /** Matches of an FTS5 expression within an id range, counted up to `cap`. */
+  private countMatches(match: string, range: IdRange, cap: number): number {
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
+        .get(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, cap) as { n: number }
+    ).n;
   }
 
   /** The filters as column tests, for walking a covering index. */
