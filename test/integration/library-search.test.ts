@@ -166,7 +166,7 @@ describe('library search at scale', () => {
           source: 'job',
           operation,
           vendor: operation.startsWith('haiper') ? 'haiper' : 'hidream',
-          favourite: i % 5 === 0,
+          favourite: i % 5 === 0 || i % 3 === 0,
           prompt: i % 2 ? 'river at dawn' : 'desert at noon',
           createdAt: T0 + i * 60_000,
           tags: [...(i % 4 === 0 ? ['keep'] : []), ...(i % 2 === 0 ? ['even'] : [])],
@@ -203,6 +203,9 @@ describe('library search at scale', () => {
       expect(page({ tag: 'even', sort: 'title_asc' })).toEqual(reference((i) => (i.tags ?? []).includes('even'), (i) => i.title, false));
       expect(page({ tag: 'even', kind: 'video', sort: 'largest' })).toEqual(
         reference((i) => (i.tags ?? []).includes('even') && i.kind === 'video', (i) => i.sizeBytes, true),
+      );
+      expect(page({ tag: 'even', favourite: true, sort: 'title_desc' })).toEqual(
+        reference((i) => (i.tags ?? []).includes('even') && i.favourite === true, (i) => i.title, true),
       );
       // Few matches: fetched through the search index and sorted.
       expect(page({ favourite: true, tag: 'keep', sort: 'largest' })).toEqual(reference((i) => i.favourite === true && (i.tags ?? []).includes('keep'), (i) => i.sizeBytes, true));

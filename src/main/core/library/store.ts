@@ -115,7 +115,7 @@ const LINEAGE_MAX = 500;
  */
 const KEYS_SORT_MAX = 2_000;
 const RANGE_SORT_MAX = 20_000;
-/** Counting matches to choose a plan stops here; more is "many" whatever the plan. */
+/** Reading matches to choose a plan stops here; more is "many" whatever the plan. */
 const COUNT_FOR_PLAN_MAX = 8_000;
 /** A typed prefix standing for more words than this is left to FTS5 to expand. */
 const PREFIX_WORDS_MAX = 16;
@@ -356,6 +356,7 @@ export class LibraryStore {
       termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
       termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
       tagSize: prepare('SELECT item_count AS n FROM tags WHERE id = ?'),
+      matchIds: prepare('SELECT rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?'),
       tagTitles: prepare('UPDATE item_tags SET title = ? WHERE item_id = ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
@@ -523,27 +524,31 @@ export class LibraryStore {
     if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
     const otherFilters = Boolean(filter.kind || filter.operations || filter.favourite || filter.missing);
     if (hasKeys && match !== null && (otherFilters || filter.tagId === undefined)) {
-      // Fetching every match and sorting costs a row read per match; walking a tag's items in order
-      // while testing other filters costs a row read per item walked (about 200 × tag size / matches).
-      const matches = this.countMatches(match, range, COUNT_FOR_PLAN_MAX);
+      // Sorting every match costs a row read per match; walking a tag's items in order while testing
+      // other filters costs a row read per item walked (about 200 × tag size / matches). The matches
+      // are read once, up to a cap, and sorted from their ids if that is the cheaper plan.
+      const ids = (this.stmt('matchIds').all(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, COUNT_FOR_PLAN_MAX) as { id: number }[]).map((row) => row.id);
       const tagSize = filter.tagId === undefined ? 0 : ((this.stmt('tagSize').get(filter.tagId) as { n: number } | undefined)?.n ?? 0);
-      if (matches < KEYS_SORT_MAX || (matches < COUNT_FOR_PLAN_MAX && matches * matches < LIBRARY_PAGE_MAX * tagSize)) return [fts];
+      if (ids.length < KEYS_SORT_MAX || (ids.length < COUNT_FOR_PLAN_MAX && ids.length * ids.length < LIBRARY_PAGE_MAX * tagSize)) {
+        return [{ from: 'items i', id: 'i.id', rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
+      }
     }
     const suffix = column === 'title' ? 'title' : 'size';
+    const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
+    if (ops) {
+      // Each operation's slice of the (operation, order) index is already in order, whatever the
+      // correlation between titles and operations; SQLite merges them. A kind filter also reads the
+      // imported items' slice (they have no operation).
+      const groups: (OperationId | null)[] = filter.operations ? [...ops] : [...ops, null];
+      return groups.map((op) => scan(`items i INDEXED BY items_by_operation_${suffix}`, '+i.id', false, op));
+    }
     if (filter.tagId !== undefined) {
-      // The tag's items in this order straight from item_tags; any other filter is checked on the item.
+      // The tag's items in this order straight from item_tags; favourite / missing are checked on the item.
       const where = ['t.tag_id = ?'];
       const params: (string | number)[] = [filter.tagId];
       this.columnFilters({ ...filter, tagId: undefined }, where, params);
       const join = where.length > 1 ? ' CROSS JOIN items i ON i.id = t.item_id' : '';
       return [{ from: `item_tags t INDEXED BY item_tags_by_${suffix}${join}`, id: 't.item_id', rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false }];
-    }
-    const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
-    if (ops) {
-      // Each operation's slice of the (operation, order) index is already in order; the caller merges
-      // them. A kind filter also reads the imported items' slice (they have no operation).
-      const groups: (OperationId | null)[] = filter.operations ? [...ops] : [...ops, null];
-      return groups.map((op) => scan(`items i INDEXED BY items_by_operation_${suffix}`, '+i.id', false, op));
     }
     return [scan(`items i INDEXED BY items_by_${suffix}`, '+i.id', false)];
   }
@@ -553,7 +558,9 @@ export class LibraryStore {
     const n =
       match === null
         ? (this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items WHERE id >= ? AND id <= ? LIMIT ?)').get(range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n
-        : this.countMatches(match, range, LIBRARY_COUNT_CAP + 1);
+        : (this.db
+            .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
+            .get(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n;
     return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
   }
 
@@ -601,15 +608,6 @@ export class LibraryStore {
       range.hi = hi.id;
     }
     return range.lo !== undefined && range.hi !== undefined && range.lo > range.hi ? null : range;
-  }
-
-  /** Matches of an FTS5 expression within an id range, counted up to `cap`. */
-  private countMatches(match: string, range: IdRange, cap: number): number {
-    return (
-      this.db
-        .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
-        .get(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, cap) as { n: number }
-    ).n;
   }
 
   /** The filters as column tests, for walking a covering index. */
