@@ -115,8 +115,6 @@ const LINEAGE_MAX = 500;
  */
 const KEYS_SORT_MAX = 2_000;
 const RANGE_SORT_MAX = 20_000;
-/** Reading matches to choose a plan stops here; more is "many" whatever the plan. */
-const COUNT_FOR_PLAN_MAX = 8_000;
 /** A typed prefix standing for more words than this is left to FTS5 to expand. */
 const PREFIX_WORDS_MAX = 16;
 const KNOWN_TERMS_MAX = 200_000;
@@ -352,12 +350,12 @@ export class LibraryStore {
       itemExists: prepare('SELECT 1 AS one FROM items WHERE id = ?'),
       tagId: prepare('SELECT id FROM tags WHERE name = ?'),
       tagInsert: prepare('INSERT INTO tags (name) VALUES (?) RETURNING id'),
-      tagLink: prepare('INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes) SELECT ?, id, title, size_bytes FROM items WHERE id = ?'),
+      tagLink: prepare(`INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes, operation, kind, favourite, missing)
+        SELECT ?, id, title, size_bytes, operation, kind, favourite, missing FROM items WHERE id = ?`),
+      tagCopies: prepare('UPDATE item_tags SET title = ?, favourite = ?, missing = ? WHERE item_id = ?'),
       termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
       termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
-      tagSize: prepare('SELECT item_count AS n FROM tags WHERE id = ?'),
       matchIds: prepare('SELECT rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?'),
-      tagTitles: prepare('UPDATE item_tags SET title = ? WHERE item_id = ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
       tagPrune: prepare('DELETE FROM tags WHERE item_count <= 0'),
@@ -420,10 +418,11 @@ export class LibraryStore {
    * (which cannot see that, say, every "extend" title sorts after every "generate" title):
    * - text, or filters in date order: one FTS5 query (text and filter keys intersected inside FTS5),
    *   read in rowid order — which is date order — and stopped after a page;
-   * - title or size order: a short date range is read and sorted; filters matching few items (counted
-   *   in FTS5, capped) are fetched and sorted; an operation, vendor or kind filter reads each operation's
-   *   slice of a (operation, kind, order) index in order and merges them; other filters walk the
-   *   order's covering index;
+   * - title or size order: a short date range is read by rowid and sorted; filters matching few items
+   *   (read from FTS5 up to a cap) are sorted from their ids; otherwise ordered index slices are read,
+   *   one per operation, and merged: from item_tags' (tag, operation, order) index for a tag, from
+   *   the items' (operation, order) index for an operation, vendor or kind; the order's own covering
+   *   index for the rest;
    * - text in title or size order sorts every match: quick for specific text, slower for text that
    *   matches a large part of the library.
    */
@@ -522,33 +521,32 @@ export class LibraryStore {
     if (column === null) return [scan('items i', 'i.id', false)];
     // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).
     if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
-    const otherFilters = Boolean(filter.kind || filter.operations || filter.favourite || filter.missing);
-    if (hasKeys && match !== null && (otherFilters || filter.tagId === undefined)) {
-      // Sorting every match costs a row read per match; walking a tag's items in order while testing
-      // other filters costs a row read per item walked (about 200 × tag size / matches). The matches
-      // are read once, up to a cap, and sorted from their ids if that is the cheaper plan.
-      const ids = (this.stmt('matchIds').all(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, COUNT_FOR_PLAN_MAX) as { id: number }[]).map((row) => row.id);
-      const tagSize = filter.tagId === undefined ? 0 : ((this.stmt('tagSize').get(filter.tagId) as { n: number } | undefined)?.n ?? 0);
-      if (ids.length < KEYS_SORT_MAX || (ids.length < COUNT_FOR_PLAN_MAX && ids.length * ids.length < LIBRARY_PAGE_MAX * tagSize)) {
+    if (hasKeys && match !== null) {
+      // Few matches are read once from FTS5 and sorted from their ids; more are cheaper to take from
+      // an index already in the order, one slice at a time.
+      const ids = (this.stmt('matchIds').all(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX) as { id: number }[]).map((row) => row.id);
+      if (ids.length < KEYS_SORT_MAX) {
         return [{ from: 'items i', id: 'i.id', rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
       }
     }
     const suffix = column === 'title' ? 'title' : 'size';
+    // Ordered slices, one per operation (imported items have none), merged by SQLite: each slice is
+    // already in order whatever the correlation between titles and operations.
     const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
+    if (filter.tagId !== undefined) {
+      // A tag's slices come from item_tags, whose copies of the item's columns answer every filter.
+      const tagId = filter.tagId;
+      const groups: (OperationId | null)[] = filter.operations ? [...(ops ?? [])] : [...(ops ?? OPERATION_IDS), null];
+      return groups.map((op) => {
+        const where = ['t.tag_id = ?', op === null ? 't.operation IS NULL' : 't.operation = ?'];
+        const params: (string | number)[] = op === null ? [tagId] : [tagId, op];
+        this.columnFilters({ ...filter, operations: undefined, tagId: undefined }, where, params, 't');
+        return { from: `item_tags t INDEXED BY item_tags_by_${suffix}`, id: 't.item_id', rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false };
+      });
+    }
     if (ops) {
-      // Each operation's slice of the (operation, order) index is already in order, whatever the
-      // correlation between titles and operations; SQLite merges them. A kind filter also reads the
-      // imported items' slice (they have no operation).
       const groups: (OperationId | null)[] = filter.operations ? [...ops] : [...ops, null];
       return groups.map((op) => scan(`items i INDEXED BY items_by_operation_${suffix}`, '+i.id', false, op));
-    }
-    if (filter.tagId !== undefined) {
-      // The tag's items in this order straight from item_tags; favourite / missing are checked on the item.
-      const where = ['t.tag_id = ?'];
-      const params: (string | number)[] = [filter.tagId];
-      this.columnFilters({ ...filter, tagId: undefined }, where, params);
-      const join = where.length > 1 ? ' CROSS JOIN items i ON i.id = t.item_id' : '';
-      return [{ from: `item_tags t INDEXED BY item_tags_by_${suffix}${join}`, id: 't.item_id', rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false }];
     }
     return [scan(`items i INDEXED BY items_by_${suffix}`, '+i.id', false)];
   }
@@ -611,17 +609,17 @@ export class LibraryStore {
   }
 
   /** The filters as column tests, for walking a covering index. */
-  private columnFilters(filter: KeyFilter, where: string[], params: (string | number)[]): void {
+  private columnFilters(filter: KeyFilter, where: string[], params: (string | number)[], table: 'i' | 't' = 'i'): void {
     if (filter.kind) {
-      where.push('i.kind = ?');
+      where.push(`${table}.kind = ?`);
       params.push(filter.kind);
     }
     if (filter.operations) {
-      where.push(`i.operation IN (${filter.operations.map(() => '?').join(', ')})`);
+      where.push(`${table}.operation IN (${filter.operations.map(() => '?').join(', ')})`);
       params.push(...filter.operations);
     }
-    if (filter.favourite) where.push('i.favourite = 1');
-    if (filter.missing) where.push('i.missing = 1');
+    if (filter.favourite) where.push(`${table}.favourite = 1`);
+    if (filter.missing) where.push(`${table}.missing = 1`);
     if (filter.tagId !== undefined) {
       where.push('EXISTS (SELECT 1 FROM item_tags t WHERE t.tag_id = ? AND t.item_id = i.id)');
       params.push(filter.tagId);
@@ -802,6 +800,7 @@ export class LibraryStore {
   /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */
   private reindex(id: number): void {
     const item = this.get(String(id));
+    this.stmt('tagCopies').run(item.title, item.favourite ? 1 : 0, item.missing ? 1 : 0, id);
     this.writeSearchRows(id, {
       ...item,
       tags: item.tags.join('\n'),
@@ -985,7 +984,6 @@ export class LibraryStore {
     if (!sets.length) return this.get(id);
     transaction(this.db, () => {
       this.db.prepare(`UPDATE items SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...params, this.now(), key);
-      if (patch.title !== undefined) this.stmt('tagTitles').run(this.get(id).title, key);
       this.reindex(key);
     });
     const item = this.get(id);

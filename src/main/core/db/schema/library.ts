@@ -74,17 +74,22 @@ export const libraryMigration: Migration = {
         name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
         item_count  INTEGER NOT NULL DEFAULT 0       -- kept by the store; counting a million rows is slow
       );
-      -- title and size_bytes are copies of the item's, so a tag's items come out in those orders too.
+      -- The item's order and filter columns are copied here, so a tag's items come out in title or size
+      -- order, one operation's slice at a time, with every other filter read from the same index.
       CREATE TABLE item_tags (
         tag_id      INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
         item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
         title       TEXT NOT NULL COLLATE NOCASE,
         size_bytes  INTEGER NOT NULL,
+        operation   TEXT,
+        kind        TEXT NOT NULL,
+        favourite   INTEGER NOT NULL,
+        missing     INTEGER NOT NULL,
         PRIMARY KEY (tag_id, item_id)
       ) WITHOUT ROWID;
       CREATE INDEX item_tags_by_item ON item_tags(item_id);
-      CREATE INDEX item_tags_by_title ON item_tags(tag_id, title);
-      CREATE INDEX item_tags_by_size ON item_tags(tag_id, size_bytes);
+      CREATE INDEX item_tags_by_title ON item_tags(tag_id, operation, title, kind, favourite, missing);
+      CREATE INDEX item_tags_by_size ON item_tags(tag_id, operation, size_bytes, kind, favourite, missing);
 
       CREATE VIRTUAL TABLE items_fts USING fts5(
         title, prompt, tags, notes, extra,
