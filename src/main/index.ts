@@ -2,6 +2,7 @@ import { app, BrowserWindow, ipcMain, nativeImage, Notification, session, shell,
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import { MEDIA_SCHEME } from '@shared/csp';
 import type { EventFrame } from '@shared/ipc';
 import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
@@ -73,13 +74,15 @@ void app.whenReady().then(async () => {
       return true;
     },
     host,
+    mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
+    trashFile: (path) => shell.trashItem(path),
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  handleProtocols(join(here, '../renderer'), () => undefined);
+  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path)?.path);
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, frame: unknown) => {
     const url = event.senderFrame?.url;

@@ -7,7 +7,8 @@ import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@sh
 export function registerSchemes(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+    // corsEnabled: the renderer draws video frames from here into a canvas for posters (no tainting).
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } },
   ]);
 }
 
@@ -39,6 +40,10 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
     const file = resolveMedia(decodeURIComponent(url.pathname));
     if (!file) return new Response('Not found', { status: 404 });
     // net.fetch on a file URL answers Range requests, which <video> seeking needs.
-    return net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
+    const response = await net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
+    const headers = new Headers(response.headers);
+    // Only the app's own pages can load this scheme; the header lets them read frames into a canvas.
+    headers.set('access-control-allow-origin', '*');
+    return new Response(response.body, { status: response.status, headers });
   });
 }

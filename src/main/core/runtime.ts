@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
@@ -18,6 +19,8 @@ import type { VendorClientFactory } from './keys/connection';
 import { keysHandlers } from './keys/handlers';
 import { createMemoryKeys } from './keys/memory';
 import type { KeyVault } from './keys/vault';
+import { forwardLibraryEvents, libraryHandlers } from './library/handlers';
+import { LibraryStore } from './library/store';
 import { createLogger, type Logger } from './log';
 import { settingsHandlers } from './settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './settings/store';
@@ -52,6 +55,10 @@ export interface RuntimeOptions {
   startSandbox?: () => Promise<Sandbox>;
   /** Reveal, open and drag-out of local files: the desktop host has them, the browser shell does not. */
   host?: HostCapabilities;
+  /** Prefix of library media URLs the renderer loads: `promptreel-media://item/` (Electron), `/media/` (shell). */
+  mediaUrlPrefix?: string;
+  /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
+  trashFile?: (path: string) => Promise<void>;
 }
 
 /** What the download manager reads from the user's settings, at each use. */
@@ -77,6 +84,9 @@ export interface Runtime {
   settings: SettingsStore;
   jobs: JobServices;
   downloads: DownloadManager;
+  library: LibraryStore;
+  /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
+  resolveMedia(pathname: string): { path: string; mime: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -111,6 +121,19 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onUpdated: (download) => events.emit('downloads.updated', download),
     onProgress: (progress) => events.emit('downloads.progress', progress),
   });
+  const mediaUrlPrefix = options.mediaUrlPrefix ?? '/media/';
+  const library = new LibraryStore(db, {
+    dataDir: options.dataDir,
+    trashFile: options.trashFile ?? ((path) => trash(path, { glob: false })),
+    log: log.child('library'),
+  });
+  const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
+  // Every finished file becomes a library item, with its job's parameters and lineage.
+  const stopLibraryIntake = downloads.onCompleted((download) => {
+    library.addFromDownload(download).catch((error: unknown) => {
+      log.error('library: could not add a downloaded file', { id: download.id, error });
+    });
+  });
 
   const jobs = createJobServices({
     dataDir: options.dataDir,
@@ -143,6 +166,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
+    stopLibraryIntake();
+    stopLibraryEvents();
     await staging.close();
     await jobs.close();
     await downloads.close();
@@ -159,6 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...settingsHandlers(settings, events),
     ...jobsHandlers(jobs.engine, jobs.vendors),
     ...downloadHandlers(downloads, options.host),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: options.host }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -192,6 +218,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     settings,
     jobs,
     downloads,
+    library,
+    resolveMedia: (pathname) => library.resolveMedia(pathname),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
     close: () => (closing ??= shutdown()),
   };

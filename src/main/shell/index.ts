@@ -15,6 +15,7 @@ const runtime = createRuntime({
   // The shell has no business launching programs on the machine it serves; the page opens links itself.
   openExternal: () => Promise.resolve(false),
   // Keys typed into the shell stay in this process's memory (the default); settings go to <dataDir>/settings.json.
+  mediaUrlPrefix: '/media/',
 });
 const preferred = Number(process.env['PROMPTREEL_SHELL_PORT'] ?? 47800);
 const shell = await startShell({ runtime, rendererDir: join(here, '../renderer'), port: Number.isFinite(preferred) ? preferred : 0 });

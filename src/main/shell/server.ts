@@ -64,6 +64,29 @@ function cookieToken(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
+const MEDIA_PATH = '/media/';
+
+/**
+ * One `bytes=` range of a file of `size` bytes; null when there is none (or several, which we answer
+ * with the whole file, as RFC 9110 allows).
+ */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match) return null;
+  const [, first = '', last = ''] = match;
+  if (!first && !last) return null;
+  let start: number;
+  let end: number;
+  if (!first) {
+    start = Math.max(0, size - Number(last));
+    end = size - 1;
+  } else {
+    start = Number(first);
+    end = last ? Math.min(Number(last), size - 1) : size - 1;
+  }
+  return start > end || start >= size ? 'unsatisfiable' : { start, end };
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -113,6 +136,33 @@ export async function startShell(options: ShellOptions): Promise<Shell> {
     createReadStream(file).pipe(res);
   };
 
+  /** A library file by item id (`/media/<id>`, `/media/<id>/poster`), with single-range support for seeking. */
+  const sendMedia = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
+    const media = runtime.resolveMedia(pathname);
+    const info = media && (await stat(media.path).catch(() => undefined));
+    if (!media || !info?.isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
+      return;
+    }
+    const headers: Record<string, string | number> = { 'content-type': media.mime, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
+    const range = byteRange(req.headers.range, info.size);
+    if (range === 'unsatisfiable') {
+      res.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
+      return;
+    }
+    const { start, end } = range ?? { start: 0, end: info.size - 1 };
+    res.writeHead(range ? 206 : 200, {
+      ...headers,
+      'content-length': Math.max(0, end - start + 1),
+      ...(range ? { 'content-range': `bytes ${start}-${end}/${info.size}` } : {}),
+    });
+    if (req.method === 'HEAD' || info.size === 0) {
+      res.end();
+      return;
+    }
+    createReadStream(media.path, { start, end }).on('error', () => res.destroy()).pipe(res);
+  };
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || `http://${HOST}`);
     const status = guard(req, url);
@@ -137,6 +187,14 @@ export async function startShell(options: ShellOptions): Promise<Shell> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
+      return;
+    }
+    if (url.pathname.startsWith(MEDIA_PATH)) {
+      sendMedia(req, res, decodeURIComponent(url.pathname.slice(MEDIA_PATH.length - 1))).catch((error: unknown) => {
+        log.warn('shell: media request failed', { path: url.pathname, error });
+        if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end();
+      });
       return;
     }
     const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);

@@ -7,6 +7,7 @@ import { downloadsEvents, downloadsRequests } from './downloads';
 import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
+import { libraryEvents, libraryRequests } from './library';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
@@ -16,6 +17,7 @@ export const requests = {
   ...settingsRequests,
   ...filesRequests,
   ...downloadsRequests,
+  ...libraryRequests,
 } as const;
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...keysEvents,
   ...settingsEvents,
   ...downloadsEvents,
+  ...libraryEvents,
 } as const;
 
 export type Requests = typeof requests;

@@ -15,9 +15,6 @@ export const appLocales = defineLocales({
       label: 'Sandbox mode',
       text: 'Sandbox mode: {{vendors}} answer with demo media. Nothing goes to the real services and nothing is billed.',
     },
-    placeholder: {
-      library: 'The library of downloaded results appears here.',
-    },
     toast: { dismiss: 'Dismiss' },
     about: {
       title: 'About Promptreel',
@@ -50,9 +47,6 @@ export const appLocales = defineLocales({
     sandbox: {
       label: '沙盒模式',
       text: '沙盒模式：{{vendors}} 返回演示素材，不会调用真实服务，也不会计费。',
-    },
-    placeholder: {
-      library: '已下载的结果会显示在这里。',
     },
     toast: { dismiss: '关闭' },
     about: {

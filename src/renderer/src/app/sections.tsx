@@ -1,25 +1,24 @@
-import { useTranslation } from 'react-i18next';
+import type { OperationId } from '@shared/operations';
+import { OPERATIONS } from '@shared/operations';
+import { paramsToDraft } from '../features/compose/model';
+import { useCompose } from '../features/compose/store';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
+import { LibraryView } from '../features/library';
 import { SettingsView } from '../features/settings';
+import { useAppInfo } from './appInfo';
+import { useNavigation } from './navigation';
 
-/**
- * The sections other features own. Each is a placeholder until its feature is merged; swap the
- * component here (LibraryView, DownloadsPanel, SettingsView) and nothing else changes.
- */
-function Placeholder({ section }: { section: 'library' }): React.JSX.Element {
-  const { t } = useTranslation('app');
-  return (
-    <section aria-labelledby={`${section}-title`}>
-      <header className="view-header">
-        <h1 id={`${section}-title`}>{t(`nav.${section}`)}</h1>
-      </header>
-      <p className="placeholder">{t(`placeholder.${section}`)}</p>
-    </section>
-  );
-}
-
+/** The sections whose views live in their own feature folders, wired to the app shell here. */
 export function LibrarySection(): React.JSX.Element {
-  return <Placeholder section="library" />;
+  const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
+  const go = useNavigation((s) => s.go);
+  // Remix and chaining both open the compose form filled in; the user reviews and submits.
+  const compose = (operation: OperationId, params: Record<string, unknown>, parentItemId?: string, file?: string): void => {
+    const draft = paramsToDraft(OPERATIONS[operation], params, file ?? null);
+    useCompose.getState().load(operation, parentItemId ? { ...draft, parentItemId } : draft);
+    go('compose');
+  };
+  return <LibraryView nativeDrag={nativeDrag} onRemix={(operation, params) => compose(operation, params)} onChain={compose} />;
 }
 
 export function DownloadsSection(): React.JSX.Element {

@@ -5,6 +5,7 @@ import { appLocales } from '../app/locales';
 import { composeLocales } from '../features/compose/locales';
 import { jobsLocales } from '../features/jobs/locales';
 import { locales as downloadsLocales } from '../features/downloads/locales';
+import { libraryLocales } from '../features/library/locales';
 import { previewLocales } from '../features/preview/locales';
 import { settingsLocales } from '../features/settings/locales';
 import { dropLocales } from '../features/stylize-drop/locales';
@@ -23,6 +24,7 @@ export const NAMESPACES: readonly { ns: string; locales: Record<Locale, Messages
   { ns: 'preview', locales: previewLocales },
   { ns: 'drop', locales: dropLocales },
   { ns: 'settings', locales: settingsLocales },
+  { ns: 'library', locales: libraryLocales },
   { ns: 'downloads', locales: { en: nested(downloadsLocales.en), 'zh-CN': nested(downloadsLocales['zh-CN']) } },
 ];
 

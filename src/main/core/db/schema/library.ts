@@ -1,9 +1,106 @@
 import type { Migration } from '../migrations';
 
-/** Schema step 3: library items, tags and full-text search. Owned by the library. */
+/**
+ * Schema step 3: library items, tags and full-text search. Owned by the library.
+ *
+ * Design notes (the benchmark in bench/library.ts holds these to ≤ 10 ms at a million items):
+ * - `items.id` is the rowid and grows with `created_at` (the store keeps `created_at` monotonic), so
+ *   "newest first" is a backwards rowid scan and a date range is a rowid range, which the FTS5 indexes
+ *   (ordered by rowid) and the B-tree indexes alike can seek to.
+ * - Job, output and download ids are copies, not foreign keys: the engine may prune its history and the
+ *   download queue lives in another step; an item carries everything it needs to be found and reused.
+ * - One contentless FTS5 index, `items_fts`, written by the store in the same transaction as the item
+ *   (see search-text.ts). Tokenizer: `unicode61`, with CJK pre-split into overlapping character pairs.
+ *   Chosen over `trigram` after measuring both at a million items: trigram finds any substring, but each
+ *   word is a phrase of several trigrams with huge doclists, so two-word searches took 30–50 ms and the
+ *   index was three times the text; words and pairs are single doclists. Trade-offs: English matches
+ *   words and word prefixes ("astro" finds astronomer, "nomer" does not), one- and two-letter terms
+ *   match whole words; Chinese matches any substring (the phrase of its pairs), one character via the
+ *   separate single-character tokens. `extra` carries the filter facts (kind, operation, favourite,
+ *   missing, tag ids) as tokens, so text plus filters, or several filters together, are one FTS5
+ *   intersection that skips through doclists instead of testing row after row. Contentless keeps the
+ *   text once (in `items`); `contentless_delete` lets the store replace a row without its old text.
+ * - Title and size orders use covering indexes that include the filter columns, so a filtered page in
+ *   those orders is checked from the index alone; the (operation, order) pair serves operation, vendor
+ *   and kind filters one operation's slice at a time, whatever the correlation between title and
+ *   operation (file names often start with the operation).
+ */
 export const libraryMigration: Migration = {
   name: 'library',
-  up: () => {
-    // Filled in by the library's change.
+  up: (db) => {
+    db.exec(`
+      CREATE TABLE items (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        path              TEXT NOT NULL,
+        title             TEXT NOT NULL COLLATE NOCASE,
+        kind              TEXT NOT NULL CHECK (kind IN ('video', 'image')),
+        mime              TEXT NOT NULL,
+        size_bytes        INTEGER NOT NULL,
+        sha256            TEXT,
+        width             INTEGER,
+        height            INTEGER,
+        duration_ms       INTEGER,
+        created_at        INTEGER NOT NULL,          -- ms epoch the item entered the library; never decreases with id
+        file_modified_at  INTEGER,                   -- the file's own mtime when it was added
+        source            TEXT NOT NULL CHECK (source IN ('job', 'import')),
+        vendor            TEXT,
+        operation         TEXT,
+        params            TEXT,                      -- JSON, the job's validated parameters
+        prompt            TEXT NOT NULL DEFAULT '',
+        negative_prompt   TEXT NOT NULL DEFAULT '',
+        remote_url        TEXT,
+        remote_expires_at INTEGER,                   -- ms epoch; null when the vendor does not say
+        parent_id         INTEGER REFERENCES items(id) ON DELETE SET NULL,
+        job_id            TEXT,
+        output_id         TEXT,
+        download_id       TEXT,
+        favourite         INTEGER NOT NULL DEFAULT 0,
+        notes             TEXT NOT NULL DEFAULT '',
+        tags_text         TEXT NOT NULL DEFAULT '',  -- tag names joined by newlines, kept with item_tags
+        poster_path       TEXT,
+        missing           INTEGER NOT NULL DEFAULT 0,
+        updated_at        INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX items_by_path ON items(path);
+      CREATE INDEX items_by_created ON items(created_at);
+      CREATE INDEX items_by_title ON items(title, kind, operation, favourite, missing);
+      CREATE INDEX items_by_size ON items(size_bytes, kind, operation, favourite, missing);
+      CREATE INDEX items_by_operation_title ON items(operation, title, kind, favourite, missing);
+      CREATE INDEX items_by_operation_size ON items(operation, size_bytes, kind, favourite, missing);
+      CREATE INDEX items_by_parent ON items(parent_id) WHERE parent_id IS NOT NULL;
+
+      CREATE TABLE tags (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        item_count  INTEGER NOT NULL DEFAULT 0       -- kept by the store; counting a million rows is slow
+      );
+      -- The item's order and filter columns are copied here, so a tag's items come out in title or size
+      -- order, one operation's slice at a time, with every other filter read from the same index.
+      CREATE TABLE item_tags (
+        tag_id      INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        title       TEXT NOT NULL COLLATE NOCASE,
+        size_bytes  INTEGER NOT NULL,
+        operation   TEXT,
+        kind        TEXT NOT NULL,
+        favourite   INTEGER NOT NULL,
+        missing     INTEGER NOT NULL,
+        PRIMARY KEY (tag_id, item_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX item_tags_by_item ON item_tags(item_id);
+      CREATE INDEX item_tags_by_title ON item_tags(tag_id, operation, title, kind, favourite, missing);
+      CREATE INDEX item_tags_by_size ON item_tags(tag_id, operation, size_bytes, kind, favourite, missing);
+
+      CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, prompt, tags, notes, extra,
+        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+      );
+      -- Words of four or more letters ever indexed (folded), to turn a typed prefix into the few words it
+      -- stands for. (fts5vocab would read every doclist it lists.) Never pruned: a stale word only adds
+      -- an empty OR branch.
+      CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+      -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
+      INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
+    `);
   },
 };

@@ -1,0 +1,90 @@
+import { AppError } from '@shared/errors';
+import type { RequestName } from '@shared/ipc';
+import type { Download } from '@shared/downloads';
+import type { EventBus } from '../events';
+import type { HostCapabilities } from '../host';
+import type { HandlersFor } from '../ipc/dispatcher';
+import type { Logger } from '../log';
+import { toWire, type LibraryStore } from './store';
+
+export type LibraryRequestName = Extract<RequestName, `library.${string}`>;
+
+export interface LibraryHostOptions {
+  /** Prefix of media URLs the renderer can load: `promptreel-media://item/` (Electron), `/media/` (shell). */
+  mediaUrlPrefix: string;
+  /** Reveal and drag-out, where the host has them (the desktop app); the browser shell has none. */
+  host?: HostCapabilities | undefined;
+}
+
+/** The library's slice of the IPC handler map. */
+export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions): HandlersFor<LibraryRequestName> {
+  const wire = <T extends Parameters<typeof toWire>[0]>(item: T): ReturnType<typeof toWire<T>> => toWire(item, options.mediaUrlPrefix);
+  return {
+    'library.search': (query) => {
+      const page = store.search(query);
+      return { ...page, items: page.items.map(wire) };
+    },
+    'library.get': async ({ id }) => wire(await store.check(id)),
+    'library.update': ({ id, ...patch }) => wire(store.update(id, patch)),
+    'library.tag': ({ id, tags }) => wire(store.tag(id, tags)),
+    'library.untag': ({ id, tags }) => wire(store.untag(id, tags)),
+    'library.tags': ({ limit }) => store.listTags(limit),
+    'library.remove': async ({ id }) => {
+      await store.remove(id);
+      return { id };
+    },
+    'library.checkMissing': () => store.checkMissing(),
+    'library.relink': async ({ id, path }) => wire(await store.relink(id, path)),
+    'library.import': ({ path, tags }) => store.importFolder(path, { tags: tags ?? [] }),
+    'library.lineage': ({ id }) => {
+      const lineage = store.lineage(id);
+      return {
+        ancestors: lineage.ancestors.map(wire),
+        item: wire(lineage.item),
+        descendants: lineage.descendants.map(({ item, depth }) => ({ item: wire(item), depth })),
+      };
+    },
+    'library.chainOptions': ({ id }) => store.chainOptions(id),
+    'library.setPoster': async ({ id, png, ...media }) => wire(await store.setPoster(id, Buffer.from(png, 'base64'), media)),
+    'library.reveal': async ({ id }) => {
+      const item = await store.check(id);
+      if (item.missing) throw new AppError('not_found', `${item.path} is missing, so it cannot be shown in its folder.`);
+      if (!options.host) return { revealed: false };
+      options.host.showItemInFolder(item.path);
+      return { revealed: true };
+    },
+    'library.startDrag': async ({ id }) => {
+      const item = store.get(id);
+      if (item.missing) throw new AppError('not_found', `${item.path} is missing, so it cannot be dragged.`);
+      if (!options.host) return { started: false };
+      await options.host.startDrag(item.path);
+      return { started: true };
+    },
+  };
+}
+
+/** Forwards the store's changes as IPC events with host media URLs. */
+export function forwardLibraryEvents(store: LibraryStore, events: EventBus, mediaUrlPrefix: string): () => void {
+  return store.onChange((change) => {
+    if (change.type === 'updated') events.emit('library.updated', toWire(change.item, mediaUrlPrefix));
+    else if (change.type === 'removed') events.emit('library.removed', { id: change.id });
+    else events.emit('library.invalidated', { reason: change.reason });
+  });
+}
+
+/**
+ * Every completed download becomes a library item. The download manager calls listeners synchronously;
+ * the item is added in the background and a failure is logged (the file stays where it is, and an
+ * import of its folder picks it up later).
+ */
+export function addCompletedDownloads(
+  downloader: { onCompleted(listener: (download: Download) => void): () => void },
+  store: LibraryStore,
+  log: Logger,
+): () => void {
+  return downloader.onCompleted((download) => {
+    store.addFromDownload(download).catch((error: unknown) => {
+      log.error('library: a completed download could not be added', { downloadId: download.id, path: download.path, error });
+    });
+  });
+}

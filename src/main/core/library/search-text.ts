@@ -1,0 +1,233 @@
+import type { MediaKind, OperationId } from '@shared/operations';
+
+/**
+ * How library items become rows of the one search index, `items_fts` (FTS5, `unicode61` tokenizer),
+ * and how a search box and filters become one FTS5 query. See db/schema/library.ts for the choice.
+ *
+ * - Latin, Cyrillic, digits…: words. A term of three or more characters matches words that start with
+ *   it ("astro" → astronomer), shorter ones whole words ("4k", "AI"); "quoted words" are a phrase.
+ *   A prefix is looked up in the index's term list and becomes an OR of the few words it stands for,
+ *   which FTS5 reads lazily (a `prefix*` query would read every matching doclist in full first).
+ * - CJK has no spaces, so `unicode61` would make a whole sentence one token. Each run of CJK characters
+ *   is written instead as its overlapping character pairs ("赛博朋克" → 赛博 博朋 朋克), and a query of
+ *   two or more characters becomes the phrase of its pairs: an exact substring match, whatever the
+ *   length. Single characters are listed separately in the `extra` column for one-character queries.
+ * - `extra` also holds the item's filter facts (kind, operation, favourite, missing, tag ids) as single
+ *   private-use characters, so text and filters are one FTS5 intersection that skips through doclists.
+ *   `unicode61` keeps private-use characters as tokens; nothing typed in a search box produces them and
+ *   no text contains them, so keys and text never match each other.
+ */
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+/** What `unicode61` separates words on: anything but letters, digits and private-use characters. */
+const WORD_SPLIT = /[^\p{L}\p{N}\p{Co}]+/u;
+const MAX_TERMS = 12;
+/** Prefixes of this length have their own index (`prefix = '3'`); longer ones are expanded. */
+const INDEXED_PREFIX = 3;
+
+/**
+ * Filter keys: one private-use character each. Stored in every index row: never renumber, only add.
+ * The Record type makes a new operation without a key a build error.
+ */
+const FACT_KEYS = { video: 0xe010, image: 0xe011, favourite: 0xe012, missing: 0xe013 } as const;
+const OPERATION_KEYS: Record<OperationId, number> = {
+  'hidream.txt2video': 0xe021,
+  'hidream.txt2img': 0xe022,
+  'hidream.video_stylize': 0xe023,
+  'haiper.generate': 0xe024,
+  'haiper.upscale': 0xe025,
+  'haiper.extend': 0xe026,
+};
+/**
+ * Each item also carries the key of its month (UTC, from 2000): a date range becomes an OR of a few
+ * month keys that FTS5 intersects like any other key, which it does far faster than it honours rowid
+ * bounds on a large doclist. The exact edges are then checked on the rowid.
+ */
+const MONTH_BASE = 0xe100;
+const MONTH_EPOCH_YEAR = 2000;
+const MONTH_KEYS = 0xf8ff - MONTH_BASE;
+/** Longer ranges cover most of a library anyway; they are checked on the rowid alone. */
+const MAX_RANGE_MONTHS = 36;
+
+/** Tag ids map onto the supplementary private-use planes (131,068 code points), then onto pairs. */
+const TAG_BASE = 0xf0000;
+const TAG_SPAN = 0x1fffe;
+
+export interface IndexFacts {
+  title: string;
+  prompt: string;
+  /** Tag names joined by newlines. */
+  tags: string;
+  notes: string;
+  kind: MediaKind;
+  operation: OperationId | null;
+  favourite: boolean;
+  missing: boolean;
+  tagIds: readonly number[];
+  createdAt: number;
+}
+
+export interface KeyFilter {
+  kind?: MediaKind | undefined;
+  /** Any of these operations. */
+  operations?: readonly OperationId[] | undefined;
+  favourite?: boolean | undefined;
+  missing?: boolean | undefined;
+  tagId?: number | undefined;
+}
+
+/** Full-width letters and compatibility forms fold to their plain forms on both sides of the index. */
+function normalizeText(text: string): string {
+  return text.normalize('NFKC');
+}
+
+function codePoint(value: number): string {
+  // Plane 16's last two code points are non-characters; skip them.
+  return String.fromCodePoint(value >= 0xffffe ? value + 2 : value);
+}
+
+function monthOf(ms: number): number {
+  const date = new Date(ms);
+  return (date.getUTCFullYear() - MONTH_EPOCH_YEAR) * 12 + date.getUTCMonth();
+}
+
+function monthKey(month: number): string | null {
+  return month >= 0 && month < MONTH_KEYS ? codePoint(MONTH_BASE + month) : null;
+}
+
+/** A date range [from, to) as the months it touches, or null when that is not worth it (or unknown). */
+export function monthsExpression(from: number | undefined, to: number | undefined): string | null {
+  if (from === undefined || to === undefined || to <= from) return null;
+  const first = monthOf(from);
+  const last = monthOf(to - 1);
+  if (last - first + 1 > MAX_RANGE_MONTHS) return null;
+  const keys: string[] = [];
+  for (let month = first; month <= last; month++) {
+    const k = monthKey(month);
+    if (k === null) return null;
+    keys.push(quote(k));
+  }
+  return keys.length === 1 ? (keys[0] ?? null) : `(${keys.join(' OR ')})`;
+}
+
+function tagKey(id: number): string {
+  // Beyond 131,068 tag ids (never expected) a key is two characters: still exact, just a phrase.
+  return id < TAG_SPAN ? codePoint(TAG_BASE + id) : `${codePoint(TAG_BASE + Math.floor(id / TAG_SPAN))}${codePoint(TAG_BASE + (id % TAG_SPAN))}`;
+}
+
+/** Overlapping pairs of a CJK run; a single character stands for itself. */
+function pairs(run: string): string[] {
+  const chars = Array.from(run);
+  if (chars.length === 1) return chars;
+  return chars.slice(1).map((char, i) => `${chars[i] ?? ''}${char}`);
+}
+
+/** A text column as indexed: CJK runs become their character pairs, everything else stays. */
+function indexText(text: string): string {
+  return normalizeText(text).replace(CJK_RUN, (run) => ` ${pairs(run).join(' ')} `);
+}
+
+function filterKeys(facts: { kind?: MediaKind | undefined; favourite?: boolean | undefined; missing?: boolean | undefined }): string[] {
+  const keys: string[] = [];
+  if (facts.kind) keys.push(codePoint(FACT_KEYS[facts.kind]));
+  if (facts.favourite) keys.push(codePoint(FACT_KEYS.favourite));
+  if (facts.missing) keys.push(codePoint(FACT_KEYS.missing));
+  return keys;
+}
+
+/** Folded words long enough to be typed as a prefix, for the store's term list. */
+export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' | 'notes'>): Set<string> {
+  const words = new Set<string>();
+  for (const text of [facts.title, facts.prompt, facts.tags, facts.notes]) {
+    for (const word of normalizeText(text).replace(CJK_RUN, ' ').split(WORD_SPLIT)) {
+      if (Array.from(word).length > INDEXED_PREFIX) words.add(foldWord(word));
+    }
+  }
+  return words;
+}
+
+/** The row of `items_fts`: title, prompt, tags, notes, extra (CJK characters and filter keys). */
+export function indexRow(facts: IndexFacts): [string, string, string, string, string] {
+  const texts = [facts.title, facts.prompt, facts.tags, facts.notes];
+  const extra = new Set<string>(filterKeys(facts));
+  if (facts.operation) extra.add(codePoint(OPERATION_KEYS[facts.operation]));
+  for (const id of facts.tagIds) extra.add(tagKey(id));
+  const month = monthKey(monthOf(facts.createdAt));
+  if (month !== null) extra.add(month);
+  for (const text of texts) for (const char of normalizeText(text)) if (CJK.test(char)) extra.add(char);
+  const [title = '', prompt = '', tags = '', notes = ''] = texts.map(indexText);
+  return [title, prompt, tags, notes, [...extra].join(' ')];
+}
+
+function quote(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** The filters as an FTS5 expression, or null when there are none. */
+export function keysExpression(filter: KeyFilter): string | null {
+  const parts = filterKeys(filter).map(quote);
+  const ops = filter.operations ?? [];
+  if (ops.length) parts.push(`(${ops.map((op) => quote(codePoint(OPERATION_KEYS[op]))).join(' OR ')})`);
+  if (filter.tagId !== undefined) parts.push(quote(tagKey(filter.tagId)));
+  return parts.length ? parts.join(' AND ') : null;
+}
+
+/**
+ * The words a typed prefix stands for, from the index's term list, or null to let FTS5 expand it (it
+ * then reads every matching doclist in full before returning anything, which is slow for common words).
+ */
+export type ExpandPrefix = (prefix: string) => string[] | null;
+
+
+/** A word folded the way `unicode61 remove_diacritics 2` folds it, to look it up in the term list. */
+export function foldWord(word: string): string {
+  return word.normalize('NFKD').replace(/\p{Mn}/gu, '').toLowerCase();
+}
+
+function prefixPart(word: string, expand: ExpandPrefix | undefined): string {
+  if (!expand || Array.from(word).length <= INDEXED_PREFIX) return `${quote(word)}*`;
+  const words = expand(foldWord(word));
+  if (!words?.length) return `${quote(word)}*`;
+  return words.length === 1 ? quote(words[0] ?? word) : `(${words.map(quote).join(' OR ')})`;
+}
+
+/** One search term as FTS5 expressions, all of which must match. */
+function termParts(term: string, phrase: boolean, expand: ExpandPrefix | undefined): string[] {
+  const parts: string[] = [];
+  for (const segment of term.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu) ?? []) {
+    if (CJK.test(segment)) {
+      parts.push(quote(pairs(segment).join(' ')));
+      continue;
+    }
+    const words = segment.split(WORD_SPLIT).filter(Boolean);
+    const last = words.at(-1);
+    if (!last) continue;
+    // A lone short word must be whole ("4k", "AI"); otherwise the last word may be the start of one.
+    if (words.length === 1 && !phrase) parts.push(Array.from(last).length >= 3 ? prefixPart(last, expand) : quote(last));
+    else parts.push(`${quote(words.join(' '))}*`);
+  }
+  return parts;
+}
+
+/**
+ * The search box as an FTS5 expression (null when it holds nothing searchable). Terms are separated by
+ * spaces, or "quoted" to keep words together; all must match.
+ */
+export function textExpression(input: string, expand?: ExpandPrefix): string | null {
+  const parts = new Set<string>();
+  let terms = 0;
+  for (const match of normalizeText(input).matchAll(/"([^"]*)"?|(\S+)/g)) {
+    const term = (match[1] ?? match[2] ?? '').trim();
+    if (!term) continue;
+    for (const part of termParts(term, match[1] !== undefined, expand)) parts.add(part);
+    if (++terms === MAX_TERMS) break;
+  }
+  return parts.size ? [...parts].join(' AND ') : null;
+}
+
+/** Expressions joined with AND; null when all are empty. */
+export function allOf(...expressions: (string | null)[]): string | null {
+  const present = expressions.filter((e): e is string => e !== null);
+  return present.length ? present.join(' AND ') : null;
+}

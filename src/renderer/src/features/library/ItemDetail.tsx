@@ -1,0 +1,338 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
+import type { OperationId } from '@shared/operations';
+import { call, IpcError } from '../../lib/ipc';
+import { startItemDrag } from './drag';
+import { formatBytes, formatDuration, formatTime } from './format';
+import { useLibraryStore } from './store';
+
+export interface ReuseActions {
+  /** Open the compose form with these parameters (the same job again, or changed). */
+  onRemix?: ((operation: OperationId, params: Record<string, unknown>) => void) | undefined;
+  /** Open the compose form for an operation fed by this item; `file` is a local input (stylize). */
+  onChain?: ((operation: OperationId, params: Record<string, unknown>, parentItemId: string, file?: string) => void) | undefined;
+}
+
+interface Props extends ReuseActions {
+  item: LibraryItem;
+  nativeDrag: boolean;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof IpcError || error instanceof Error ? error.message : String(error);
+}
+
+/** Everything about one item, and what can be done with it. */
+export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React.JSX.Element {
+  const { t, i18n } = useTranslation('library');
+  const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
+  /** Edits in progress; null shows the item's saved value (which events keep current). */
+  const [titleDraft, setTitleDraft] = useState<string | null>(null);
+  const [notesDraft, setNotesDraft] = useState<string | null>(null);
+  const [newTag, setNewTag] = useState('');
+  const [relinkPath, setRelinkPath] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  const [chain, setChain] = useState<ChainOption[]>([]);
+  const [lineage, setLineage] = useState<Lineage>();
+  const [now] = useState(Date.now);
+  const locale = i18n.language;
+
+  // The parent keys this component by item id, so every item starts with fresh local state.
+  useEffect(() => {
+    let live = true;
+    Promise.all([call('library.chainOptions', { id: item.id }), call('library.lineage', { id: item.id })]).then(
+      ([options, tree]) => {
+        if (!live) return;
+        setChain(options);
+        setLineage(tree);
+      },
+      (error: unknown) => live && setNotice(errorText(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [item.id, item.missing, item.parentId]);
+
+  /** Runs an action; its updated item flows back into the list, and a failure is shown here. */
+  const act = async (action: () => Promise<LibraryItem | undefined>): Promise<void> => {
+    setNotice(undefined);
+    try {
+      const updated = await action();
+      if (updated) applyUpdated(updated);
+    } catch (error) {
+      setNotice(errorText(error));
+    }
+  };
+
+  const saveTitle = (): void => {
+    const next = titleDraft?.trim();
+    setTitleDraft(null);
+    if (next && next !== item.title) void act(() => call('library.update', { id: item.id, title: next }));
+  };
+  const saveNotes = (): void => {
+    const next = notesDraft;
+    setNotesDraft(null);
+    if (next !== null && next !== item.notes) void act(() => call('library.update', { id: item.id, notes: next }));
+  };
+  const addTag = (): void => {
+    const tag = newTag.trim();
+    if (!tag) return;
+    setNewTag('');
+    void act(() => call('library.tag', { id: item.id, tags: [tag] })).then(loadTags);
+  };
+  const remove = async (): Promise<void> => {
+    try {
+      await call('library.remove', { id: item.id });
+      applyRemoved(item.id);
+    } catch (error) {
+      setConfirming(false);
+      setNotice(errorText(error));
+    }
+  };
+  const reveal = async (): Promise<void> => {
+    try {
+      const { revealed } = await call('library.reveal', { id: item.id });
+      if (!revealed) setNotice(t('revealUnavailable', { path: item.path }));
+    } catch (error) {
+      setNotice(errorText(error));
+    }
+  };
+
+  const remote = !item.remoteUrl
+    ? t('remoteNone')
+    : item.remoteExpiresAt === null
+      ? t('remoteUnknown')
+      : item.remoteExpiresAt > now
+        ? t('remoteValid', { time: formatTime(item.remoteExpiresAt, locale) })
+        : t('remoteExpired', { time: formatTime(item.remoteExpiresAt, locale) });
+
+  const blockedText = (option: ChainOption): string | null => {
+    const block = option.blocked;
+    if (!block) return option.expiryUnknown ? t('expiryUnknown') : null;
+    switch (block.code) {
+      case 'file_missing':
+        return t('blocked_file_missing');
+      case 'no_remote_url':
+        return t('blocked_no_remote_url');
+      case 'remote_url_expired':
+        return t('blocked_remote_url_expired', { time: formatTime(block.expiredAt, locale) });
+      case 'remote_url_expiring':
+        return t('blocked_remote_url_expiring', { time: formatTime(block.expiresAt, locale) });
+    }
+  };
+
+  return (
+    <section className="library-detail" aria-label={t('details')}>
+      <div className="library-detail-head">
+        <label className="library-title-field">
+          <span className="visually-hidden">{t('rename')}</span>
+          <input
+            value={titleDraft ?? item.title}
+            maxLength={300}
+            onChange={(e) => setTitleDraft(e.target.value)}
+            onBlur={saveTitle}
+            onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+            aria-label={t('rename')}
+          />
+        </label>
+        <button type="button" className="library-icon-button" aria-pressed={item.favourite} onClick={() => void act(() => call('library.update', { id: item.id, favourite: !item.favourite }))}>
+          {item.favourite ? `★ ${t('unfavouriteAction')}` : `☆ ${t('favouriteAction')}`}
+        </button>
+        <button type="button" className="library-icon-button" onClick={() => void select(null)} aria-label={t('close')}>
+          ✕
+        </button>
+      </div>
+
+      {notice && (
+        <p role="status" className="library-notice">
+          {notice}
+        </p>
+      )}
+
+      {item.missing ? (
+        <div className="library-missing" role="alert">
+          <p>{t('missingFile', { path: item.path })}</p>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (relinkPath.trim()) void act(() => call('library.relink', { id: item.id, path: relinkPath.trim() }));
+            }}
+          >
+            <label>
+              {t('relinkLabel')}
+              <input value={relinkPath} onChange={(e) => setRelinkPath(e.target.value)} placeholder={item.path} />
+            </label>
+            <button type="submit">{t('relink')}</button>
+          </form>
+        </div>
+      ) : item.kind === 'video' ? (
+        <video key={item.id} className="library-preview" src={item.mediaUrl} controls preload="metadata" draggable onDragStart={(e) => startItemDrag(e, item, nativeDrag)} />
+      ) : (
+        <img key={item.id} className="library-preview" src={item.mediaUrl} alt={item.title} onDragStart={(e) => startItemDrag(e, item, nativeDrag)} />
+      )}
+
+      <div className="library-actions">
+        {item.operation && item.params && onRemix && (
+          <button type="button" title={t('remixHelp')} onClick={() => item.operation && item.params && onRemix(item.operation, item.params)}>
+            {t('remix')}
+          </button>
+        )}
+        <button type="button" onClick={() => void reveal()} disabled={item.missing}>
+          {t('reveal')}
+        </button>
+        {confirming ? (
+          <span className="library-confirm" role="group" aria-label={t('delete')}>
+            <span>{t('confirmDelete', { title: item.title })}</span>
+            <button type="button" className="danger" onClick={() => void remove()}>
+              {t('confirm')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </button>
+          </span>
+        ) : (
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            {t('delete')}
+          </button>
+        )}
+      </div>
+
+      {chain.length > 0 && (
+        <div className="library-chain" role="group" aria-label={t('chain')}>
+          <h3>{t('chain')}</h3>
+          {chain.map((option) => {
+            const why = blockedText(option);
+            const hint = `chain-${option.operation}`;
+            return (
+              <div key={option.operation} className="library-chain-option">
+                <button
+                  type="button"
+                  disabled={!option.possible || !onChain}
+                  aria-describedby={why ? hint : undefined}
+                  onClick={() => onChain?.(option.operation, option.params, option.parentItemId, option.file)}
+                >
+                  {t(`op_${option.operation}`)}
+                </button>
+                {why && (
+                  <small id={hint} className="library-hint">
+                    {why}
+                  </small>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      )}
+
+      <div className="library-tags">
+        <h3>{t('tags')}</h3>
+        <ul>
+          {item.tags.map((tag) => (
+            <li key={tag} className="library-tag">
+              {tag}
+              <button type="button" aria-label={t('removeTag', { tag })} onClick={() => void act(() => call('library.untag', { id: item.id, tags: [tag] })).then(loadTags)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            addTag();
+          }}
+        >
+          <input value={newTag} maxLength={40} onChange={(e) => setNewTag(e.target.value)} aria-label={t('addTag')} placeholder={t('addTag')} />
+          <button type="submit">{t('addTagButton')}</button>
+        </form>
+      </div>
+
+      <label className="library-notes">
+        {t('notes')}
+        <textarea
+          value={notesDraft ?? item.notes}
+          maxLength={10_000}
+          rows={3}
+          placeholder={t('notesPlaceholder')}
+          onChange={(e) => setNotesDraft(e.target.value)}
+          onBlur={saveNotes}
+        />
+      </label>
+
+      <h3>{t('facts')}</h3>
+      <dl className="facts">
+        <dt>{t('fact_kind')}</dt>
+        <dd>{item.kind === 'video' ? t('kindVideo') : t('kindImage')}</dd>
+        <dt>{t('fact_size')}</dt>
+        <dd>{formatBytes(item.sizeBytes, locale)}</dd>
+        {item.width !== null && item.height !== null && (
+          <>
+            <dt>{t('fact_dimensions')}</dt>
+            <dd>
+              {item.width} × {item.height}
+            </dd>
+          </>
+        )}
+        {item.durationMs !== null && (
+          <>
+            <dt>{t('fact_duration')}</dt>
+            <dd>{formatDuration(item.durationMs)}</dd>
+          </>
+        )}
+        <dt>{t('fact_created')}</dt>
+        <dd>{formatTime(item.createdAt, locale)}</dd>
+        {item.source === 'import' && item.fileModifiedAt !== null && (
+          <>
+            <dt>{t('fact_fileDate')}</dt>
+            <dd>{formatTime(item.fileModifiedAt, locale)}</dd>
+          </>
+        )}
+        <dt>{t('fact_operation')}</dt>
+        <dd>{item.operation ? t(`op_${item.operation}`) : t('imported')}</dd>
+        {item.prompt && (
+          <>
+            <dt>{t('fact_prompt')}</dt>
+            <dd className="library-prompt">{item.prompt}</dd>
+          </>
+        )}
+        {item.negativePrompt && (
+          <>
+            <dt>{t('fact_negative')}</dt>
+            <dd className="library-prompt">{item.negativePrompt}</dd>
+          </>
+        )}
+        <dt>{t('fact_remote')}</dt>
+        <dd>{remote}</dd>
+        <dt>{t('fact_path')}</dt>
+        <dd className="library-path">{item.path}</dd>
+      </dl>
+
+      <h3>{t('lineage')}</h3>
+      {lineage && (lineage.ancestors.length || lineage.descendants.length) ? (
+        <ol className="library-lineage" aria-label={t('lineage')}>
+          {lineage.ancestors.map((a) => (
+            <li key={a.id}>
+              <button type="button" className="link" onClick={() => void select(a.id)}>
+                {t('madeFrom')}: {a.title} ({a.operation ? t(`op_${a.operation}`) : t('imported')})
+              </button>
+            </li>
+          ))}
+          <li aria-current="true">
+            {t('thisItem')}: {item.title}
+          </li>
+          {lineage.descendants.map((d) => (
+            <li key={d.item.id} style={{ paddingInlineStart: `${d.depth}em` }}>
+              <button type="button" className="link" onClick={() => void select(d.item.id)}>
+                {t('madeInto')}: {d.item.title} ({d.item.operation ? t(`op_${d.item.operation}`) : t('imported')})
+              </button>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="library-hint">{t('lineageNone')}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,215 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LIBRARY_SORTS, type LibrarySort } from '@shared/library';
+import { OPERATION_IDS, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { call, IpcError, subscribe } from '../../lib/ipc';
+import { dayStart } from './format';
+import { ItemDetail, type ReuseActions } from './ItemDetail';
+import { LibraryGrid } from './LibraryGrid';
+import { isFiltered, useLibraryStore, type LibraryCriteria } from './store';
+import './library.css';
+
+const SEARCH_DEBOUNCE_MS = 250;
+const DAY_MS = 24 * 3600_000;
+
+export interface LibraryViewProps extends ReuseActions {
+  /** The desktop app can start native file drags; the browser shell drags URLs instead. */
+  nativeDrag?: boolean;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof IpcError || error instanceof Error ? error.message : String(error);
+}
+
+/** The offline library: search, filter and sort every result, then reuse or chain it. */
+export function LibraryView({ nativeDrag = false, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
+  const { t } = useTranslation('library');
+  const { criteria, items, nextCursor, total, loading, error, stale, selectedId, selected, tags } = useLibraryStore();
+  const store = useLibraryStore.getState();
+  const [text, setText] = useState(criteria.text ?? '');
+  const [dates, setDates] = useState({ from: '', to: '' });
+  const [folder, setFolder] = useState('');
+  const [busy, setBusy] = useState<'import' | 'missing' | null>(null);
+  const [report, setReport] = useState<string>();
+
+  useEffect(() => {
+    const { refresh, loadTags, applyUpdated, applyRemoved, markStale } = useLibraryStore.getState();
+    void refresh();
+    void loadTags();
+    const stops = [
+      subscribe('library.updated', applyUpdated),
+      subscribe('library.removed', ({ id }) => applyRemoved(id)),
+      subscribe('library.invalidated', () => {
+        markStale();
+        void loadTags();
+      }),
+    ];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }, []);
+
+  useEffect(() => {
+    if ((criteria.text ?? '') === text) return;
+    const timer = setTimeout(() => useLibraryStore.getState().setCriteria({ text: text || undefined }), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, criteria.text]);
+
+  const set = (patch: Partial<LibraryCriteria>): void => store.setCriteria(patch);
+  const onEndReached = useCallback(() => void useLibraryStore.getState().loadMore(), []);
+
+  const runImport = async (): Promise<void> => {
+    if (!folder.trim()) return;
+    setBusy('import');
+    setReport(undefined);
+    try {
+      const result = await call('library.import', { path: folder.trim() });
+      setReport(t('importResult', { ...result }));
+      await store.refresh();
+    } catch (e) {
+      setReport(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const runMissingCheck = async (): Promise<void> => {
+    setBusy('missing');
+    setReport(undefined);
+    try {
+      setReport(t('missingResult', { ...(await call('library.checkMissing', {})) }));
+      await store.refresh();
+    } catch (e) {
+      setReport(errorText(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+
+  return (
+    <div className="library">
+      <header className="library-toolbar">
+        <h1 className="visually-hidden">{t('title')}</h1>
+        <input
+          type="search"
+          className="library-search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('searchPlaceholder')}
+          aria-label={t('searchLabel')}
+          maxLength={500}
+        />
+        <div className="library-filters" role="group" aria-label={t('filters')}>
+          <select aria-label={t('kind')} value={criteria.kind ?? ''} onChange={(e) => set({ kind: (e.target.value || undefined) as MediaKind | undefined })}>
+            <option value="">{t('kindAll')}</option>
+            <option value="video">{t('kindVideo')}</option>
+            <option value="image">{t('kindImage')}</option>
+          </select>
+          <select aria-label={t('vendor')} value={criteria.vendor ?? ''} onChange={(e) => set({ vendor: (e.target.value || undefined) as VendorId | undefined })}>
+            <option value="">{t('vendorAll')}</option>
+            <option value="hidream">HiDream</option>
+            <option value="haiper">Haiper</option>
+          </select>
+          <select aria-label={t('operation')} value={criteria.operation ?? ''} onChange={(e) => set({ operation: (e.target.value || undefined) as OperationId | undefined })}>
+            <option value="">{t('operationAll')}</option>
+            {OPERATION_IDS.map((op) => (
+              <option key={op} value={op}>
+                {t(`op_${op}`)}
+              </option>
+            ))}
+          </select>
+          <select aria-label={t('tag')} value={criteria.tag ?? ''} onChange={(e) => set({ tag: e.target.value || undefined })}>
+            <option value="">{t('tagAll')}</option>
+            {tags.map((tag) => (
+              <option key={tag.name} value={tag.name}>
+                {tag.name} ({tag.count})
+              </option>
+            ))}
+          </select>
+          <label>
+            {t('from')}
+            <input
+              type="date"
+              value={dates.from}
+              onChange={(e) => {
+                setDates({ ...dates, from: e.target.value });
+                set({ from: dayStart(e.target.value) });
+              }}
+            />
+          </label>
+          <label>
+            {t('to')}
+            <input
+              type="date"
+              value={dates.to}
+              onChange={(e) => {
+                setDates({ ...dates, to: e.target.value });
+                const start = dayStart(e.target.value);
+                set({ to: start === undefined ? undefined : start + DAY_MS });
+              }}
+            />
+          </label>
+          <label>
+            <input type="checkbox" checked={criteria.favourite ?? false} onChange={(e) => set({ favourite: e.target.checked || undefined })} />
+            {t('favouritesOnly')}
+          </label>
+          <label>
+            <input type="checkbox" checked={criteria.missing ?? false} onChange={(e) => set({ missing: e.target.checked || undefined })} />
+            {t('missingOnly')}
+          </label>
+          <select aria-label={t('sort')} value={criteria.sort ?? 'newest'} onChange={(e) => set({ sort: e.target.value as LibrarySort })}>
+            {LIBRARY_SORTS.map((sort) => (
+              <option key={sort} value={sort}>
+                {t(`sort_${sort}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="library-tools">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void runImport();
+            }}
+          >
+            <input value={folder} onChange={(e) => setFolder(e.target.value)} placeholder={t('importPlaceholder')} aria-label={t('importLabel')} />
+            <button type="submit" disabled={busy !== null}>
+              {busy === 'import' ? t('importing') : t('importButton')}
+            </button>
+          </form>
+          <button type="button" className="secondary" disabled={busy !== null} onClick={() => void runMissingCheck()}>
+            {busy === 'missing' ? t('checking') : t('checkMissing')}
+          </button>
+        </div>
+      </header>
+
+      <div className="library-status" aria-live="polite">
+        {total && <span>{total.capped ? t('countCapped', { count: total.count }) : t('count', { count: total.count })}</span>}
+        {loading && <span>{t('loading')}</span>}
+        {report && <span role="status">{report}</span>}
+        {stale && (
+          <span>
+            {t('changed')}{' '}
+            <button type="button" className="link" onClick={() => void store.refresh()}>
+              {t('refresh')}
+            </button>
+          </span>
+        )}
+      </div>
+      {error && (
+        <div role="alert" className="banner error">
+          {error}
+        </div>
+      )}
+
+      <div className={`library-body${selected ? ' with-detail' : ''}`}>
+        {items.length === 0 && !loading ? (
+          <p className="placeholder">{isFiltered(criteria) ? t('noMatches') : t('empty')}</p>
+        ) : (
+          <LibraryGrid items={items} selectedId={selectedId} hasMore={nextCursor !== null} nativeDrag={nativeDrag} onSelect={(id) => void store.select(id)} onEndReached={onEndReached} />
+        )}
+        {selected && <ItemDetail key={selected.id} item={selected} nativeDrag={nativeDrag} onRemix={onRemix} onChain={onChain} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Download } from '@shared/downloads';
+import { addCompletedDownloads } from '@main/core/library/handlers';
+import { createLogger } from '@main/core/log';
+import type { LibraryChange, StoredItem } from '@main/core/library/store';
+import { completedDownload, insertJob, insertOutput, libraryEnv, type LibraryEnv } from '../support/library-env';
+import { mp4, png } from '../support/media-files';
+
+let env: LibraryEnv;
+afterEach(() => env.close());
+
+const HOUR = 3600_000;
+const NOW = Date.UTC(2025, 5, 1, 12);
+
+/** A finished job whose one output was downloaded to `file`: the rows the engine and downloader leave. */
+async function completeJob(
+  job: Parameters<typeof insertJob>[1],
+  output: { kind: 'video' | 'image'; url: string; expiresAt: number | null },
+  file: { name: string; bytes: Buffer },
+): Promise<StoredItem> {
+  insertJob(env.db, job);
+  insertOutput(env.db, { id: `${job.id}-out`, jobId: job.id, ...output });
+  const path = env.file(file.name, file.bytes);
+  const download = completedDownload({
+    id: `${job.id}-dl`,
+    jobId: job.id,
+    outputId: `${job.id}-out`,
+    path,
+    url: output.url,
+    expiresAt: output.expiresAt,
+    sha256: createHash('sha256').update(file.bytes).digest('hex'),
+    bytesTotal: file.bytes.length,
+    contentType: output.kind === 'video' ? 'video/mp4' : 'image/png',
+    finishedAt: NOW,
+  });
+  return env.store.addFromDownload(download);
+}
+
+describe('items from completed jobs', () => {
+  it('records everything known about a downloaded result and makes it findable', async () => {
+    env = libraryEnv({ now: () => NOW });
+    const bytes = mp4({ durationMs: 5_000, width: 1280, height: 720 });
+    const item = await completeJob(
+      {
+        id: 'job-1',
+        operation: 'hidream.txt2video',
+        vendor: 'hidream',
+        params: { prompt: 'a red fox running through neon rain 狐狸', negative_prompt: 'blurry', resolution: '1280*720', version: 'v2' },
+      },
+      { kind: 'video', url: 'https://cdn.example.com/fox.mp4', expiresAt: NOW + 2 * HOUR },
+      { name: 'fox.mp4', bytes },
+    );
+    expect(item).toMatchObject({
+      title: 'fox',
+      kind: 'video',
+      mime: 'video/mp4',
+      sizeBytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      width: 1280,
+      height: 720,
+      durationMs: 5_000,
+      createdAt: NOW,
+      source: 'job',
+      vendor: 'hidream',
+      operation: 'hidream.txt2video',
+      prompt: 'a red fox running through neon rain 狐狸',
+      negativePrompt: 'blurry',
+      remoteUrl: 'https://cdn.example.com/fox.mp4',
+      remoteExpiresAt: NOW + 2 * HOUR,
+      parentId: null,
+      jobId: 'job-1',
+      outputId: 'job-1-out',
+      missing: false,
+    });
+    expect(item.params).toEqual({ prompt: 'a red fox running through neon rain 狐狸', negative_prompt: 'blurry', resolution: '1280*720', version: 'v2' });
+    expect(env.store.search({ text: 'neon rain' }).items.map((i) => i.id)).toEqual([item.id]);
+    expect(env.store.search({ text: '狐狸' }).items.map((i) => i.id)).toEqual([item.id]);
+  });
+
+  it('adds an item when the download manager reports a completed file, once', async () => {
+    env = libraryEnv({ now: () => NOW });
+    insertJob(env.db, { id: 'job-2', operation: 'hidream.txt2img', vendor: 'hidream', params: { prompt: 'a lighthouse at dusk', img_count: 1 } });
+    insertOutput(env.db, { id: 'job-2-out', jobId: 'job-2', kind: 'image', url: 'https://cdn.example.com/l.png', expiresAt: null });
+    const path = env.file('lighthouse.png', png(64, 48));
+    const listeners: ((download: Download) => void)[] = [];
+    const downloader = { onCompleted: (listener: (download: Download) => void) => (listeners.push(listener), () => undefined) };
+    addCompletedDownloads(downloader, env.store, createLogger({ sink: () => undefined }));
+    const added = new Promise<LibraryChange>((resolve) => env.store.onChange(resolve));
+
+    const download = completedDownload({ id: 'dl-2', jobId: 'job-2', outputId: 'job-2-out', path, url: 'https://cdn.example.com/l.png' });
+    for (const listener of listeners) listener(download);
+    const change = await added;
+
+    expect(change).toMatchObject({ type: 'updated', item: { title: 'lighthouse', kind: 'image', width: 64, height: 48, prompt: 'a lighthouse at dusk' } });
+    // The same completion reported again does not make a second item.
+    const again = await env.store.addFromDownload(download);
+    expect(env.store.search({}).items.map((i) => i.id)).toEqual([again.id]);
+  });
+
+  it('refuses a download that has no file yet', async () => {
+    env = libraryEnv();
+    const pending = completedDownload({ id: 'dl-x', path: null, url: 'https://x.example/a.mp4', status: 'active' });
+    await expect(env.store.addFromDownload(pending)).rejects.toMatchObject({ kind: 'invalid_input' });
+  });
+});
+
+describe('lineage and chaining', () => {
+  it('records a stylize-of-a-result chain and walks it both ways', async () => {
+    env = libraryEnv({ now: () => NOW });
+    const original = await completeJob(
+      { id: 'gen', operation: 'haiper.generate', vendor: 'haiper', params: { prompt: 'a paper boat on a river', settings: { duration: 4 } } },
+      { kind: 'video', url: 'https://haiper.example/boat.mp4', expiresAt: NOW + HOUR },
+      { name: 'boat.mp4', bytes: mp4({ durationMs: 4_000, width: 720, height: 720, salt: 'a' }) },
+    );
+    const stylized = await completeJob(
+      { id: 'sty', operation: 'hidream.video_stylize', vendor: 'hidream', params: { style: 'ink_wash' }, parentItemId: original.id },
+      { kind: 'video', url: 'https://hidream.example/boat-ink.mp4', expiresAt: null },
+      { name: 'boat-ink.mp4', bytes: mp4({ durationMs: 4_000, width: 720, height: 720, salt: 'b' }) },
+    );
+    const extended = await completeJob(
+      { id: 'ext', operation: 'haiper.extend', vendor: 'haiper', params: { config: { sourceVideo: 'https://hidream.example/boat-ink.mp4' } }, parentItemId: stylized.id },
+      { kind: 'video', url: 'https://haiper.example/boat-long.mp4', expiresAt: NOW + HOUR },
+      { name: 'boat-long.mp4', bytes: mp4({ durationMs: 8_000, width: 720, height: 720, salt: 'c' }) },
+    );
+    expect(stylized.parentId).toBe(original.id);
+    expect(extended.parentId).toBe(stylized.id);
+
+    const middle = env.store.lineage(stylized.id);
+    expect(middle.ancestors.map((i) => i.id)).toEqual([original.id]);
+    expect(middle.descendants.map((d) => [d.item.id, d.depth])).toEqual([[extended.id, 1]]);
+    const root = env.store.lineage(original.id);
+    expect(root.ancestors).toEqual([]);
+    expect(root.descendants.map((d) => [d.item.id, d.depth])).toEqual([
+      [stylized.id, 1],
+      [extended.id, 2],
+    ]);
+    expect(env.store.lineage(extended.id).ancestors.map((i) => i.id)).toEqual([original.id, stylized.id]);
+
+    // Deleting the middle of the chain leaves the others, without a dangling parent.
+    await env.store.remove(stylized.id);
+    expect(env.store.get(extended.id).parentId).toBeNull();
+    expect(env.store.lineage(original.id).descendants).toEqual([]);
+  });
+
+  it('offers Haiper operations only while the remote URL works, and says why not', async () => {
+    let now = NOW;
+    env = libraryEnv({ now: () => now });
+    const video = await completeJob(
+      { id: 'v', operation: 'haiper.generate', vendor: 'haiper', params: { prompt: 'waves' } },
+      { kind: 'video', url: 'https://haiper.example/waves.mp4', expiresAt: NOW + HOUR },
+      { name: 'waves.mp4', bytes: mp4({ durationMs: 2_000, width: 640, height: 360 }) },
+    );
+    const options = env.store.chainOptions(video.id);
+    expect(options.map((o) => [o.operation, o.possible])).toEqual([
+      ['hidream.video_stylize', true],
+      ['haiper.extend', true],
+      ['haiper.upscale', true],
+    ]);
+    expect(options[0]).toMatchObject({ file: video.path, parentItemId: video.id });
+    expect(options[1]?.params).toEqual({ config: { sourceVideo: 'https://haiper.example/waves.mp4' } });
+
+    now = NOW + 2 * HOUR;
+    const later = env.store.chainOptions(video.id);
+    expect(later.find((o) => o.operation === 'haiper.extend')).toMatchObject({
+      possible: false,
+      blocked: { code: 'remote_url_expired', expiredAt: NOW + HOUR },
+      params: {},
+    });
+    // Stylize uploads the local file, so it stays possible.
+    expect(later.find((o) => o.operation === 'hidream.video_stylize')?.possible).toBe(true);
+
+    const image = await completeJob(
+      { id: 'i', operation: 'hidream.txt2img', vendor: 'hidream', params: { prompt: 'a cat in a teacup' } },
+      { kind: 'image', url: 'https://hidream.example/cat.png', expiresAt: null },
+      { name: 'cat.png', bytes: png(32, 32) },
+    );
+    expect(env.store.chainOptions(image.id)).toEqual([
+      {
+        operation: 'haiper.generate',
+        possible: true,
+        expiryUnknown: true,
+        params: { prompt: 'a cat in a teacup', config: { sourceImage: 'https://hidream.example/cat.png' } },
+        parentItemId: image.id,
+      },
+    ]);
+  });
+});
