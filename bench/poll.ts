@@ -10,8 +10,8 @@
  *
  * loop_lag_p99_ms = p99 of the engine process's event-loop delay (perf_hooks, 1 ms resolution) while the
  * jobs run, with the sandbox in a child process. Results are handed to a downloader that only records
- * them: file transfer is the download manager's own issue and benchmark. BENCH_DOWNLOADS=1 writes them
- * with the plain streamed writer instead.
+ * them: file transfer is the download manager's own issue and benchmark. BENCH_DOWNLOADS=1 hands them
+ * to the app's download manager (default settings) instead.
  *
  * Last line: BENCH poll requests_vs_naive=<x> loop_lag_p99_ms=<y>
  */
@@ -25,7 +25,9 @@ import type { SandboxStats } from '../src/main/sandbox/index';
 import type { HaiperCredentials, HidreamCredentials } from '../src/main/core/credentials';
 import { MemoryCredentialSource } from '../test/support/credentials-memory';
 import { DATABASE_FILE, openDatabase } from '../src/main/core/db/database';
-import { SimpleDownloader } from '../src/main/core/downloads/simple';
+import { DownloadManager } from '../src/main/core/downloads/manager';
+import { downloadSettingsFrom } from '../src/main/core/runtime';
+import { defaultSettings } from '../src/main/core/settings/store';
 import type { Downloader } from '../src/main/core/downloads/types';
 import type { Download } from '../src/shared/downloads';
 import { JobEngine } from '../src/main/core/jobs/engine';
@@ -107,9 +109,15 @@ const vendors = new VendorRegistry({
   credentials: new MemoryCredentialSource([ready.hidream, ready.haiper]),
   startSandbox: () => Promise.reject(new Error('the bench configures both vendors')),
 });
-const downloader: Downloader =
-  process.env['BENCH_DOWNLOADS'] === '1' ? new SimpleDownloader({ file: join(dataDir, 'downloads.db'), log }) : recordingDownloader();
 const db = openDatabase(join(dataDir, DATABASE_FILE));
+const downloader: Downloader =
+  process.env['BENCH_DOWNLOADS'] === '1'
+    ? new DownloadManager({
+        db,
+        log,
+        settings: () => downloadSettingsFrom(defaultSettings(dataDir)),
+      })
+    : recordingDownloader();
 
 // What each poll saw, per task, to bound each task's true duration (vendor time since acceptance).
 const seen = new Map<string, { acceptedAt: number; lastRunning: number; firstFinal: number | null }>();

@@ -1,18 +1,22 @@
 import { join } from 'node:path';
-import type { Download } from '@shared/downloads';
+import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { validateParams } from '@shared/operations';
 import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
-import { SIMPLE_DOWNLOADS_FILE, SimpleDownloader } from '@main/core/downloads/simple';
+import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
-import { createLogger, type Logger, type LogLevel } from '@main/core/log';
+import { createLogger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
 import type { JobServices } from '@main/core/jobs/services';
 
-/** The engine with the CLI's own downloader, whose extra look-ups `resume` and the output need. */
-type CliServices = JobServices & { downloader: SimpleDownloader };
+/** The engine with the app's download manager, whose look-ups `resume` and the output need. */
+type CliServices = JobServices & {
+  downloader: DownloadManager;
+  /** Resolves when the download settled, or paused (disk full, …): nothing more happens without the user. */
+  downloadStopped: (id: string) => Promise<Download>;
+};
 import { inspectVideoFile } from '@main/core/vendors/upload';
 import { VENDOR_NAMES } from '@main/core/jobs/failures';
 import { parseCommand, type Command } from './args';
@@ -58,7 +62,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const dataDir = defaultDataDir(io.env);
   const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
   const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
-  if (command.name === 'jobs' || command.name === 'show') return inspect(command, dataDir, log, io);
+  if (command.name === 'jobs' || command.name === 'show') return await inspect(command, dataDir, io);
 
   let services: CliServices;
   try {
@@ -68,14 +72,52 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
     const { createJobServices } = await import('@main/core/jobs/services');
-    const downloader = new SimpleDownloader({ file: join(dataDir, SIMPLE_DOWNLOADS_FILE), log: log.child('downloads') });
-    const jobServices = createJobServices({ dataDir, credentials, log, downloader, timeScale: timeScale > 0 ? timeScale : 1 });
+    const { downloadSettingsFrom, openRuntimeDatabase } = await import('@main/core/runtime');
+    const { DownloadManager } = await import('@main/core/downloads/manager');
+    const { JsonFileSettingsBacking, SettingsStore } = await import('@main/core/settings/store');
+    const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
+    const db = openRuntimeDatabase(dataDir);
+    const stopListeners = new Set<(download: Download) => void>();
+    const downloader = new DownloadManager({
+      db,
+      log: log.child('downloads'),
+      // The CLI has no button that starts a paused download: asking it for results is asking for the files.
+      settings: () => ({ ...downloadSettingsFrom(settings.get()), autoDownload: true }),
+      onUpdated: (download) => {
+        for (const listener of stopListeners) listener(download);
+      },
+    });
+    const jobServices = createJobServices({
+      dataDir,
+      db,
+      credentials,
+      log,
+      downloader,
+      // As in the app; `--out` overrides it per job.
+      outputDir: () => settings.get().downloadDir,
+      timeScale: timeScale > 0 ? timeScale : 1,
+    });
+    const stopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
     services = {
       ...jobServices,
       downloader,
+      downloadStopped: (id) => {
+        const current = downloader.get(id);
+        if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
+        if (stopped(current)) return Promise.resolve(current);
+        return new Promise((resolve) => {
+          const listener = (download: Download): void => {
+            if (download.id !== id || !stopped(download)) return;
+            stopListeners.delete(listener);
+            resolve(download);
+          };
+          stopListeners.add(listener);
+        });
+      },
       close: async () => {
         await jobServices.close();
         await downloader.close();
+        db.close();
       },
     };
   } catch (error) {
@@ -102,7 +144,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (command.resubmit) for (const job of taken) if (job.status === 'needs_attention') services.engine.resolve(job.id, 'resubmit');
         services.downloader.resume();
         const ids = new Set(taken.map((j) => j.id));
-        for (const download of services.downloader.unsettled()) if (download.jobId) ids.add(download.jobId);
+        // What `resume()` just queued again (a crash left them active), and what was still waiting for its turn.
+        const { downloads } = services.downloader.list({ status: ['queued', 'active'], limit: Number.MAX_SAFE_INTEGER });
+        for (const download of downloads) if (download.jobId) ids.add(download.jobId);
         if (!ids.size) {
           io.stderr.write('Nothing to resume: no unfinished job is left, or another Promptreel process is working on them.\n');
           return EXIT.ok;
@@ -134,13 +178,13 @@ async function precheck(command: Extract<Command, { name: 'run' }>): Promise<voi
   }
 }
 
-/** `jobs` and `show` only read: no engine, no vendor, nothing resumed. */
-function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, log: Logger, io: CliIo): number {
+/** `jobs` and `show` only read: no engine, no vendor, no transfer, nothing resumed. */
+async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, io: CliIo): Promise<number> {
+  const { readDownload } = await import('@main/core/downloads/manager');
   const db = openDatabase(join(dataDir, DATABASE_FILE));
-  const downloader = new SimpleDownloader({ file: join(dataDir, SIMPLE_DOWNLOADS_FILE), log, readOnly: true });
   try {
     const store = new JobStore(db);
-    const lookup = (id: string): Download | undefined => downloader.get(id);
+    const lookup = (id: string): Download | undefined => readDownload(db, id);
     if (command.name === 'jobs') {
       const { jobs } = store.list({ offset: 0, limit: 1_000_000 });
       io.stdout.write(command.json ? jobs.map((j) => `${JSON.stringify(jobLine(j, lookup))}\n`).join('') : `${jobsTable(jobs)}\n`);
@@ -151,7 +195,6 @@ function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: 
     io.stdout.write(command.json ? `${JSON.stringify(jobLine(job, lookup))}\n` : `${showJob(job, lookup)}\n`);
     return EXIT.ok;
   } finally {
-    void downloader.close();
     db.close();
   }
 }
@@ -177,7 +220,7 @@ function usage(io: CliIo, error: unknown): number {
  * progress on stderr, then prints one result per job on stdout.
  */
 async function follow(services: CliServices, ids: string[], command: { wait: boolean; json: boolean }, io: CliIo): Promise<number> {
-  const { engine, downloader } = services;
+  const { engine, downloader, downloadStopped } = services;
   const reporter = new ProgressReporter(io.stderr);
   const done = command.wait ? settled : accepted;
   const jobs = new Map(ids.map((id) => [id, engine.get(id)]));
@@ -218,7 +261,7 @@ async function follow(services: CliServices, ids: string[], command: { wait: boo
       for (const output of job.outputs) {
         if (!output.url || !output.downloadId) continue;
         pending.push(
-          downloader.whenSettled(output.downloadId).then(
+          downloadStopped(output.downloadId).then(
             (d) => void downloads.set(d.id, d),
             () => {},
           ),
@@ -249,7 +292,10 @@ async function follow(services: CliServices, ids: string[], command: { wait: boo
     } else if (command.wait) {
       const filesOk = line.outputs.length > 0 && line.outputs.every((o) => o.path !== null);
       if (job.status !== 'succeeded' || !filesOk) ok = false;
-      if (job.status === 'succeeded' && !filesOk) io.stderr.write(`${job.id}: not every result could be downloaded.\n`);
+      if (job.status === 'succeeded' && !filesOk) {
+        const reasons = job.outputs.flatMap((o) => (o.downloadId ? (lookup(o.downloadId)?.error?.message ?? []) : []));
+        io.stderr.write(`${job.id}: not every result could be downloaded.${reasons.map((r) => `\n  ${r}`).join('')}\n`);
+      }
     } else if (job.status !== 'running' && job.status !== 'succeeded') {
       ok = false;
     }

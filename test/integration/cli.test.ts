@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 import { openDatabase } from '@main/core/db/database';
+import { JsonFileSettingsBacking, SettingsStore } from '@main/core/settings/store';
 import { JobStore } from '@main/core/jobs/store';
 import { cliEnv, eventually, runCli, spawnCli } from '../support/cli-process';
 import { startStallingProxy } from '../support/stalling-proxy';
@@ -110,6 +111,20 @@ describe('promptreel CLI', () => {
     const table = await runCli(['jobs'], env(dir));
     expect(table.stdout).toMatch(/ID\s+STATUS\s+OPERATION/);
     expect(table.stdout).toContain('a red fox');
+  });
+
+  it("writes results into the app's download folder with its file-name template unless --out says otherwise", async () => {
+    const dir = dataDir();
+    const library = join(dir, 'My Library');
+    const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dir, 'settings.json')), dataDir: dir });
+    // Auto-download off only holds the app's downloads for a click: a CLI run with --wait still gets its files.
+    settings.update({ downloadDir: library, fileNameTemplate: 'cli-{n}.{ext}', autoDownload: false });
+    const result = await runCli(['run', 'hidream.txt2img', '--params', '{"prompt":"a blue owl","img_count":2}', '--wait', '--json'], env(dir));
+    expect(result.code, result.stderr).toBe(0);
+    const outputs = jsonLines(result.stdout)[0]?.['outputs'] as { path: string; sha256: string }[];
+    // The extension comes from the bytes the sandbox serves.
+    expect(outputs.map((o) => o.path.replace(/\.[a-z]+$/, '')).sort()).toEqual([join(library, 'cli-1'), join(library, 'cli-2')]);
+    for (const output of outputs) expect(sha256(output.path)).toBe(output.sha256);
   });
 
   it('without --wait exits once the vendor accepted the job; resume --wait finishes it', async () => {

@@ -133,6 +133,32 @@ function diskReason(code: string | undefined, dir: string): string {
   }
 }
 
+function rowToDownload(row: Row, liveBytes?: number): Download {
+  return {
+    id: row.id,
+    outputId: row.output_id,
+    jobId: row.job_id,
+    url: row.url,
+    status: row.status,
+    path: row.path ?? row.part_path,
+    bytesTotal: row.bytes_total,
+    bytesDone: liveBytes ?? row.bytes_done,
+    sha256: row.status === 'completed' ? row.sha256 : null,
+    contentType: row.content_type,
+    expiresAt: row.expires_at,
+    error: row.error_kind ? ({ kind: row.error_kind, message: row.error_message ?? '' } satisfies ErrorInfo) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** A download's record as last written, for readers that must not start anything (`promptreel jobs`). */
+export function readDownload(db: Database, id: string): Download | undefined {
+  const row = db.prepare('SELECT * FROM downloads WHERE id = ?').get(id) as Row | undefined;
+  return row ? rowToDownload(row) : undefined;
+}
+
 /**
  * The download manager: a persistent queue of files to fetch, run with a concurrency limit. Every state
  * change is written to SQLite before it is announced, so a crash or a restart loses nothing: `resume()`
@@ -346,23 +372,7 @@ export class DownloadManager implements Downloader {
 
   private toDownload(row: Row): Download {
     const running = this.running.get(row.id);
-    return {
-      id: row.id,
-      outputId: row.output_id,
-      jobId: row.job_id,
-      url: row.url,
-      status: row.status,
-      path: row.path ?? row.part_path,
-      bytesTotal: row.bytes_total,
-      bytesDone: running && row.status === 'active' ? running.bytes : row.bytes_done,
-      sha256: row.status === 'completed' ? row.sha256 : null,
-      contentType: row.content_type,
-      expiresAt: row.expires_at,
-      error: row.error_kind ? ({ kind: row.error_kind, message: row.error_message ?? '' } satisfies ErrorInfo) : null,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      finishedAt: row.finished_at,
-    };
+    return rowToDownload(row, running && row.status === 'active' ? running.bytes : undefined);
   }
 
   /** Writes a change, announces it, and settles waiters when the download reached a final state. */

@@ -13,8 +13,8 @@ export interface DownloadRequest {
 }
 
 /**
- * What the job engine hands results to. The download manager implements it; until then a plain
- * streamed writer can. `enqueue` persists the request before it returns, so nothing is lost on a crash.
+ * What the job engine hands results to. The download manager implements it (tests and benchmarks may
+ * record instead). `enqueue` persists the request before it returns, so nothing is lost on a crash.
  */
 export interface Downloader {
   /**

@@ -31,7 +31,7 @@ export interface JobServicesOptions {
   adoptEveryMs?: number | null;
   /** Where results go; read at each hand-off (the app passes its settings' download folder). */
   outputDir?: string | (() => string);
-  /** Who takes finished results: the app's download manager, the CLI's streamed writer. Its owner closes it. */
+  /** Who takes finished results: the download manager (app and CLI alike). Its owner closes it. */
   downloader: Downloader;
 }
 
