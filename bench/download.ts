@@ -66,11 +66,16 @@ try {
   /** Starts each timed run from the same place: no dirty pages of the previous run still being written. */
   const settle = (): void => void spawnSync('sync');
 
+  /** CPU seconds per GiB of our whole process (main thread and hashing worker) in the last run. */
+  let oursCpuPerGiB = 0;
   const ours = async (): Promise<number> => {
     settle();
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const done = await manager.whenSettled(manager.enqueueUrl(url, { name: 'bench' }).id);
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    oursCpuPerGiB = (used.user + used.system) / 1e6 / (info.size / 1024 ** 3);
     if (done.status !== 'completed' || done.sha256 !== info.sha256) throw new Error(`our download went wrong: ${JSON.stringify(done)}`);
     unlinkSync(done.path ?? '');
     return info.size / seconds;
@@ -105,7 +110,7 @@ try {
       oursBps = await ours();
     }
     ratios.push(oursBps / curlBps);
-    process.stdout.write(`round ${round}: ours ${(oursBps / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(oursBps / curlBps).toFixed(3)}\n`);
+    process.stdout.write(`round ${round}: ours ${(oursBps / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(oursBps / curlBps).toFixed(3)}, ours ${oursCpuPerGiB.toFixed(2)} CPU-s/GiB\n`);
   }
   const growth = memory.growthMb();
   await manager.close();

@@ -140,6 +140,13 @@ const WRITE_HIGH_WATER_MARK = 1024 * 1024;
 const HASH_STEP = 4 * 1024 * 1024;
 
 /**
+ * Every this many bytes the part is synced in the background while the download goes on, so the disk
+ * writes while the network reads and the final fsync only waits for the last stretch: a 1 GiB file
+ * otherwise spends about 0.6 s in that one fsync after the last byte arrived.
+ */
+const SYNC_STEP = 64 * 1024 * 1024;
+
+/**
  * Writes received chunks to the part, a batch per positional writev: while one write is in flight the
  * next batch collects, and past the high-water mark the connection is paused until the disk catches up.
  * This replaces a Readable → pipeline → Writable chain, which costs about a third more CPU per GiB.
@@ -150,6 +157,9 @@ class PartWriter {
   private queued: Buffer[] = [];
   private queuedBytes = 0;
   private writing: Promise<void> | undefined;
+  /** A background sync in flight (see `SYNC_STEP`). */
+  private syncing: Promise<void> | undefined;
+  private syncedTo: number;
   private failure: Error | undefined;
 
   constructor(
@@ -159,6 +169,7 @@ class PartWriter {
     private readonly events: { written(position: number): void; drained(): void; failed(error: Error): void },
   ) {
     this.position = start;
+    this.syncedTo = start;
   }
 
   /** Queues a chunk; false when enough waits for the disk that the connection should pause. */
@@ -176,13 +187,30 @@ class PartWriter {
 
   /** Resolves when every queued byte is on disk; rejects with the write error if one failed. */
   async close(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.idle();
     if (this.failure) throw this.failure;
   }
 
-  /** Resolves when no write is in flight any more, so the file can be closed after an error. */
+  /** Resolves when no write or sync is in flight any more, so the file can be closed after an error. */
   async idle(): Promise<void> {
-    while (this.writing) await this.writing;
+    while (this.writing ?? this.syncing) await (this.writing ?? this.syncing);
+  }
+
+  private syncInBackground(): void {
+    if (this.syncing || this.failure || this.position - this.syncedTo < SYNC_STEP) return;
+    const upTo = this.position;
+    // A failed fsync may drop the dirty pages and clear the error, so the final fsync could succeed
+    // over lost bytes: the failure has to end the transfer here.
+    this.syncing = this.file.sync().then(
+      () => {
+        this.syncing = undefined;
+        this.syncedTo = upTo;
+      },
+      (error: unknown) => {
+        this.syncing = undefined;
+        this.fail(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 
   private flush(): void {
@@ -196,6 +224,7 @@ class PartWriter {
         this.writing = undefined;
         this.position += length;
         this.events.written(this.position);
+        this.syncInBackground();
         this.flush();
         if (this.queuedBytes < WRITE_HIGH_WATER_MARK) this.events.drained();
       },
