@@ -159,6 +159,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   jobs.engine.resumeAll();
   downloads.resume();
 
+  /** Library items (`/<id>`, `/<id>/poster`) and finished downloads (`/download/<id>`), for the media routes. */
+  const resolveMedia = (pathname: string): { path: string; mime: string } | undefined => {
+    const download = /^\/download\/([\w-]{1,100})$/.exec(pathname)?.[1];
+    if (!download) return library.resolveMedia(pathname);
+    const record = downloads.get(download);
+    if (record?.status !== 'completed' || !record.path) return undefined;
+    return { path: record.path, mime: record.contentType ?? 'application/octet-stream' };
+  };
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
@@ -187,6 +195,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       transport: options.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
+      mediaUrlPrefix,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -215,7 +224,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     jobs,
     downloads,
     library,
-    resolveMedia: (pathname) => library.resolveMedia(pathname),
+    resolveMedia: (pathname) => resolveMedia(pathname),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
     close: () => (closing ??= shutdown()),
   };

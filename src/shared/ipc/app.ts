@@ -10,6 +10,8 @@ export interface AppInfo {
   platform: string;
   /** Human-readable hint on where keys live for this run (e.g. "session only"). */
   keyStorage: string;
+  /** Where local media is served to this renderer: `promptreel-media://item/` (desktop) or `/media/` (shell). */
+  mediaUrlPrefix: string;
 }
 
 export interface AppNotification {

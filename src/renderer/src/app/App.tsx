@@ -4,6 +4,7 @@ import { isFinalStatus } from '@shared/jobs';
 import { ComposeView } from '../features/compose/ComposeView';
 import { JobsView } from '../features/jobs/JobsView';
 import { startJobsSync, useJobs } from '../features/jobs/store';
+import { useDownloadsStore } from '../features/downloads/store';
 import { DropZone } from '../features/stylize-drop/DropZone';
 import { About } from './About';
 import { useAppInfo, useVendorStates } from './appInfo';
@@ -42,9 +43,14 @@ export function App(): React.JSX.Element {
     void useAppInfo.getState().load();
     const stopVendors = useVendorStates.getState().follow();
     const stopJobs = startJobsSync({ onSettled: notifySettled });
+    // Downloads are followed app-wide: previews switch to the local file as soon as it is complete.
+    const downloads = useDownloadsStore.getState();
+    const stopDownloads = downloads.connect();
+    void downloads.load();
     return () => {
       stopVendors();
       stopJobs();
+      stopDownloads();
     };
   }, []);
 

@@ -1,16 +1,22 @@
 import { useTranslation } from 'react-i18next';
 import { getOperation, getParam } from '@shared/operations';
 import type { Job, JobOutput } from '@shared/jobs';
+import { useAppInfo } from '../../app/appInfo';
 import { useNow } from '../../lib/useNow';
+import { useDownloadsStore } from '../downloads/store';
 import { localInputUrl, outputMedia } from './media';
 import { MediaPreview } from './MediaPreview';
 
 function OutputView({ job, output, n, now }: { job: Job; output: JobOutput; n: number; now: number }): React.JSX.Element {
   const { t } = useTranslation('preview');
+  const prefix = useAppInfo((s) => s.info?.mediaUrlPrefix);
+  const downloaded = useDownloadsStore((s) => (output.downloadId ? s.byId[output.downloadId]?.status === 'completed' : false));
+  // Once the file is on disk the preview plays it from there: no vendor link, no expiry.
+  const localUrl = (o: JobOutput): string | undefined => (downloaded && prefix && o.downloadId ? `${prefix}download/${o.downloadId}` : undefined);
   const kind = output.kind ?? getOperation(job.operation).output;
   const label = t('result', { n });
   if (output.status === 'failed') return <p className="media-note">{t('failed')}</p>;
-  const media = outputMedia(output, now);
+  const media = outputMedia(output, now, localUrl);
   if (!media) return <p className="media-note">{output.url ? t('expired') : t('pending')}</p>;
   return (
     <figure className="media-figure">

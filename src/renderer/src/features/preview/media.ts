@@ -7,9 +7,8 @@ export interface MediaSource {
 }
 
 /**
- * Where a result can be seen: the downloaded file once there is one, else the vendor's link while it
- * is valid. The one place that decides it: the downloads/library features provide the local media
- * URL (`promptreel-media://…`) through `localUrl` when they land.
+ * Where a result can be seen: the downloaded file once there is one (`localUrl`, from the download's
+ * media route), else the vendor's link while it is valid.
  */
 export function outputMedia(output: JobOutput, now: number, localUrl?: (output: JobOutput) => string | undefined): MediaSource | undefined {
   const local = localUrl?.(output);
