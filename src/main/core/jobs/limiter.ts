@@ -1,10 +1,5 @@
 import type { RateCategory, VendorId } from '@shared/operations';
-
-export const HIDREAM_MEMBERSHIPS = ['free', 'L1', 'L2', 'L3', 'L4'] as const;
-export type HidreamMembership = (typeof HIDREAM_MEMBERSHIPS)[number];
-
-/** HiDream's concurrent-task limit per membership level (RESULTS-AND-LIMITS.md). */
-export const HIDREAM_CONCURRENCY: Record<HidreamMembership, number> = { free: 1, L1: 3, L2: 5, L3: 7, L4: 10 };
+import { HIDREAM_CONCURRENCY, type HidreamLevel } from '@shared/settings';
 
 export interface VendorLimits {
   /** Submissions per minute per category; each image or video of a submission counts as one. */
@@ -15,7 +10,7 @@ export interface VendorLimits {
 
 /** What the settings store keeps; `resolveLimits` turns it into numbers. */
 export interface LimitSettings {
-  hidream: { membership: HidreamMembership; perMinute: Record<RateCategory, number>; /** Overrides the membership's number. */ concurrent?: number };
+  hidream: { membership: HidreamLevel; perMinute: Record<RateCategory, number>; /** Overrides the membership's number. */ concurrent?: number };
   haiper: VendorLimits;
 }
 
