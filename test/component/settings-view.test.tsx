@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ErrorInfo } from '@shared/errors';
 import type { Api } from '@shared/ipc';
 import type { ConnectionResult, KeysStatus } from '@shared/ipc/keys';
-import type { SettingsState } from '@shared/settings';
+import { SETTINGS_DEFAULTS, type SettingsState } from '@shared/settings';
 import { SettingsView } from '@renderer/features/settings/SettingsView';
 import { useSettingsStore } from '@renderer/features/settings/store';
 
@@ -29,16 +29,7 @@ function keysStatus(overrides: Partial<KeysStatus> = {}): KeysStatus {
 }
 
 const settingsState = (): SettingsState => ({
-  values: {
-    downloadDir: '/home/me/Promptreel/Library',
-    fileNameTemplate: '{date}_{operation}_{prompt-slug}_{n}.{ext}',
-    concurrentDownloads: 3,
-    autoDownload: true,
-    downloadSizeCapMb: 4096,
-    membership: { hidream: 'free', haiper: { concurrency: 2, perMinute: 10 } },
-    language: 'system',
-    theme: 'system',
-  },
+  values: structuredClone({ ...SETTINGS_DEFAULTS, downloadDir: '/home/me/Promptreel/Library' }),
   recovery: null,
 });
 

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MediaKind, OperationId } from '@shared/operations';
+import { SETTINGS_DEFAULTS } from '@shared/settings';
 
 /**
  * File names from the user's template, made safe on Windows, macOS and Linux at once (a library folder
  * may live on a USB disk or a synced folder that is later opened on another system).
  */
-export const DEFAULT_FILE_NAME_TEMPLATE = '{date}_{operation}_{prompt-slug}_{n}.{ext}';
+/** The settings' default, named here for callers that build download settings without the store. */
+export const DEFAULT_FILE_NAME_TEMPLATE = SETTINGS_DEFAULTS.fileNameTemplate;
 
 export const TEMPLATE_TOKENS = ['date', 'time', 'operation', 'vendor', 'kind', 'prompt-slug', 'n', 'id', 'ext'] as const;
 export type TemplateToken = (typeof TEMPLATE_TOKENS)[number];
