@@ -15,8 +15,10 @@ export const HIDREAM_CONCURRENCY: Record<HidreamLevel, number> = { free: 1, L1: 
 /**
  * Tokens a file-name template may use. The download manager fills them in; a template that names an
  * unknown token is refused here, so a typo is caught when it is typed rather than at download time.
+ * `{id}` is the first 8 characters of the download's id: a name that never collides, for those who
+ * prefer that to the " (2)" suffix a taken name gets.
  */
-export const FILE_NAME_TOKENS = ['date', 'time', 'operation', 'vendor', 'kind', 'prompt-slug', 'n', 'ext'] as const;
+export const FILE_NAME_TOKENS = ['date', 'time', 'operation', 'vendor', 'kind', 'prompt-slug', 'n', 'id', 'ext'] as const;
 
 export const LANGUAGES = ['system', 'en', 'zh-CN'] as const;
 export const THEMES = ['system', 'light', 'dark'] as const;

@@ -10,7 +10,6 @@ import {
   sanitizeBaseName,
   slugify,
   uniqueFileName,
-  validateTemplate,
   type NamingFields,
 } from '@main/core/downloads/naming';
 
@@ -38,13 +37,6 @@ describe('file name template', () => {
     // 12 × "abc-" is exactly 48 characters: the cut lands on a hyphen, which is dropped.
     expect(slugify('ABC '.repeat(40))).toBe(Array.from({ length: 12 }, () => 'abc').join('-'));
     expect(slugify('word '.repeat(40))).toHaveLength(48);
-  });
-
-  it('validates templates for the settings page', () => {
-    expect(validateTemplate(DEFAULT_FILE_NAME_TEMPLATE)).toBeNull();
-    expect(validateTemplate('{date}_{promt}')).toMatch(/Unknown placeholder \{promt\}/);
-    expect(validateTemplate('videos/{date}')).toMatch(/folders/);
-    expect(validateTemplate('  ')).toMatch(/empty/);
   });
 });
 

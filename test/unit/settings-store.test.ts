@@ -68,6 +68,9 @@ describe('settings defaults and updates', () => {
     store.update({ concurrentDownloads: 5 });
     expect(seen).toHaveLength(1);
     expect(open().get().concurrentDownloads).toBe(5);
+    // Every token the download manager fills in is accepted, {id} included.
+    store.update({ fileNameTemplate: '{vendor}_{kind}_{time}_{id}.{ext}' });
+    expect(open().get().fileNameTemplate).toBe('{vendor}_{kind}_{time}_{id}.{ext}');
   });
 
   it('refuses invalid values with the reason, and changes nothing', () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MediaKind, OperationId } from '@shared/operations';
-import { SETTINGS_DEFAULTS } from '@shared/settings';
+import { SETTINGS_DEFAULTS, type FILE_NAME_TOKENS } from '@shared/settings';
 
 /**
  * File names from the user's template, made safe on Windows, macOS and Linux at once (a library folder
@@ -10,8 +10,8 @@ import { SETTINGS_DEFAULTS } from '@shared/settings';
 /** The settings' default, named here for callers that build download settings without the store. */
 export const DEFAULT_FILE_NAME_TEMPLATE = SETTINGS_DEFAULTS.fileNameTemplate;
 
-export const TEMPLATE_TOKENS = ['date', 'time', 'operation', 'vendor', 'kind', 'prompt-slug', 'n', 'id', 'ext'] as const;
-export type TemplateToken = (typeof TEMPLATE_TOKENS)[number];
+/** The tokens the settings schema lets a template use (and checks as the template is typed). */
+type TemplateToken = (typeof FILE_NAME_TOKENS)[number];
 
 export interface NamingFields {
   operation: OperationId | null;
@@ -35,18 +35,6 @@ const SLUG_MAX_CHARS = 48;
 const FALLBACK_BASE = 'download';
 
 const TOKEN = /\{([a-z-]+)\}/g;
-
-/** An error message for a template the settings page should refuse, or null when it is usable. */
-export function validateTemplate(template: string): string | null {
-  if (template.trim() === '') return 'The file name template is empty.';
-  if (template.length > 200) return 'The file name template is longer than 200 characters.';
-  if (/[/\\]/.test(template)) return 'The file name template cannot contain folders (/ or \\).';
-  const unknown = [...template.matchAll(TOKEN)].map((m) => m[1] ?? '').filter((t) => !(TEMPLATE_TOKENS as readonly string[]).includes(t));
-  if (unknown.length > 0) {
-    return `Unknown placeholder ${unknown.map((t) => `{${t}}`).join(', ')}; use ${TEMPLATE_TOKENS.map((t) => `{${t}}`).join(', ')}.`;
-  }
-  return null;
-}
 
 /** Lower-case words of any script joined by hyphens; CJK prompts stay readable. */
 export function slugify(text: string, maxChars = SLUG_MAX_CHARS): string {
