@@ -84,8 +84,8 @@ describe('items from completed jobs', () => {
     insertOutput(env.db, { id: 'job-2-out', jobId: 'job-2', kind: 'image', url: 'https://cdn.example.com/l.png', expiresAt: null });
     const path = env.file('lighthouse.png', png(64, 48));
     const listeners: ((download: Download) => void)[] = [];
-    const downloader = { onCompleted: (listener: (download: Download) => void) => (listeners.push(listener), () => undefined) };
-    addCompletedDownloads(downloader, env.store, createLogger({ sink: () => undefined }));
+    const downloader = { onCompleted: (listener: (download: Download) => void) => (listeners.push(listener), () => undefined), get: () => undefined };
+    addCompletedDownloads(downloader, env.store, createLogger({ sink: () => undefined }), { sweepEveryMs: null });
     const added = new Promise<LibraryChange>((resolve) => env.store.onChange(resolve));
 
     const download = completedDownload({ id: 'dl-2', jobId: 'job-2', outputId: 'job-2-out', path, url: 'https://cdn.example.com/l.png' });

@@ -19,7 +19,7 @@ import type { VendorClientFactory } from './keys/connection';
 import { keysHandlers } from './keys/handlers';
 import { createMemoryKeys } from './keys/memory';
 import type { KeyVault } from './keys/vault';
-import { addCompletedDownloads, forwardLibraryEvents, libraryHandlers } from './library/handlers';
+import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './library/handlers';
 import { LibraryStore } from './library/store';
 import { createLogger, type Logger } from './log';
 import { settingsHandlers } from './settings/handlers';
@@ -129,7 +129,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
   // Every finished file becomes a library item, with its job's parameters and lineage.
-  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'));
+  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: INTAKE_SWEEP_MS });
 
   const jobs = createJobServices({
     dataDir: options.dataDir,

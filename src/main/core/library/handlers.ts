@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AppError } from '@shared/errors';
 import type { RequestName } from '@shared/ipc';
 import type { Download } from '@shared/downloads';
@@ -72,19 +73,79 @@ export function forwardLibraryEvents(store: LibraryStore, events: EventBus, medi
   });
 }
 
+/** How often the intake looks for downloads another process (the CLI) completed while the app runs. */
+export const INTAKE_SWEEP_MS = 30_000;
+/** A sweep looks back this far before its previous start, for downloads whose completion raced it. */
+const SWEEP_OVERLAP_MS = 60_000;
+const SWEEP_BATCH = 200;
+
 /**
  * Every completed download becomes a library item. The download manager calls listeners synchronously;
  * the item is added in the background and a failure is logged (the file stays where it is, and an
  * import of its folder picks it up later).
+ *
+ * Downloads completed by another process sharing the database (the CLI, or this app before a crash
+ * between the rename and the item) are swept in: all of them at start, then every `sweepEveryMs` those
+ * finished since the previous sweep. A download whose file is gone (its item was deleted, or the file
+ * moved away) is skipped, not re-added.
  */
 export function addCompletedDownloads(
-  downloader: { onCompleted(listener: (download: Download) => void): () => void },
+  downloader: { onCompleted(listener: (download: Download) => void): () => void; get(id: string): Download | undefined },
   store: LibraryStore,
   log: Logger,
+  options: { sweepEveryMs?: number | null; now?: () => number } = {},
 ): () => void {
-  return downloader.onCompleted((download) => {
-    store.addFromDownload(download).catch((error: unknown) => {
-      log.error('library: a completed download could not be added', { downloadId: download.id, path: download.path, error });
+  const now = options.now ?? Date.now;
+  const add = (download: Download, quiet: boolean): Promise<void> =>
+    store.addFromDownload(download).then(
+      () => undefined,
+      (error: unknown) => {
+        if (quiet && error instanceof AppError && error.kind === 'not_found') return;
+        log.error('library: a completed download could not be added', { downloadId: download.id, path: download.path, error });
+      },
+    );
+  const stopListening = downloader.onCompleted((download) => void add(download, false));
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let since = 0;
+  /** Downloads seen gone in this run: not looked at again. */
+  const gone = new Set<string>();
+  const sweep = async (): Promise<void> => {
+    const started = now();
+    for (let after = ''; !stopped; ) {
+      const ids = store.completedDownloadsWithoutItem(since, after, SWEEP_BATCH);
+      for (const id of ids) {
+        if (gone.has(id)) continue;
+        const download = downloader.get(id);
+        if (!download?.path || !existsSync(download.path)) gone.add(id);
+        else await add(download, true);
+      }
+      const last = ids.at(-1);
+      if (!last || ids.length < SWEEP_BATCH) break;
+      after = last;
+    }
+    since = started - SWEEP_OVERLAP_MS;
+  };
+  const schedule = (): void => {
+    if (stopped || !options.sweepEveryMs) return;
+    timer = setTimeout(() => {
+      sweep().then(schedule, (error: unknown) => {
+        log.error('library: the sweep for completed downloads failed', { error });
+        schedule();
+      });
+    }, options.sweepEveryMs);
+    timer.unref();
+  };
+  if (options.sweepEveryMs !== null) {
+    sweep().then(schedule, (error: unknown) => {
+      log.error('library: the sweep for completed downloads failed', { error });
+      schedule();
     });
-  });
+  }
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    stopListening();
+  };
 }

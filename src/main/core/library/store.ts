@@ -363,6 +363,10 @@ export class LibraryStore {
       setTagsText: prepare('UPDATE items SET tags_text = ?, updated_at = ? WHERE id = ?'),
       jobRow: prepare('SELECT id, operation, vendor, params, parent_item_id FROM jobs WHERE id = ?'),
       outputRow: prepare('SELECT id, kind, url, expires_at FROM outputs WHERE id = ?'),
+      downloadsWithoutItem: prepare(`SELECT d.id FROM downloads d
+        WHERE d.status = 'completed' AND d.finished_at >= ? AND d.id > ? AND d.path IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.path = d.path)
+        ORDER BY d.id LIMIT ?`),
       firstAtOrAfter: prepare('SELECT id FROM items WHERE created_at >= ? ORDER BY created_at, id LIMIT 1'),
       lastBefore: prepare('SELECT id FROM items WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1'),
     };
@@ -875,6 +879,15 @@ export class LibraryStore {
     const item = this.get(id);
     this.emit({ type: 'updated', item });
     return item;
+  }
+
+  /**
+   * Completed downloads (finished at or after `since`) whose file is no library item, in id order after
+   * `after`: what another process sharing the database downloaded, for the intake's sweep.
+   */
+  completedDownloadsWithoutItem(since: number, after: string, limit: number): string[] {
+    const rows = this.stmt('downloadsWithoutItem').all(since, after, limit) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 
   private jobSource(jobId: string | null): JobSource | null {
