@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryQuery } from '@shared/library';
-import type { NewItem, StoredSummary } from '@main/core/library/store';
+import { openDatabase } from '@main/core/db/database';
+import { MIGRATIONS } from '@main/core/db/migrations';
+import { LibraryStore, type NewItem, type StoredSummary } from '@main/core/library/store';
 import { libraryEnv, type LibraryEnv } from '../support/library-env';
 
 const DAY = 24 * 3600_000;
@@ -22,10 +27,9 @@ const ITEMS: (Partial<NewItem> & { title: string })[] = [
 ];
 const ids = new Map<string, string>();
 
-beforeAll(() => {
-  env = libraryEnv();
+function newItems(): NewItem[] {
   const OUTPUTS: Record<string, 'video' | 'image'> = { 'hidream.txt2img': 'image' };
-  const items: NewItem[] = ITEMS.map((item, i) => ({
+  return ITEMS.map((item, i) => ({
     path: `/library/${i}.bin`,
     kind: item.operation ? (OUTPUTS[item.operation] ?? 'video') : 'video',
     mime: 'video/mp4',
@@ -36,7 +40,11 @@ beforeAll(() => {
     createdAt: T0 + i * DAY,
     ...item,
   }));
-  env.store.insertItems(items).forEach((id, i) => ids.set(ITEMS[i]?.title ?? '', id));
+}
+
+beforeAll(() => {
+  env = libraryEnv();
+  env.store.insertItems(newItems()).forEach((id, i) => ids.set(ITEMS[i]?.title ?? '', id));
 });
 afterAll(() => env.close());
 
@@ -222,6 +230,38 @@ describe('library search at scale', () => {
       expect(big.store.search({ kind: 'video', withTotal: true, limit: 1 }).total).toEqual({ count: items.filter((i) => i.kind === 'video').length, capped: false });
     } finally {
       big.close();
+    }
+  });
+});
+
+describe('a library from an earlier schema', () => {
+  it('has its search index rebuilt from the items and their tags, newest first', () => {
+    const root = mkdtempSync(join(tmpdir(), 'promptreel-library-'));
+    const file = join(root, 'promptreel.db');
+    const open = (db: ReturnType<typeof openDatabase>): LibraryStore => new LibraryStore(db, { dataDir: root, trashFile: () => Promise.resolve() });
+    try {
+      // Schema 3 keyed the index by item id; whatever it held, the next step rebuilds it from the
+      // items alone, so an emptied index shows that nothing is carried over.
+      const old = openDatabase(file, MIGRATIONS.slice(0, 3));
+      open(old).insertItems(newItems());
+      old.exec('DELETE FROM items_fts');
+      old.close();
+
+      const db = openDatabase(file);
+      try {
+        const store = open(db);
+        const titlesOf = (query: LibraryQuery): string[] => store.search(query).items.map((i) => i.title);
+        expect(titlesOf({ text: 'fox' })).toEqual(['upscaled fox', 'Fox in neon rain']);
+        expect(titlesOf({ text: 'fox', sort: 'oldest' })).toEqual(['Fox in neon rain', 'upscaled fox']);
+        expect(titlesOf({ text: '赛博朋克' })).toEqual(['城市夜景']);
+        expect(titlesOf({ tag: 'animals', kind: 'image' })).toEqual(['一只猫', 'Cat portrait']);
+        expect(titlesOf({ favourite: true, text: 'waves' })).toEqual(['extended waves']);
+        expect(titlesOf({ vendor: 'haiper', from: T0 + 2 * DAY, to: T0 + 5 * DAY })).toEqual(['extended waves', '城市夜景']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -59,4 +59,20 @@ describe('search box to FTS5', () => {
     expect(march.match(/"[^"]+"/g)?.filter((key) => extra.split(' ').includes(key.slice(1, -1)))).toHaveLength(1);
     expect(monthsExpression(Date.UTC(2020, 0, 1), Date.UTC(2025, 0, 1))).toBeNull();
   });
+
+  it('asks for a vendor by its one key when the filter lists all of its operations (of the kind asked for)', () => {
+    const [, , , , extra] = indexRow({ title: '', prompt: '', tags: '', notes: '', kind: 'video', operation: 'haiper.extend', favourite: false, missing: false, tagIds: [], createdAt: 0 });
+    const terms = (expression: string | null): string[] => (expression?.match(/"[^"]+"/g) ?? []).map((key) => key.slice(1, -1));
+    const haiper = terms(keysExpression({ operations: ['haiper.generate', 'haiper.upscale', 'haiper.extend'] }));
+    expect(haiper).toHaveLength(1);
+    expect(extra.split(' ')).toContain(haiper[0]);
+    // HiDream's videos: the vendor key and the kind key, not an OR of two operations.
+    const hidreamVideo = terms(keysExpression({ kind: 'video', operations: ['hidream.txt2video', 'hidream.video_stylize'] }));
+    expect(hidreamVideo).toHaveLength(2);
+    expect(hidreamVideo).not.toContain(haiper[0]);
+    // Some of a vendor's operations, or two vendors' operations, stay an OR of operations.
+    expect(terms(keysExpression({ operations: ['hidream.txt2video', 'hidream.video_stylize'] }))).toHaveLength(2);
+    expect(keysExpression({ operations: ['hidream.txt2video', 'hidream.video_stylize'] })).toContain(' OR ');
+    expect(terms(keysExpression({ operations: ['hidream.txt2img', 'haiper.generate'] }))).toHaveLength(2);
+  });
 });

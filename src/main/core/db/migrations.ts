@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadsMigration } from './schema/downloads';
-import { libraryMigration } from './schema/library';
+import { libraryMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -67,4 +67,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   downloadsMigration,
   libraryMigration,
+  searchNewestFirstMigration,
 ];

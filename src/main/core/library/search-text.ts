@@ -1,4 +1,4 @@
-import type { MediaKind, OperationId } from '@shared/operations';
+import { OPERATION_IDS, OPERATIONS, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
 
 /**
  * How library items become rows of the one search index, `items_fts` (FTS5, `unicode61` tokenizer),
@@ -40,6 +40,11 @@ const OPERATION_KEYS: Record<OperationId, number> = {
   'haiper.extend': 0xe026,
 };
 /**
+ * A job item also carries its vendor's key: a vendor filter is then one term instead of an OR of the
+ * vendor's operations, which FTS5 intersects at about half the cost (measured at a million items).
+ */
+const VENDOR_KEYS: Record<VendorId, number> = { hidream: 0xe030, haiper: 0xe031 };
+/**
  * Each item also carries the key of its month (UTC, from 2000): a date range becomes an OR of a few
  * month keys that FTS5 intersects like any other key, which it does far faster than it honours rowid
  * bounds on a large doclist. The exact edges are then checked on the rowid.
@@ -53,6 +58,16 @@ const MAX_RANGE_MONTHS = 36;
 /** Tag ids map onto the supplementary private-use planes (131,068 code points), then onto pairs. */
 const TAG_BASE = 0xf0000;
 const TAG_SPAN = 0x1fffe;
+
+/**
+ * The `items_fts` rowid of an item: its id negated (and back: the function is its own inverse). FTS5
+ * reads a doclist backwards about twice as slowly as forwards (it decodes each page into an array
+ * first), and newest-first, the library's default order, is descending item ids: negated, that order
+ * is the index's forward order. Oldest-first, the rarer choice, pays the backwards reading instead.
+ */
+export function ftsRowid(id: number): number {
+  return -id;
+}
 
 export interface IndexFacts {
   title: string;
@@ -151,7 +166,10 @@ export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' 
 export function indexRow(facts: IndexFacts): [string, string, string, string, string] {
   const texts = [facts.title, facts.prompt, facts.tags, facts.notes];
   const extra = new Set<string>(filterKeys(facts));
-  if (facts.operation) extra.add(codePoint(OPERATION_KEYS[facts.operation]));
+  if (facts.operation) {
+    extra.add(codePoint(OPERATION_KEYS[facts.operation]));
+    extra.add(codePoint(VENDOR_KEYS[OPERATIONS[facts.operation].vendor]));
+  }
   for (const id of facts.tagIds) extra.add(tagKey(id));
   const month = monthKey(monthOf(facts.createdAt));
   if (month !== null) extra.add(month);
@@ -164,11 +182,23 @@ function quote(text: string): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
+/**
+ * The vendor whose every operation (of the filter's kind, whose key is in the expression already) is
+ * listed, so that its one key can stand for them; null otherwise.
+ */
+function wholeVendor(ops: readonly OperationId[], kind: MediaKind | undefined): VendorId | null {
+  const vendor = OPERATIONS[ops[0] ?? OPERATION_IDS[0]].vendor;
+  const all = OPERATION_IDS.filter((op) => OPERATIONS[op].vendor === vendor && (!kind || OPERATIONS[op].output === kind));
+  return all.length === ops.length && all.every((op) => ops.includes(op)) ? vendor : null;
+}
+
 /** The filters as an FTS5 expression, or null when there are none. */
 export function keysExpression(filter: KeyFilter): string | null {
   const parts = filterKeys(filter).map(quote);
   const ops = filter.operations ?? [];
-  if (ops.length) parts.push(`(${ops.map((op) => quote(codePoint(OPERATION_KEYS[op]))).join(' OR ')})`);
+  const vendor = ops.length > 1 ? wholeVendor(ops, filter.kind) : null;
+  if (vendor) parts.push(quote(codePoint(VENDOR_KEYS[vendor])));
+  else if (ops.length) parts.push(`(${ops.map((op) => quote(codePoint(OPERATION_KEYS[op]))).join(' OR ')})`);
   if (filter.tagId !== undefined) parts.push(quote(tagKey(filter.tagId)));
   return parts.length ? parts.join(' AND ') : null;
 }

@@ -27,7 +27,7 @@ import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
 import { probeFile, readHead, sniff } from './probe';
-import { allOf, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
+import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
 /** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */
 export type StoredItem = Omit<LibraryItem, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
@@ -284,16 +284,20 @@ function decodeCursor(text: string, sort: LibrarySort): Cursor {
 }
 
 type SortColumn = 'title' | 'size_bytes';
+const FLIPPED = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const;
 type IdRange = { lo?: number; hi?: number };
 interface Hit {
   id: number;
   v?: string | number;
 }
-/** One query of a search plan: its rows, its id expression, and its own conditions. */
+/** One query of a search plan: its rows, its id column, and its own conditions. */
 interface Plan {
   from: string;
+  /** The column the plan's ids are read from: the item id, or the search index's rowid (its negation). */
   id: string;
-  /** The id as range conditions name it (`+i.id` keeps SQLite from reading by rowid instead of the index). */
+  /** True when `id` holds the negated item id (`items_fts`, see `ftsRowid`): conditions and order flip. */
+  negated: boolean;
+  /** The id column as range conditions name it (`+i.id` keeps SQLite from reading by rowid instead of the index). */
   rangeId: string;
   where: string[];
   params: (string | number)[];
@@ -355,7 +359,8 @@ export class LibraryStore {
       tagCopies: prepare('UPDATE item_tags SET title = ?, favourite = ?, missing = ? WHERE item_id = ?'),
       termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
       termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
-      matchIds: prepare('SELECT rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?'),
+      // Ids in a range [lo, hi] are index rowids in [-hi, -lo] (see `ftsRowid`).
+      matchIds: prepare('SELECT -rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= -? AND +rowid <= -? LIMIT ?'),
       tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
       tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
       tagPrune: prepare('DELETE FROM tags WHERE item_count <= 0'),
@@ -448,14 +453,13 @@ export class LibraryStore {
     const build = (plan: Plan): { sql: string; params: (string | number)[] } => {
       const where = [...plan.where];
       const params = [...plan.params];
-      if (range.lo !== undefined) {
-        where.push(`${plan.rangeId} >= ?`);
-        params.push(range.lo);
-      }
-      if (range.hi !== undefined) {
-        where.push(`${plan.rangeId} <= ?`);
-        params.push(range.hi);
-      }
+      /** `column op id`, with the comparison turned around where the column holds negated ids. */
+      const idCondition = (column: string, op: '<' | '>' | '<=' | '>=', id: number): void => {
+        where.push(`${column} ${plan.negated ? FLIPPED[op] : op} ?`);
+        params.push(plan.negated ? ftsRowid(id) : id);
+      };
+      if (range.lo !== undefined) idCondition(plan.rangeId, '>=', range.lo);
+      if (range.hi !== undefined) idCondition(plan.rangeId, '<=', range.hi);
       const cmp = desc ? '<' : '>';
       const sortKey = column ? `${plan.sortTable}.${column}` : null;
       const tieId = plan.sortTable === 't' ? 't.item_id' : 'i.id';
@@ -463,13 +467,13 @@ export class LibraryStore {
         where.push(`(${sortKey}, ${tieId}) ${cmp} (?, ?)`);
         params.push(cursor.value, cursor.id);
       } else if (cursor) {
-        where.push(`${plan.id} ${cmp} ?`);
-        params.push(cursor.id);
+        idCondition(plan.id, cmp, cursor.id);
       }
-      const order = sortKey ? `${plan.sortInMemory ? '+' : ''}${sortKey} ${dir}, ${tieId} ${dir}` : `${plan.id} ${dir}`;
+      const idDir = desc !== plan.negated ? 'DESC' : 'ASC';
+      const order = sortKey ? `${plan.sortInMemory ? '+' : ''}${sortKey} ${dir}, ${tieId} ${dir}` : `${plan.id} ${idDir}`;
       params.push(limit + 1);
       return {
-        sql: `SELECT ${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+        sql: `SELECT ${plan.negated ? '-' : ''}${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
         params,
       };
     };
@@ -505,8 +509,9 @@ export class LibraryStore {
   /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
   private plans(match: string | null, hasKeys: boolean, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
     const fts: Plan = {
-      from: column ? 'items_fts CROSS JOIN items i ON i.id = items_fts.rowid' : 'items_fts',
+      from: column ? 'items_fts CROSS JOIN items i ON i.id = -items_fts.rowid' : 'items_fts',
       id: 'items_fts.rowid',
+      negated: true,
       // Not passed to FTS5 as bounds (it walks a large doclist to reach them); the month keys in the
       // match bring the scan to the range, and the exact edges are tested here.
       rangeId: '+items_fts.rowid',
@@ -519,18 +524,20 @@ export class LibraryStore {
       const where: string[] = group === undefined ? [] : [group === null ? 'i.operation IS NULL' : 'i.operation = ?'];
       const params: (string | number)[] = group ? [group] : [];
       this.columnFilters(filter, where, params);
-      return { from, id: 'i.id', rangeId, where, params, sortTable: 'i', sortInMemory };
+      return { from, id: 'i.id', negated: false, rangeId, where, params, sortTable: 'i', sortInMemory };
     };
     if (hasText || (hasKeys && column === null)) return [fts];
     if (column === null) return [scan('items i', 'i.id', false)];
     // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).
     if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
-    if (hasKeys && match !== null) {
-      // Few matches are read once from FTS5 and sorted from their ids; more are cheaper to take from
-      // an index already in the order, one slice at a time.
-      const ids = (this.stmt('matchIds').all(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX) as { id: number }[]).map((row) => row.id);
+    if (match !== null && (filter.favourite || filter.missing)) {
+      // Favourites and missing files can be rare anywhere in the order, so an ordered slice might be
+      // walked far for a page: first read a few matches from FTS5 and, if that is all, sort them by id.
+      // The other filters need no such probe: every item of an operation's slice (or a tag's) is of
+      // that operation and kind, so the slices below yield a page almost at once.
+      const ids = (this.stmt('matchIds').all(match, range.hi ?? Number.MAX_SAFE_INTEGER, range.lo ?? 0, KEYS_SORT_MAX) as { id: number }[]).map((row) => row.id);
       if (ids.length < KEYS_SORT_MAX) {
-        return [{ from: 'items i', id: 'i.id', rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
+        return [{ from: 'items i', id: 'i.id', negated: false, rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
       }
     }
     const suffix = column === 'title' ? 'title' : 'size';
@@ -545,7 +552,7 @@ export class LibraryStore {
         const where = ['t.tag_id = ?', op === null ? 't.operation IS NULL' : 't.operation = ?'];
         const params: (string | number)[] = op === null ? [tagId] : [tagId, op];
         this.columnFilters({ ...filter, operations: undefined, tagId: undefined }, where, params, 't');
-        return { from: `item_tags t INDEXED BY item_tags_by_${suffix}`, id: 't.item_id', rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false };
+        return { from: `item_tags t INDEXED BY item_tags_by_${suffix}`, id: 't.item_id', negated: false, rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false };
       });
     }
     if (ops) {
@@ -561,8 +568,8 @@ export class LibraryStore {
       match === null
         ? (this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items WHERE id >= ? AND id <= ? LIMIT ?)').get(range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n
         : (this.db
-            .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= ? AND +rowid <= ? LIMIT ?)')
-            .get(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n;
+            .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= -? AND +rowid <= -? LIMIT ?)')
+            .get(match, range.hi ?? Number.MAX_SAFE_INTEGER, range.lo ?? 0, LIBRARY_COUNT_CAP + 1) as { n: number }).n;
     return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
   }
 
@@ -792,7 +799,7 @@ export class LibraryStore {
   }
 
   private writeSearchRows(id: number, facts: IndexFacts): void {
-    this.stmt('ftsUpsert').run(id, ...indexRow(facts));
+    this.stmt('ftsUpsert').run(ftsRowid(id), ...indexRow(facts));
     for (const word of prefixWords(facts)) {
       if (this.knownTerms.has(word)) continue;
       this.stmt('termInsert').run(word);
@@ -1054,7 +1061,7 @@ export class LibraryStore {
     }
     transaction(this.db, () => {
       this.db.prepare('UPDATE tags SET item_count = item_count - 1 WHERE id IN (SELECT tag_id FROM item_tags WHERE item_id = ?)').run(key);
-      this.stmt('ftsDelete').run(key);
+      this.stmt('ftsDelete').run(ftsRowid(key));
       this.db.prepare('DELETE FROM items WHERE id = ?').run(key);
       this.stmt('tagPrune').run();
     });

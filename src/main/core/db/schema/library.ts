@@ -1,3 +1,5 @@
+import type { MediaKind, OperationId } from '@shared/operations';
+import { ftsRowid, indexRow, type IndexFacts } from '../../library/search-text';
 import type { Migration } from '../migrations';
 
 /**
@@ -25,6 +27,15 @@ import type { Migration } from '../migrations';
  *   and kind filters one operation's slice at a time, whatever the correlation between title and
  *   operation (file names often start with the operation).
  */
+const CREATE_SEARCH_INDEX = `
+  CREATE VIRTUAL TABLE items_fts USING fts5(
+    title, prompt, tags, notes, extra,
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+  );
+  -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
+  INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
+`;
+
 export const libraryMigration: Migration = {
   name: 'library',
   up: (db) => {
@@ -91,16 +102,54 @@ export const libraryMigration: Migration = {
       CREATE INDEX item_tags_by_title ON item_tags(tag_id, operation, title, kind, favourite, missing);
       CREATE INDEX item_tags_by_size ON item_tags(tag_id, operation, size_bytes, kind, favourite, missing);
 
-      CREATE VIRTUAL TABLE items_fts USING fts5(
-        title, prompt, tags, notes, extra,
-        content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
-      );
+      ${CREATE_SEARCH_INDEX}
       -- Words of four or more letters ever indexed (folded), to turn a typed prefix into the few words it
       -- stands for. (fts5vocab would read every doclist it lists.) Never pruned: a stale word only adds
       -- an empty OR branch.
       CREATE TABLE terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
-      -- Bulk writes (imports) flush to fewer, larger segments; single inserts are unaffected.
-      INSERT INTO items_fts (items_fts, rank) VALUES ('hashsize', 8388608);
     `);
   },
 };
+
+/**
+ * Schema step 4: the search index keyed by negated item ids, so that newest-first reads it forwards
+ * (see `ftsRowid`), and with a key per vendor. Rebuilt from the items and their tags, which hold
+ * everything the index does; at a million items this takes about a minute and a half, once.
+ */
+export const searchNewestFirstMigration: Migration = {
+  name: 'library search index read newest first',
+  up: (db) => {
+    db.exec(`DROP TABLE items_fts; ${CREATE_SEARCH_INDEX}`);
+    const insert = db.prepare('INSERT INTO items_fts (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)');
+    const tagIds = db.prepare('SELECT tag_id FROM item_tags WHERE item_id = ?');
+    const rows = db.prepare('SELECT id, title, prompt, notes, tags_text, kind, operation, favourite, missing, created_at FROM items ORDER BY id');
+    for (const row of rows.iterate() as Iterable<SearchSource>) {
+      const facts: IndexFacts = {
+        title: row.title,
+        prompt: row.prompt,
+        tags: row.tags_text,
+        notes: row.notes,
+        kind: row.kind,
+        operation: row.operation,
+        favourite: row.favourite === 1,
+        missing: row.missing === 1,
+        tagIds: (tagIds.all(row.id) as { tag_id: number }[]).map((tag) => tag.tag_id),
+        createdAt: row.created_at,
+      };
+      insert.run(ftsRowid(row.id), ...indexRow(facts));
+    }
+  },
+};
+
+interface SearchSource {
+  id: number;
+  title: string;
+  prompt: string;
+  notes: string;
+  tags_text: string;
+  kind: MediaKind;
+  operation: OperationId | null;
+  favourite: number;
+  missing: number;
+  created_at: number;
+}
