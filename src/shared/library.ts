@@ -136,6 +136,21 @@ export type ChainBlock =
   /** Still valid, but too close to its expiry for a job to fetch it in time. */
   | { code: 'remote_url_expiring'; expiresAt: number };
 
+/** An item whose vendor link a new job can still fetch: what compose's "From library…" offers. */
+export interface LinkableItem {
+  id: string;
+  title: string;
+  kind: MediaKind;
+  /** The result's public link (Haiper takes inputs by URL only). */
+  url: string;
+  /** ms epoch; null when the vendor did not say (HiDream). */
+  expiresAt: number | null;
+  posterUrl: string | null;
+}
+
+/** How many of the newest items "From library…" looks through for links that still work. */
+export const LINKABLE_LOOKBACK = 5_000;
+
 export interface ChainOption {
   operation: OperationId;
   possible: boolean;

@@ -119,6 +119,54 @@ describe('compose', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByLabelText<HTMLInputElement>('Source video').value).toBe('https://cdn.example/fog.mp4');
   });
+
+  it('offers library items with working links first, and a picked item becomes the job’s parent', async () => {
+    const sessionClip = makeJob({
+      operation: 'haiper.generate',
+      vendor: 'haiper',
+      status: 'succeeded',
+      params: { prompt: 'fog over hills' },
+      outputs: [makeOutput({ url: 'https://cdn.example/fog.mp4' })],
+    });
+    useJobs.getState().merge([sessionClip]);
+    const api = installApi({
+      'library.linkable': () => [
+        { id: '41', title: 'harbour at dawn', kind: 'video', url: 'https://cdn.example/harbour.mp4', expiresAt: null, posterUrl: null },
+        // The session's result is in the library too: listed once, as the library item.
+        { id: '40', title: '2026-11-21_fog', kind: 'video', url: 'https://cdn.example/fog.mp4', expiresAt: null, posterUrl: null },
+      ],
+      'jobs.submit': ({ operation, params }: { operation: Job['operation']; params: Job['params'] }) => makeJob({ operation, params, status: 'queued' }),
+    });
+    useCompose.setState({ operation: 'haiper.upscale' });
+    render(<ComposeView />);
+    await userEvent.click(screen.getByRole('button', { name: 'From library…' }));
+    const picker = await screen.findByRole('dialog', { name: 'Use a recent result' });
+    await within(picker).findByText('harbour at dawn');
+    expect(within(picker).getAllByRole('button', { name: /^Use: / }).map((b) => b.getAttribute('aria-label'))).toEqual(['Use: harbour at dawn', 'Use: 2026-11-21_fog']);
+    expect(api.calls.find((c) => c.name === 'library.linkable')?.input).toEqual({ kind: 'video', limit: 50 });
+    await userEvent.click(within(picker).getByRole('button', { name: 'Use: harbour at dawn' }));
+    expect(screen.getByLabelText<HTMLInputElement>('Source video').value).toBe('https://cdn.example/harbour.mp4');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await waitFor(() => expect(api.calls.find((c) => c.name === 'jobs.submit')?.input).toMatchObject({ parentItemId: '41', params: { config: { sourceVideo: 'https://cdn.example/harbour.mp4' } } }));
+  });
+
+  it('drops the lineage when the picked link is replaced by a typed one', async () => {
+    const api = installApi({
+      'library.linkable': () => [{ id: '41', title: 'harbour at dawn', kind: 'video', url: 'https://cdn.example/harbour.mp4', expiresAt: null, posterUrl: null }],
+      'jobs.submit': ({ operation, params }: { operation: Job['operation']; params: Job['params'] }) => makeJob({ operation, params, status: 'queued' }),
+    });
+    useCompose.setState({ operation: 'haiper.upscale' });
+    render(<ComposeView />);
+    await userEvent.click(screen.getByRole('button', { name: 'From library…' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Use: harbour at dawn' }));
+    const source = screen.getByLabelText<HTMLInputElement>('Source video');
+    await userEvent.clear(source);
+    await userEvent.type(source, 'https://elsewhere.example/clip.mp4');
+    await userEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await waitFor(() => expect(api.calls.some((c) => c.name === 'jobs.submit')).toBe(true));
+    expect(api.calls.find((c) => c.name === 'jobs.submit')?.input).not.toHaveProperty('parentItemId');
+  });
 });
 
 describe('desktop notifications', () => {

@@ -70,12 +70,13 @@ test.describe('workbench flows against the sandbox', () => {
     await page.getByRole('group', { name: 'Aspect ratio' }).getByText('9:16').click();
     await submitAndFinish(page);
 
-    // Upscale and extend take an earlier clip's still-valid link, picked from the results.
+    // Upscale and extend take an earlier clip's still-valid link, picked from the library (its file
+    // name) or, before its download is done, from this session's results (its prompt).
     for (const id of ['haiper.upscale', 'haiper.extend'] as const) {
       await openTab(page, id);
       await page.getByRole('button', { name: 'From library…' }).click();
       const picker = page.getByRole('dialog', { name: 'Use a recent result' });
-      await picker.getByRole('button', { name: /^Use: Fog rolling/ }).first().click();
+      await picker.getByRole('button', { name: /^Use: .*fog.rolling/i }).first().click();
       await expect(page.getByLabel('Source video')).toHaveValue(/^https?:\/\//);
       if (id === 'haiper.extend') await page.getByLabel('Prompt', { exact: true }).fill('The fog lifts');
       await submitAndFinish(page);

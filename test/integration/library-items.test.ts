@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Download } from '@shared/downloads';
 import { addCompletedDownloads } from '@main/core/library/handlers';
 import { createLogger } from '@main/core/log';
-import type { LibraryChange, StoredItem } from '@main/core/library/store';
+import type { LibraryChange, NewItem, StoredItem } from '@main/core/library/store';
 import { completedDownload, insertJob, insertOutput, libraryEnv, type LibraryEnv } from '../support/library-env';
 import { mp4, png } from '../support/media-files';
 
@@ -184,5 +184,35 @@ describe('lineage and chaining', () => {
         parentItemId: image.id,
       },
     ]);
+  });
+
+  it('lists the items whose link a new job can still fetch, newest first, for compose to pick from', () => {
+    env = libraryEnv({ now: () => NOW });
+    const item = (title: string, kind: 'video' | 'image', remoteUrl: string | null, remoteExpiresAt: number | null): NewItem => ({
+      path: `/library/${title}`,
+      title,
+      kind,
+      mime: kind === 'video' ? 'video/mp4' : 'image/png',
+      sizeBytes: 1,
+      sha256: null,
+      source: 'job',
+      remoteUrl,
+      remoteExpiresAt,
+      createdAt: NOW,
+    });
+    env.store.insertItems([
+      item('expired', 'video', 'https://cdn.example/expired.mp4', NOW - HOUR),
+      item('valid', 'video', 'https://cdn.example/valid.mp4', NOW + HOUR),
+      item('unknown expiry', 'video', 'https://cdn.example/unknown.mp4', null),
+      item('dies in a minute', 'video', 'https://cdn.example/soon.mp4', NOW + 60_000),
+      item('imported', 'video', null, null),
+      item('an image', 'image', 'https://cdn.example/still.png', null),
+    ]);
+    expect(env.store.linkable('video', 50).map((i) => [i.title, i.url, i.expiresAt])).toEqual([
+      ['unknown expiry', 'https://cdn.example/unknown.mp4', null],
+      ['valid', 'https://cdn.example/valid.mp4', NOW + HOUR],
+    ]);
+    expect(env.store.linkable('video', 1).map((i) => i.title)).toEqual(['unknown expiry']);
+    expect(env.store.linkable('image', 50).map((i) => i.title)).toEqual(['an image']);
   });
 });

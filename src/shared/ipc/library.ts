@@ -10,6 +10,7 @@ import {
   type ImportResult,
   type LibraryItem,
   type LibraryPage,
+  type LinkableItem,
   type Lineage,
   type MissingCheckResult,
   type TagCount,
@@ -70,6 +71,8 @@ export const libraryRequests = {
   'library.lineage': request(z.object({ id }).strict()).returns<Lineage>(),
   /** Which operations this item can feed now, with the parameters to open the compose form with. */
   'library.chainOptions': request(z.object({ id }).strict()).returns<ChainOption[]>(),
+  /** The newest items of a kind whose vendor link is still valid long enough to feed a job, newest first. */
+  'library.linkable': request(z.object({ kind: z.enum(['video', 'image']), limit: z.number().int().min(1).max(200).default(50) }).strict()).returns<LinkableItem[]>(),
   /** A poster frame / thumbnail made in the renderer, plus what its media element learned. */
   'library.setPoster': request(
     z

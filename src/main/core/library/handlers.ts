@@ -6,7 +6,7 @@ import type { EventBus } from '../events';
 import type { HostCapabilities } from '../host';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { Logger } from '../log';
-import { toWire, type LibraryStore } from './store';
+import { posterUrlOf, toWire, type LibraryStore } from './store';
 
 export type LibraryRequestName = Extract<RequestName, `library.${string}`>;
 
@@ -46,6 +46,8 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
       };
     },
     'library.chainOptions': ({ id }) => store.chainOptions(id),
+    'library.linkable': ({ kind, limit }) =>
+      store.linkable(kind, limit).map(({ posterPath, updatedAt, ...item }) => ({ ...item, posterUrl: posterUrlOf({ id: item.id, posterPath, updatedAt }, options.mediaUrlPrefix) })),
     'library.setPoster': async ({ id, png, ...media }) => wire(await store.setPoster(id, Buffer.from(png, 'base64'), media)),
     'library.reveal': async ({ id }) => {
       const item = await store.check(id);

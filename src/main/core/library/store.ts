@@ -8,6 +8,7 @@ import { AppError } from '@shared/errors';
 import {
   LIBRARY_COUNT_CAP,
   LIBRARY_PAGE_MAX,
+  LINKABLE_LOOKBACK,
   POSTER_MAX_BYTES,
   TAG_MAX_LENGTH,
   type ChainBlock,
@@ -19,6 +20,7 @@ import {
   type LibraryQuery,
   type LibrarySort,
   type LibraryUpdate,
+  type LinkableItem,
   type MissingCheckResult,
   type TagCount,
 } from '@shared/library';
@@ -209,8 +211,13 @@ export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string)
   return {
     ...rest,
     mediaUrl: `${mediaUrlPrefix}${item.id}`,
-    posterUrl: posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${updatedAt}` : null,
+    posterUrl: posterUrlOf({ id: item.id, posterPath, updatedAt }, mediaUrlPrefix),
   };
+}
+
+/** The poster's media URL, versioned by the item's last change so a new poster is not served from cache. */
+export function posterUrlOf(item: { id: string; posterPath: string | null; updatedAt: number }, mediaUrlPrefix: string): string | null {
+  return item.posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${item.updatedAt}` : null;
 }
 
 /** Item ids are rowids; anything else is refused before it reaches SQL. */
@@ -368,6 +375,10 @@ export class LibraryStore {
       setTagsText: prepare('UPDATE items SET tags_text = ?, updated_at = ? WHERE id = ?'),
       jobRow: prepare('SELECT id, operation, vendor, params, parent_item_id FROM jobs WHERE id = ?'),
       outputRow: prepare('SELECT id, kind, url, expires_at FROM outputs WHERE id = ?'),
+      linkable: prepare(`SELECT id, title, remote_url, remote_expires_at, poster_path, updated_at FROM items
+        WHERE id > (SELECT coalesce(max(id), 0) FROM items) - ? AND kind = ? AND remote_url IS NOT NULL
+          AND (remote_expires_at IS NULL OR remote_expires_at > ?)
+        ORDER BY id DESC LIMIT ?`),
       downloadsWithoutItem: prepare(`SELECT d.id FROM downloads d
         WHERE d.status = 'completed' AND d.finished_at >= ? AND d.id > ? AND d.path IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM items i WHERE i.path = d.path)
@@ -706,6 +717,31 @@ export class LibraryStore {
       ? { operation: 'hidream.video_stylize', possible: false, blocked: { code: 'file_missing' }, params: {}, parentItemId: item.id }
       : { operation: 'hidream.video_stylize', possible: true, params: {}, file: item.path, parentItemId: item.id };
     return [stylize, viaUrl('haiper.extend'), viaUrl('haiper.upscale')];
+  }
+
+  /**
+   * Items of a kind whose remote URL a job fetching it in a few minutes can still use (an unknown
+   * expiry counts as usable, as in `chainOptions`), newest first, among the newest LINKABLE_LOOKBACK
+   * items: older links have long expired, and the scan stays short at any library size.
+   */
+  linkable(kind: MediaKind, limit: number): (Omit<LinkableItem, 'posterUrl'> & { posterPath: string | null; updatedAt: number })[] {
+    const rows = this.stmt('linkable').all(LINKABLE_LOOKBACK, kind, this.now() + URL_MARGIN_MS, limit) as {
+      id: number;
+      title: string;
+      remote_url: string;
+      remote_expires_at: number | null;
+      poster_path: string | null;
+      updated_at: number;
+    }[];
+    return rows.map((row) => ({
+      id: String(row.id),
+      title: row.title,
+      kind,
+      url: row.remote_url,
+      expiresAt: row.remote_expires_at,
+      posterPath: row.poster_path,
+      updatedAt: row.updated_at,
+    }));
   }
 
   /** The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media protocols. */

@@ -4,13 +4,14 @@ import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@
 import { useNavigation } from '../../app/navigation';
 import { useLocale } from '../../i18n';
 import { OperationForm } from './OperationForm';
+import type { Picked } from './model';
 import { ResultPicker } from './ResultPicker';
 import { useCompose } from './store';
 import { submitJob } from './submit';
 
 interface Picking {
   kind: MediaKind;
-  resolve: (url: string | undefined) => void;
+  resolve: (picked: Picked | undefined) => void;
 }
 
 /** Compose: one tab per operation, each with the form its spec generates. */
@@ -23,7 +24,7 @@ export function ComposeView(): React.JSX.Element {
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
   const spec = getOperation(operation);
 
-  const pickFromLibrary = (kind: MediaKind): Promise<string | undefined> =>
+  const pickFromLibrary = (kind: MediaKind): Promise<Picked | undefined> =>
     new Promise((resolve) => setPicking({ kind, resolve }));
 
   // Arrow keys move between tabs, as in any tab list; Tab leaves the list.
@@ -84,8 +85,8 @@ export function ComposeView(): React.JSX.Element {
       {picking && (
         <ResultPicker
           kind={picking.kind}
-          onDone={(url) => {
-            picking.resolve(url);
+          onDone={(picked) => {
+            picking.resolve(picked);
             setPicking(undefined);
           }}
         />

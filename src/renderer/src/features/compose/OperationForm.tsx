@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo, ErrorIssue } from '@shared/errors';
 import type { Field, MediaKind, OperationSpec, Params } from '@shared/operations';
@@ -9,7 +9,7 @@ import { describeError } from '../jobs/errors';
 import { rejectionMessage } from '../stylize-drop/messages';
 import { ChoiceControl, isGroup, NumberControl, TextControl, UrlControl, VideoSourceControl } from './controls';
 import { fieldFor, issueKeys, issueMessage, ruleFor } from './issues';
-import { checkDraft, emptyDraft, type Draft, type FormValue } from './model';
+import { checkDraft, emptyDraft, type Draft, type FormValue, type Picked } from './model';
 
 export interface Submission {
   /** Validated, with every default filled in. */
@@ -25,7 +25,7 @@ export interface OperationFormProps {
   /** Sends the job; rejects with an IpcError, whose issues are shown under their fields. */
   onSubmit: (submission: Submission, onProgress: (fraction: number) => void) => Promise<unknown>;
   /** Offers an earlier result for a URL source; resolves undefined when the user picks nothing. */
-  pickFromLibrary?: ((kind: MediaKind) => Promise<string | undefined>) | undefined;
+  pickFromLibrary?: ((kind: MediaKind) => Promise<Picked | undefined>) | undefined;
   /** Field keys not shown, because the surrounding view supplies them (the dropped file's field). */
   hidden?: readonly string[];
   submitLabel?: string | undefined;
@@ -84,7 +84,22 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
     if (key) touch(key);
     onChange?.(next);
   };
-  const setValue = (key: string, value: FormValue): void => update({ ...draft, values: { ...draft.values, [key]: value } }, key);
+  /** The library item a pick just put into the input field, for the job's lineage. */
+  const picking = useRef<string | undefined>(undefined);
+  const setValue = (key: string, value: FormValue): void => {
+    const next: Draft = { ...draft, values: { ...draft.values, [key]: value } };
+    // A new input, typed or picked, replaces the old one's lineage: the job comes from what is there now.
+    if (key === spec.inputField) next.parentItemId = picking.current;
+    picking.current = undefined;
+    update(next, key);
+  };
+  const pick =
+    pickFromLibrary &&
+    (async (kind: MediaKind): Promise<string | undefined> => {
+      const picked = await pickFromLibrary(kind);
+      picking.current = picked?.itemId;
+      return picked?.url;
+    });
 
   const shown = spec.fields.filter((f) => !hidden.includes(f.key));
   const all = [...issues, ...fromServer];
@@ -140,7 +155,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const chooseFile = (file: File): void => {
     setFileError(undefined);
     void checkVideoFile(file).then((check) => {
-      if (check.ok) update({ ...draft, source: { kind: 'file', file } }, spec.inputField);
+      if (check.ok) update({ ...draft, source: { kind: 'file', file }, parentItemId: undefined }, spec.inputField);
       else setFileError(rejectionMessage(check, file.name, tDrop));
     });
   };
@@ -171,7 +186,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
         control = <NumberControl field={field} {...common} />;
         break;
       case 'url':
-        control = <UrlControl field={field} {...common} pickFromLibrary={pickFromLibrary} />;
+        control = <UrlControl field={field} {...common} pickFromLibrary={pick} />;
         break;
       case 'video_source':
         control = (
@@ -180,8 +195,8 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
             {...common}
             source={draft.source}
             onFile={chooseFile}
-            onClearFile={() => update({ ...draft, source: undefined }, field.key)}
-            pickFromLibrary={pickFromLibrary}
+            onClearFile={() => update({ ...draft, source: undefined, parentItemId: undefined }, field.key)}
+            pickFromLibrary={pick}
           />
         );
         break;

@@ -17,6 +17,12 @@ export interface Draft {
   parentItemId?: string | undefined;
 }
 
+/** An earlier result chosen for an input: its link, and its library item when it has one (lineage). */
+export interface Picked {
+  url: string;
+  itemId?: string | undefined;
+}
+
 function initialValue(field: Field): FormValue {
   switch (field.type) {
     case 'text':
