@@ -2,7 +2,13 @@
  * `npm run bench:download`: a 1 GiB file from a loopback server (a child process), downloaded by our
  * manager and by `curl -s -o` in the same run, interleaved, 3 rounds. Ours includes what curl skips:
  * the sha256, the fsync and the atomic rename. The last line is
- * `BENCH download ratio_vs_curl=<median ours/curl throughput> rss_growth_mb=<peak RSS growth>`.
+ * `BENCH download ratio_vs_curl=<median ours/curl throughput> rss_growth_mb=<peak RSS growth> …`.
+ *
+ * It also measures a floor (bench/download-floor.mjs): undici alone in a fresh process, receiving the
+ * same file and dropping every byte (no file, no hash), as `undici_floor_ratio` and
+ * `undici_floor_rss_growth_mb`. Whatever the manager does with the bytes comes on top of that.
+ * And the CPU each side spends per GiB (ours: every thread of this process; curl: curl plus the
+ * server), since on a small machine the server, curl or us, and our hashing share a few cores.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -65,6 +71,17 @@ try {
 
   /** Starts each timed run from the same place: no dirty pages of the previous run still being written. */
   const settle = (): void => void spawnSync('sync');
+  const GiB = info.size / 1024 ** 3;
+  /** CPU seconds the server process has used so far (Linux; 0 elsewhere). */
+  const serverCpu = (): number => {
+    try {
+      const stat = readFileSync(`/proc/${server.pid ?? 0}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return 0;
+    }
+  };
 
   /** CPU seconds per GiB of our whole process (main thread and hashing worker) in the last run. */
   let oursCpuPerGiB = 0;
@@ -81,15 +98,33 @@ try {
     return info.size / seconds;
   };
 
+  /** CPU seconds per GiB of curl and the server together in the last run. */
+  let curlCpuPerGiB = 0;
   const curl = (): number => {
     settle();
     const target = join(work, 'curl.bin');
+    const before = serverCpu();
     const started = performance.now();
-    const result = spawnSync('curl', ['-s', '-o', target, url]);
+    // The shell prints its own /proc stat after curl: its children's CPU time (cutime, cstime) is curl's.
+    const result = spawnSync('sh', ['-c', 'curl -s -o "$1" "$2" && { cat /proc/$$/stat 2>/dev/null || true; }', 'sh', target, url]);
     const seconds = (performance.now() - started) / 1000;
     if (result.status !== 0) throw new Error(`curl failed: ${result.stderr.toString()}`);
+    const stat = result.stdout.toString();
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const curlSeconds = stat ? (Number(fields[13]) + Number(fields[14])) / 100 : 0;
+    curlCpuPerGiB = (curlSeconds + serverCpu() - before) / GiB;
     unlinkSync(target);
     return info.size / seconds;
+  };
+
+  /** undici alone in a fresh process (see download-floor.mjs). */
+  const floor = (): { bytesPerSecond: number; rssGrowthMb: number | null } => {
+    settle();
+    const result = spawnSync(process.execPath, [join(import.meta.dirname, 'download-floor.mjs'), url, url.replace('/video', '/warmup')]);
+    if (result.status !== 0) throw new Error(`the floor run failed: ${result.stderr.toString()}`);
+    const measured = JSON.parse(result.stdout.toString()) as { bytes: number; bytesPerSecond: number; rssGrowthMb: number | null };
+    if (measured.bytes !== info.size) throw new Error(`the floor run got ${measured.bytes} bytes`);
+    return measured;
   };
 
   // Warm up the code paths (and start the hashing worker) before measuring memory.
@@ -98,6 +133,10 @@ try {
   const memory = peakRssMeter();
 
   const ratios: number[] = [];
+  const floors: number[] = [];
+  const floorGrowth: number[] = [];
+  const oursCpu: number[] = [];
+  const curlCpu: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     // Alternate who goes first, so neither always meets a colder or warmer machine.
     let oursBps: number;
@@ -110,14 +149,33 @@ try {
       oursBps = await ours();
     }
     ratios.push(oursBps / curlBps);
-    process.stdout.write(`round ${round}: ours ${(oursBps / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(oursBps / curlBps).toFixed(3)}, ours ${oursCpuPerGiB.toFixed(2)} CPU-s/GiB\n`);
+    oursCpu.push(oursCpuPerGiB);
+    curlCpu.push(curlCpuPerGiB);
+    process.stdout.write(
+      `round ${round}: ours ${(oursBps / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(oursBps / curlBps).toFixed(3)}; ` +
+        `CPU-s/GiB: ours ${oursCpuPerGiB.toFixed(2)}, curl and server ${curlCpuPerGiB.toFixed(2)}\n`,
+    );
   }
   const growth = memory.growthMb();
+  for (let round = 1; round <= ROUNDS; round++) {
+    const curlBps = curl();
+    const { bytesPerSecond, rssGrowthMb } = floor();
+    floors.push(bytesPerSecond / curlBps);
+    if (rssGrowthMb !== null) floorGrowth.push(rssGrowthMb);
+    process.stdout.write(
+      `floor ${round}: undici alone ${(bytesPerSecond / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(bytesPerSecond / curlBps).toFixed(3)}, ` +
+        `RSS growth ${rssGrowthMb?.toFixed(1) ?? '?'} MB\n`,
+    );
+  }
   await manager.close();
   db.close();
 
-  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)] ?? 0;
-  process.stdout.write(`BENCH download ratio_vs_curl=${median.toFixed(3)} rss_growth_mb=${growth.toFixed(1)}\n`);
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  process.stdout.write(
+    `BENCH download ratio_vs_curl=${median(ratios).toFixed(3)} rss_growth_mb=${growth.toFixed(1)} undici_floor_ratio=${median(floors).toFixed(3)} ` +
+      `undici_floor_rss_growth_mb=${median(floorGrowth).toFixed(1)} ` +
+      `cpu_s_per_gib=${median(oursCpu).toFixed(2)} curl_and_server_cpu_s_per_gib=${median(curlCpu).toFixed(2)}\n`,
+  );
 } finally {
   cleanup();
 }
