@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Download, DownloadProgress } from '@shared/downloads';
@@ -541,5 +541,74 @@ describe('the queue', () => {
     expect(done.status).toBe('completed');
     expect(done.outputId).toBe('out-1');
     expect(done.jobId).toBe('job-out-1');
+  });
+});
+
+describe('one queue shared by two processes (the app and a CLI run)', () => {
+  it('never runs one download twice: a live owner keeps it through the other’s restart pickup', async () => {
+    const body = mp4(600_000);
+    server.set('/shared.mp4', { body, faults: [{ kind: 'stall', after: 200_000 }] });
+    // Two managers, each on its own connection to the same database file, as two processes are.
+    const cli = harness();
+    const app = harness();
+    const { id } = cli.manager.enqueue(request(server.url('/shared.mp4')));
+    await partReaches(cli.manager, id, 200_000);
+
+    // The app starts meanwhile: the download is running, so it is not queued again or started here.
+    app.manager.resume();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.manager.get(id)?.status).toBe('active');
+    expect(server.requests('/shared.mp4')).toHaveLength(1);
+
+    server.release();
+    const done = await cli.manager.whenSettled(id);
+    expect(done.sha256).toBe(sha256(body));
+    expect(cli.completed.map((d) => d.id)).toEqual([id]);
+    expect(app.completed).toEqual([]);
+    // The cut connection was resumed by its owner, from the part; nobody else asked for the file.
+    expect(server.requests('/shared.mp4').map((r) => r.range)).toEqual([undefined, 'bytes=200000-']);
+  });
+
+  it('takes over a download whose owner died, from its part', async () => {
+    const body = mp4(500_000);
+    server.set('/orphan.mp4', { body, faults: [{ kind: 'stall', after: 150_000 }] });
+    const first = harness();
+    const { id } = first.manager.enqueue(request(server.url('/orphan.mp4')));
+    await partReaches(first.manager, id, 150_000);
+    await first.manager.close();
+    // What a kill -9 leaves: the row still active, leased to a process that no longer exists.
+    first.db.prepare("UPDATE downloads SET status = 'active', owner = ?, lease_until = ? WHERE id = ?").run(`${hostname()}:999999999:dead`, Date.now() + 60_000, id);
+
+    const next = harness();
+    next.manager.resume();
+    const done = await next.manager.whenSettled(id);
+    expect(done.sha256).toBe(sha256(body));
+    expect(server.requests('/orphan.mp4').at(-1)?.range).toBe('bytes=150000-');
+  });
+
+  it('stops its transfer, keeping the part, when the other process pauses the download', async () => {
+    const body = mp4(400_000);
+    server.set('/paused.mp4', { body, faults: [{ kind: 'stall', after: 100_000 }] });
+    const cli = harness();
+    const app = harness();
+    const { id } = cli.manager.enqueue(request(server.url('/paused.mp4')));
+    await partReaches(cli.manager, id, 100_000);
+
+    // Paused in the app: the CLI notices at its next lease renewal (within a second) and lets go,
+    // writing nothing more to the download's record.
+    const cliWrites = cli.updates.length;
+    app.manager.pause(id);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(app.manager.get(id)?.status).toBe('paused');
+    expect(cli.updates.slice(cliWrites)).toEqual([]);
+
+    // The cut reaches no one (the CLI already stopped, so it asks for nothing again); resumed in the
+    // app, the download runs to the end from the part.
+    server.release();
+    app.manager.resume(id);
+    const done = await app.manager.whenSettled(id);
+    expect(done.sha256).toBe(sha256(body));
+    expect(server.requests('/paused.mp4').map((r) => r.range)).toEqual([undefined, 'bytes=100000-']);
+    expect(cli.completed).toEqual([]);
   });
 });

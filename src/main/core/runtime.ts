@@ -120,6 +120,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     settings: () => downloadSettingsFrom(settings.get()),
     onUpdated: (download) => events.emit('downloads.updated', download),
     onProgress: (progress) => events.emit('downloads.progress', progress),
+    // Downloads a killed CLI run left behind are taken over while the app runs, as its jobs are.
+    adoptEveryMs: 30_000,
   });
   const mediaUrlPrefix = options.mediaUrlPrefix ?? '/media/';
   const library = new LibraryStore(db, {

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { downloadsMigration } from './schema/downloads';
+import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { libraryMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
@@ -68,4 +68,5 @@ export const MIGRATIONS: readonly Migration[] = [
   downloadsMigration,
   libraryMigration,
   searchNewestFirstMigration,
+  downloadLeaseMigration,
 ];

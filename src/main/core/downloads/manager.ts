@@ -7,6 +7,7 @@ import { SETTLED_DOWNLOAD_STATUSES, type Download, type DownloadProgress, type D
 import { AppError, type ErrorInfo, type ErrorKind } from '@shared/errors';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
+import { isDeadOwner, ownerName } from '../owner';
 import { PartHasher } from './hasher';
 import { APP_NAME, APP_VERSION } from '../version';
 import { renderBaseName, uniqueFileName } from './naming';
@@ -52,6 +53,13 @@ export interface DownloadManagerOptions {
   idleTimeoutMs?: number;
   /** An HTTP dispatcher to use instead of the manager's own keep-alive agent. */
   dispatcher?: Dispatcher;
+  /** This manager's name in download leases; unique per manager. */
+  owner?: string;
+  /**
+   * How often to look for downloads a crashed process left running (another process sharing the
+   * database, e.g. a killed CLI run); null: only when `resume()` is called.
+   */
+  adoptEveryMs?: number | null;
 }
 
 interface Row {
@@ -74,6 +82,8 @@ interface Row {
   error_kind: ErrorKind | null;
   error_message: string | null;
   attempts: number;
+  owner: string | null;
+  lease_until: number | null;
   created_at: number;
   updated_at: number;
   finished_at: number | null;
@@ -83,8 +93,12 @@ type Patch = Partial<Omit<Row, 'id' | 'created_at'>>;
 
 interface Running {
   controller: AbortController;
-  /** Why the transfer is being stopped; its status was already written by whoever stopped it. */
-  stopAs: 'paused' | 'canceled' | 'queued' | null;
+  /**
+   * Why the transfer is being stopped; its status was already written by whoever stopped it. `lost`:
+   * the lease is gone (another process paused, canceled or took over the download), so this one stops
+   * without writing to the row.
+   */
+  stopAs: 'paused' | 'canceled' | 'queued' | 'lost' | null;
   bytes: number;
   meter: ProgressMeter;
   flushTimer: NodeJS.Timeout | undefined;
@@ -98,6 +112,8 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1_000, maxDelayMs
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 const PERSIST_PROGRESS_MS = 1_000;
 const HEARTBEAT_MS = 1_000;
+/** A running download's lease; renewed at every heartbeat, so only a stopped process lets it lapse. */
+const LEASE_MS = 30_000;
 const MAX_CONCURRENCY = 16;
 
 const isSettled = (status: DownloadStatus): boolean => SETTLED_DOWNLOAD_STATUSES.includes(status);
@@ -182,6 +198,8 @@ export class DownloadManager implements Downloader {
   private readonly progressListener: ((progress: DownloadProgress) => void) | undefined;
   private pumpScheduled = false;
   private closed = false;
+  private readonly owner: string;
+  private adoptTimer: NodeJS.Timeout | undefined;
 
   constructor(options: DownloadManagerOptions) {
     this.db = options.db;
@@ -196,6 +214,11 @@ export class DownloadManager implements Downloader {
     const idle = options.idleTimeoutMs ?? 60_000;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ bodyTimeout: idle, headersTimeout: idle, connectTimeout: Math.min(idle, 30_000) });
+    this.owner = options.owner ?? ownerName();
+    if (options.adoptEveryMs) {
+      this.adoptTimer = setInterval(() => this.resume(), options.adoptEveryMs);
+      this.adoptTimer.unref();
+    }
   }
 
   // ---- the engine's contract -------------------------------------------------------------------
@@ -226,14 +249,24 @@ export class DownloadManager implements Downloader {
 
   /**
    * Without an id: picks up after a restart (downloads that were running go back into the queue and
-   * continue from their `.part`). With an id: resumes that paused download.
+   * continue from their `.part`). Only downloads nobody runs any more: a live process's lease is left
+   * alone, a crashed one's (or a lapsed one's) is taken over. With an id: resumes that paused download.
    */
   resume(): void;
   resume(id: string): Download;
   resume(id?: string): Download | undefined {
     if (id === undefined) {
-      const stale = this.rows("SELECT * FROM downloads WHERE status = 'active'").filter((row) => !this.running.has(row.id));
-      for (const row of stale) this.update(row.id, { status: 'queued' });
+      const now = this.clock();
+      const stale = this.rows("SELECT * FROM downloads WHERE status = 'active'").filter(
+        (row) => !this.running.has(row.id) && (row.owner === null || row.owner === this.owner || (row.lease_until ?? 0) < now || isDeadOwner(row.owner)),
+      );
+      for (const row of stale) {
+        // Conditional on the lease seen, so two processes starting at once cannot both take it over.
+        const taken = this.db
+          .prepare("UPDATE downloads SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = ? AND status = 'active' AND owner IS ?")
+          .run(row.id, row.owner).changes;
+        if (taken) this.update(row.id, {});
+      }
       this.schedulePump();
       return undefined;
     }
@@ -248,6 +281,7 @@ export class DownloadManager implements Downloader {
   /** Stops every transfer (their `.part` files stay, and they are queued for the next start). */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.adoptTimer);
     const stopping = [...this.running.entries()].map(([id, run]) => {
       run.stopAs = 'queued';
       this.update(id, { status: 'queued' });
@@ -457,6 +491,12 @@ export class DownloadManager implements Downloader {
   }
 
   private start(row: Row): void {
+    // Claimed only if still queued: another process sharing the queue may have started it meanwhile.
+    const now = this.clock();
+    const claimed = this.db
+      .prepare("UPDATE downloads SET status = 'active', owner = ?, lease_until = ?, error_kind = NULL, error_message = NULL WHERE id = ? AND status = 'queued'")
+      .run(this.owner, now + LEASE_MS, row.id).changes;
+    if (!claimed) return;
     const meter = new ProgressMeter(row.id, row.bytes_total);
     meter.reset(row.bytes_done, row.bytes_total, this.clock());
     const run: Running = {
@@ -470,8 +510,11 @@ export class DownloadManager implements Downloader {
       done: Promise.resolve(),
     };
     this.running.set(row.id, run);
-    this.update(row.id, { status: 'active', error_kind: null, error_message: null });
-    run.heartbeat = setInterval(() => this.progress(row.id, run, run.bytes), HEARTBEAT_MS);
+    this.update(row.id, {});
+    run.heartbeat = setInterval(() => {
+      this.renewLease(row.id, run);
+      this.progress(row.id, run, run.bytes);
+    }, HEARTBEAT_MS);
     run.heartbeat.unref();
     run.done = this.run(row.id, run)
       .catch((error: unknown) => {
@@ -484,6 +527,20 @@ export class DownloadManager implements Downloader {
         this.running.delete(row.id);
         this.schedulePump();
       });
+  }
+
+  /**
+   * Extends the lease of a running download. When the row is no longer ours and active (another
+   * process paused or canceled it, or took it over after we stalled past the lease), the transfer stops.
+   */
+  private renewLease(id: string, run: Running): void {
+    if (run.stopAs) return;
+    const held = this.db
+      .prepare("UPDATE downloads SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'active'")
+      .run(this.clock() + LEASE_MS, id, this.owner).changes;
+    if (held) return;
+    this.log.info('download: stopped, another process changed it', { id });
+    this.stop(id, 'lost');
   }
 
   /** Aborts a running transfer; returns false when it was not running. */
@@ -599,6 +656,7 @@ export class DownloadManager implements Downloader {
 
   /** The transfer was stopped on purpose: paused keeps the part, canceled deletes it, closing requeues. */
   private async stopped(row: Row, run: Running): Promise<void> {
+    if (run.stopAs === 'lost') return;
     this.persistProgress(row.id, run);
     if (run.stopAs === 'canceled') await this.discardPart(row);
   }

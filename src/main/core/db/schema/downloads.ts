@@ -36,3 +36,18 @@ export const downloadsMigration: Migration = {
     `);
   },
 };
+
+/**
+ * Schema step 5: a lease on each running download. The app and a CLI run share the queue; a download
+ * is run by the process whose lease it holds (renewed every second), so two processes never write the
+ * same `.part`. A crashed owner's downloads are taken over at the next start (see `isDeadOwner`).
+ */
+export const downloadLeaseMigration: Migration = {
+  name: 'download leases',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE downloads ADD COLUMN owner TEXT;          -- host:pid:nonce of the process running it
+      ALTER TABLE downloads ADD COLUMN lease_until INTEGER; -- ms epoch; renewed while it runs
+    `);
+  },
+};
