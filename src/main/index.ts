@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, nativeImage, Notification, session, shell, type NativeImage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeImage, Notification, session, shell, type NativeImage, type OpenDialogOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
@@ -45,6 +45,13 @@ const host: HostCapabilities = {
     const contents = BrowserWindow.getFocusedWindow()?.webContents;
     if (!contents) throw new AppError('conflict', 'No app window has the focus to drag from.');
     contents.startDrag({ file: path, icon: await dragIcon(path) });
+  },
+  pickPath: async ({ kind, title }) => {
+    const options: OpenDialogOptions = { title, properties: [kind === 'folder' ? 'openDirectory' : 'openFile'] };
+    // Attached to the window it was asked from (the focused one), so it is modal to it on every system.
+    const window = BrowserWindow.getFocusedWindow();
+    const { canceled, filePaths } = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return canceled ? null : (filePaths[0] ?? null);
   },
 };
 

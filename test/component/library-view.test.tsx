@@ -13,6 +13,7 @@ import type { LibraryQuery } from '@shared/library';
 interface LibraryRuntime {
   api: Api;
   trashed: string[];
+  importable: string;
   titles(query: LibraryQuery): string[];
   close(): Promise<void>;
 }
@@ -100,5 +101,26 @@ describe('LibraryView', () => {
     expect(runtime.trashed).toHaveLength(1);
     expect(runtime.trashed[0]).toMatch(/cat\.png$/);
     expect(screen.queryByRole('region', { name: 'Item details' })).toBeNull();
+  });
+
+  it('imports a folder chosen in the system dialog where the host has one, and offers none elsewhere', async () => {
+    const user = userEvent.setup();
+    const { unmount } = render(<LibraryView />);
+    await screen.findByRole('button', { name: /Fox in neon rain/ });
+    expect(screen.queryByRole('button', { name: 'Choose a folder…' })).toBeNull();
+    unmount();
+
+    const asked: string[] = [];
+    const pickPath = (kind: 'folder' | 'file', title: string): Promise<string | null> => {
+      asked.push(`${kind}: ${title}`);
+      return Promise.resolve(runtime.importable);
+    };
+    render(<LibraryView pickPath={pickPath} />);
+    await user.click(await screen.findByRole('button', { name: 'Choose a folder…' }));
+    expect(asked).toEqual(['folder: Import a folder into the library']);
+    expect(await screen.findByRole('status')).toHaveProperty('textContent', 'Added 1, skipped 0 already in the library, 0 not media, 0 unreadable.');
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Folder to import' }).value).toBe(runtime.importable);
+    await screen.findByRole('button', { name: /beach/ });
+    expect(runtime.titles({ text: 'beach' })).toEqual(['beach']);
   });
 });

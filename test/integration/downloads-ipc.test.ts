@@ -95,6 +95,10 @@ describe('downloads over IPC', () => {
         calls.push(`drag ${path}`);
         return Promise.resolve();
       },
+      pickPath: ({ kind, title }) => {
+        calls.push(`pick ${kind} ${title}`);
+        return Promise.resolve(kind === 'folder' ? '/home/me/Clips' : null);
+      },
     };
     const { runtime: rt, events } = start(host);
     const id = ((await call(rt, 'downloads.enqueueUrl', { url: server.url('/img') })).value as Download).id;
@@ -106,6 +110,13 @@ describe('downloads over IPC', () => {
     }
     expect(calls).toEqual([`reveal ${path}`, `open ${path}`, `drag ${path}`]);
     expect((await call(rt, 'downloads.list', {})).value).toMatchObject({ host: { reveal: true, open: true, drag: true } });
+
+    // The system's open dialog, for a folder to import or a moved file to relink.
+    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: true });
+    expect(await call(rt, 'app.pickPath', { kind: 'folder', title: 'Import a folder' })).toEqual({ ok: true, value: { path: '/home/me/Clips' } });
+    expect(await call(rt, 'app.pickPath', { kind: 'file', title: 'Find the file' })).toEqual({ ok: true, value: { path: null } });
+    expect(await call(rt, 'app.pickPath', { kind: 'anything', title: 'x' })).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
+    expect(calls.slice(3)).toEqual(['pick folder Import a folder', 'pick file Find the file']);
   });
 
   it('answers host actions in the browser shell with a clear error', async () => {
@@ -116,5 +127,7 @@ describe('downloads over IPC', () => {
     const result = await call(rt, 'downloads.reveal', { id });
     expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(result.error?.message).toMatch(/not available in the browser shell/);
+    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: false });
+    expect(await call(rt, 'app.pickPath', { kind: 'folder', title: 'Import a folder' })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
   });
 });

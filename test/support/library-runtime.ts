@@ -11,6 +11,8 @@ import { mp4, png } from './media-files';
 export interface LibraryRuntime {
   api: Api;
   trashed: string[];
+  /** A folder outside the library holding one image, for import tests. */
+  importable: string;
   titles(query: LibraryQuery): string[];
   close(): Promise<void>;
 }
@@ -72,5 +74,8 @@ export function startLibraryRuntime(): LibraryRuntime {
     invoke: <N extends RequestName>(name: N, input: RequestInput<N>) => runtime.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<N>>>,
     on: (name, listener) => runtime.events.subscribe((event, payload) => event === name && listener(payload as never)),
   };
-  return { api, trashed, titles: (query) => runtime.library.search(query).items.map((i) => i.title), close: () => runtime.close() };
+  const importable = join(dataDir, 'holiday');
+  mkdirSync(importable);
+  writeFileSync(join(importable, 'beach.png'), png(16, 9));
+  return { api, trashed, importable, titles: (query) => runtime.library.search(query).items.map((i) => i.title), close: () => runtime.close() };
 }

@@ -9,4 +9,12 @@ export interface HostCapabilities {
   openPath(path: string): Promise<void>;
   /** Starts dragging the file out of the app window into another app. */
   startDrag(path: string): Promise<void>;
+  /** The system's open dialog for one folder or file; null when the user cancels. */
+  pickPath(options: PickPathOptions): Promise<string | null>;
+}
+
+export interface PickPathOptions {
+  kind: 'folder' | 'file';
+  /** The dialog's title, in the app's language. */
+  title: string;
 }

@@ -198,6 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       platform: process.platform,
       keyStorage: keys.describe(),
       mediaUrlPrefix,
+      canPickPaths: options.host !== undefined,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -206,6 +207,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         throw new AppError('forbidden', 'Only http(s) links can be opened outside the app.');
       }
       return { opened: await options.openExternal(parsed.toString()) };
+    },
+    'app.pickPath': async (request) => {
+      if (!options.host) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
+      return { path: await options.host.pickPath(request) };
     },
     'app.notify': (notification) => {
       if (!options.notify) {

@@ -12,6 +12,8 @@ export interface AppInfo {
   keyStorage: string;
   /** Where local media is served to this renderer: `promptreel-media://item/` (desktop) or `/media/` (shell). */
   mediaUrlPrefix: string;
+  /** Whether `app.pickPath` opens the system's file dialog (desktop); elsewhere paths are typed. */
+  canPickPaths: boolean;
 }
 
 export interface AppNotification {
@@ -37,6 +39,8 @@ export const appRequests = {
   'app.notify': request(z.object({ title: z.string().min(1).max(200), body: z.string().max(1_000) }).strict()).returns<{
     shown: boolean;
   }>(),
+  /** The system's open dialog for a folder (import) or a file (relink); `path` is null when canceled. */
+  'app.pickPath': request(z.object({ kind: z.enum(['folder', 'file']), title: z.string().min(1).max(200) }).strict()).returns<{ path: string | null }>(),
 } as const;
 
 export const appEvents = {

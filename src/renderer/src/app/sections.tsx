@@ -5,12 +5,14 @@ import { useCompose } from '../features/compose/store';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { LibraryView } from '../features/library';
 import { SettingsView } from '../features/settings';
+import { call } from '../lib/ipc';
 import { useAppInfo } from './appInfo';
 import { useNavigation } from './navigation';
 
 /** The sections whose views live in their own feature folders, wired to the app shell here. */
 export function LibrarySection(): React.JSX.Element {
   const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
+  const canPickPaths = useAppInfo((s) => s.info?.canPickPaths === true);
   const go = useNavigation((s) => s.go);
   // Remix and chaining both open the compose form filled in; the user reviews and submits.
   const compose = (operation: OperationId, params: Record<string, unknown>, parentItemId?: string, file?: string): void => {
@@ -18,7 +20,15 @@ export function LibrarySection(): React.JSX.Element {
     useCompose.getState().load(operation, parentItemId ? { ...draft, parentItemId } : draft);
     go('compose');
   };
-  return <LibraryView nativeDrag={nativeDrag} onRemix={(operation, params) => compose(operation, params)} onChain={compose} />;
+  const pickPath = async (kind: 'folder' | 'file', title: string): Promise<string | null> => (await call('app.pickPath', { kind, title })).path;
+  return (
+    <LibraryView
+      nativeDrag={nativeDrag}
+      pickPath={canPickPaths ? pickPath : undefined}
+      onRemix={(operation, params) => compose(operation, params)}
+      onChain={compose}
+    />
+  );
 }
 
 export function DownloadsSection(): React.JSX.Element {

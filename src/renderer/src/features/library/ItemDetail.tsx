@@ -7,6 +7,9 @@ import { startItemDrag } from './drag';
 import { formatBytes, formatDuration, formatTime } from './format';
 import { useLibraryStore } from './store';
 
+/** The system's open dialog (desktop only); resolves null when the user cancels. */
+export type PickPath = (kind: 'folder' | 'file', title: string) => Promise<string | null>;
+
 export interface ReuseActions {
   /** Open the compose form with these parameters (the same job again, or changed). */
   onRemix?: ((operation: OperationId, params: Record<string, unknown>) => void) | undefined;
@@ -17,6 +20,8 @@ export interface ReuseActions {
 interface Props extends ReuseActions {
   item: LibraryItem;
   nativeDrag: boolean;
+  /** Offered for relinking where the host has a file dialog; elsewhere the path is typed. */
+  pickPath?: PickPath | undefined;
 }
 
 function errorText(error: unknown): string {
@@ -24,7 +29,7 @@ function errorText(error: unknown): string {
 }
 
 /** Everything about one item, and what can be done with it. */
-export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React.JSX.Element {
+export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
   const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
   /** Edits in progress; null shows the item's saved value (which events keep current). */
@@ -165,6 +170,20 @@ export function ItemDetail({ item, nativeDrag, onRemix, onChain }: Props): React
               <input value={relinkPath} onChange={(e) => setRelinkPath(e.target.value)} placeholder={item.path} />
             </label>
             <button type="submit">{t('relink')}</button>
+            {pickPath && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  void act(async () => {
+                    const path = await pickPath('file', t('relinkDialog'));
+                    return path ? call('library.relink', { id: item.id, path }) : undefined;
+                  })
+                }
+              >
+                {t('relinkChoose')}
+              </button>
+            )}
           </form>
         </div>
       ) : item.kind === 'video' ? (

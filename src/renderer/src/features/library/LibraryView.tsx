@@ -4,7 +4,7 @@ import { LIBRARY_SORTS, type LibrarySort } from '@shared/library';
 import { OPERATION_IDS, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
 import { call, IpcError, subscribe } from '../../lib/ipc';
 import { dayStart } from './format';
-import { ItemDetail, type ReuseActions } from './ItemDetail';
+import { ItemDetail, type PickPath, type ReuseActions } from './ItemDetail';
 import { LibraryGrid } from './LibraryGrid';
 import { isFiltered, useLibraryStore, type LibraryCriteria } from './store';
 import './library.css';
@@ -15,6 +15,8 @@ const DAY_MS = 24 * 3600_000;
 export interface LibraryViewProps extends ReuseActions {
   /** The desktop app can start native file drags; the browser shell drags URLs instead. */
   nativeDrag?: boolean;
+  /** The desktop app's file dialog, for the folder to import and a moved file; the shell has none. */
+  pickPath?: PickPath | undefined;
 }
 
 function errorText(error: unknown): string {
@@ -22,7 +24,7 @@ function errorText(error: unknown): string {
 }
 
 /** The offline library: search, filter and sort every result, then reuse or chain it. */
-export function LibraryView({ nativeDrag = false, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
+export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
   const { t } = useTranslation('library');
   const { criteria, items, nextCursor, total, loading, error, stale, selectedId, selected, tags } = useLibraryStore();
   const store = useLibraryStore.getState();
@@ -58,12 +60,12 @@ export function LibraryView({ nativeDrag = false, onRemix, onChain }: LibraryVie
   const set = (patch: Partial<LibraryCriteria>): void => store.setCriteria(patch);
   const onEndReached = useCallback(() => void useLibraryStore.getState().loadMore(), []);
 
-  const runImport = async (): Promise<void> => {
-    if (!folder.trim()) return;
+  const runImport = async (path = folder.trim()): Promise<void> => {
+    if (!path) return;
     setBusy('import');
     setReport(undefined);
     try {
-      const result = await call('library.import', { path: folder.trim() });
+      const result = await call('library.import', { path });
       setReport(t('importResult', { ...result }));
       await store.refresh();
     } catch (e) {
@@ -176,6 +178,25 @@ export function LibraryView({ nativeDrag = false, onRemix, onChain }: LibraryVie
             <button type="submit" disabled={busy !== null}>
               {busy === 'import' ? t('importing') : t('importButton')}
             </button>
+            {pickPath && (
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy !== null}
+                onClick={() =>
+                  void pickPath('folder', t('importDialog')).then(
+                    (path) => {
+                      if (!path) return;
+                      setFolder(path);
+                      void runImport(path);
+                    },
+                    (e: unknown) => setReport(errorText(e)),
+                  )
+                }
+              >
+                {t('importChoose')}
+              </button>
+            )}
           </form>
           <button type="button" className="secondary" disabled={busy !== null} onClick={() => void runMissingCheck()}>
             {busy === 'missing' ? t('checking') : t('checkMissing')}
@@ -208,7 +229,7 @@ export function LibraryView({ nativeDrag = false, onRemix, onChain }: LibraryVie
         ) : (
           <LibraryGrid items={items} selectedId={selectedId} hasMore={nextCursor !== null} nativeDrag={nativeDrag} onSelect={(id) => void store.select(id)} onEndReached={onEndReached} />
         )}
-        {selected && <ItemDetail key={selected.id} item={selected} nativeDrag={nativeDrag} onRemix={onRemix} onChain={onChain} />}
+        {selected && <ItemDetail key={selected.id} item={selected} nativeDrag={nativeDrag} pickPath={pickPath} onRemix={onRemix} onChain={onChain} />}
       </div>
     </div>
   );
