@@ -1,7 +1,7 @@
 // The floor for `npm run bench:download`: undici alone, in a fresh process, receiving the file and
 // dropping every byte (no file, no hash), through a dispatch handler as the download manager uses it.
 // After a warm-up request it resets the peak-RSS counter, downloads once, and prints one JSON line:
-// {bytesPerSecond, rssGrowthMb} (rssGrowthMb is null where /proc is missing).
+// {bytes, bytesPerSecond, cpuSeconds, rssGrowthMb} (rssGrowthMb is null where /proc is missing).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
@@ -45,8 +45,10 @@ try {
   // not Linux: no memory figure
 }
 const started = performance.now();
+const cpu = process.cpuUsage();
 const bytes = await get(url);
 const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
 const rssGrowthMb = baseline === null ? null : (kib('VmHWM') - baseline) / 1024;
-process.stdout.write(`${JSON.stringify({ bytes, bytesPerSecond: bytes / seconds, rssGrowthMb })}\n`);
+process.stdout.write(`${JSON.stringify({ bytes, bytesPerSecond: bytes / seconds, cpuSeconds: (used.user + used.system) / 1e6, rssGrowthMb })}\n`);
 await agent.close();

@@ -8,9 +8,11 @@
  * same file and dropping every byte (no file, no hash), as `undici_floor_ratio` and
  * `undici_floor_rss_growth_mb`. Whatever the manager does with the bytes comes on top of that.
  * And the CPU each side spends per GiB (ours: every thread of this process; curl: curl plus the
- * server), since on a small machine the server, curl or us, and our hashing share a few cores.
+ * server; the floor's; sha256 alone), since on a small machine the server, curl or us, and our hashing
+ * share a few cores: receiving (the floor) plus hashing is work curl does not do, and bounds the ratio.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,17 @@ import { DEFAULT_FILE_NAME_TEMPLATE } from '../src/main/core/downloads/naming';
 import { createLogger } from '../src/main/core/log';
 
 const SIZE = Number(process.env['BENCH_DOWNLOAD_BYTES'] ?? 1024 ** 3);
+
+/** What sha256 alone costs here: CPU seconds per GiB, hashing 256 MiB from memory. */
+function sha256CpuPerGiB(): number {
+  const block = randomBytes(1024 * 1024);
+  const cpu = process.cpuUsage();
+  const hash = createHash('sha256');
+  for (let i = 0; i < 256; i++) hash.update(block);
+  hash.digest();
+  const used = process.cpuUsage(cpu);
+  return ((used.user + used.system) / 1e6) * 4;
+}
 const ROUNDS = 3;
 const MB = 1024 * 1024;
 
@@ -118,11 +131,11 @@ try {
   };
 
   /** undici alone in a fresh process (see download-floor.mjs). */
-  const floor = (): { bytesPerSecond: number; rssGrowthMb: number | null } => {
+  const floor = (): { bytesPerSecond: number; cpuSeconds: number; rssGrowthMb: number | null } => {
     settle();
     const result = spawnSync(process.execPath, [join(import.meta.dirname, 'download-floor.mjs'), url, url.replace('/video', '/warmup')]);
     if (result.status !== 0) throw new Error(`the floor run failed: ${result.stderr.toString()}`);
-    const measured = JSON.parse(result.stdout.toString()) as { bytes: number; bytesPerSecond: number; rssGrowthMb: number | null };
+    const measured = JSON.parse(result.stdout.toString()) as { bytes: number; bytesPerSecond: number; cpuSeconds: number; rssGrowthMb: number | null };
     if (measured.bytes !== info.size) throw new Error(`the floor run got ${measured.bytes} bytes`);
     return measured;
   };
@@ -135,6 +148,7 @@ try {
   const ratios: number[] = [];
   const floors: number[] = [];
   const floorGrowth: number[] = [];
+  const floorCpu: number[] = [];
   const oursCpu: number[] = [];
   const curlCpu: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -159,8 +173,9 @@ try {
   const growth = memory.growthMb();
   for (let round = 1; round <= ROUNDS; round++) {
     const curlBps = curl();
-    const { bytesPerSecond, rssGrowthMb } = floor();
+    const { bytesPerSecond, cpuSeconds, rssGrowthMb } = floor();
     floors.push(bytesPerSecond / curlBps);
+    floorCpu.push(cpuSeconds / GiB);
     if (rssGrowthMb !== null) floorGrowth.push(rssGrowthMb);
     process.stdout.write(
       `floor ${round}: undici alone ${(bytesPerSecond / MB).toFixed(0)} MiB/s, curl ${(curlBps / MB).toFixed(0)} MiB/s, ratio ${(bytesPerSecond / curlBps).toFixed(3)}, ` +
@@ -173,7 +188,7 @@ try {
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   process.stdout.write(
     `BENCH download ratio_vs_curl=${median(ratios).toFixed(3)} rss_growth_mb=${growth.toFixed(1)} undici_floor_ratio=${median(floors).toFixed(3)} ` +
-      `undici_floor_rss_growth_mb=${median(floorGrowth).toFixed(1)} ` +
+      `undici_floor_rss_growth_mb=${median(floorGrowth).toFixed(1)} undici_floor_cpu_s_per_gib=${median(floorCpu).toFixed(2)} sha256_cpu_s_per_gib=${sha256CpuPerGiB().toFixed(2)} ` +
       `cpu_s_per_gib=${median(oursCpu).toFixed(2)} curl_and_server_cpu_s_per_gib=${median(curlCpu).toFixed(2)}\n`,
   );
 } finally {
