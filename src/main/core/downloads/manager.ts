@@ -12,6 +12,7 @@ import { PartHasher } from './hasher';
 import { APP_NAME, APP_VERSION } from '../version';
 import { renderBaseName, uniqueFileName } from './naming';
 import { ProgressMeter } from './progress';
+import { processReclaimer, type BufferReclaimer } from './reclaim';
 import { chooseExtension, SNIFF_BYTES } from './sniff';
 import { classifyError, commitPart, describeUrl, nodeTransferFs, transferOnce, type TransferError, type TransferFs, type TransferResult } from './transfer';
 import type { DownloadRequest, Downloader } from './types';
@@ -55,6 +56,8 @@ export interface DownloadManagerOptions {
   dispatcher?: Dispatcher;
   /** This manager's name in download leases; unique per manager. */
   owner?: string;
+  /** Frees written buffers early (see reclaim.ts); default: the process's own. */
+  reclaimer?: BufferReclaimer;
   /**
    * How often to look for downloads a crashed process left running (another process sharing the
    * database, e.g. a killed CLI run); null: only when `resume()` is called.
@@ -200,6 +203,7 @@ export class DownloadManager implements Downloader {
   private closed = false;
   private readonly owner: string;
   private adoptTimer: NodeJS.Timeout | undefined;
+  private readonly reclaimer: BufferReclaimer;
 
   constructor(options: DownloadManagerOptions) {
     this.db = options.db;
@@ -215,6 +219,7 @@ export class DownloadManager implements Downloader {
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher = options.dispatcher ?? new Agent({ bodyTimeout: idle, headersTimeout: idle, connectTimeout: Math.min(idle, 30_000) });
     this.owner = options.owner ?? ownerName();
+    this.reclaimer = options.reclaimer ?? processReclaimer;
     if (options.adoptEveryMs) {
       this.adoptTimer = setInterval(() => this.resume(), options.adoptEveryMs);
       this.adoptTimer.unref();
@@ -627,6 +632,7 @@ export class DownloadManager implements Downloader {
   }
 
   private progress(id: string, run: Running, bytes: number): void {
+    this.reclaimer.written(bytes - run.bytes);
     run.bytes = bytes;
     const now = this.clock();
     const event = run.meter.update(bytes, now);
