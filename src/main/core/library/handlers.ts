@@ -95,9 +95,8 @@ export function addCompletedDownloads(
   downloader: { onCompleted(listener: (download: Download) => void): () => void; get(id: string): Download | undefined },
   store: LibraryStore,
   log: Logger,
-  options: { sweepEveryMs?: number | null; now?: () => number } = {},
+  options: { sweepEveryMs?: number | null } = {},
 ): () => void {
-  const now = options.now ?? Date.now;
   const add = (download: Download, quiet: boolean): Promise<void> =>
     store.addFromDownload(download).then(
       () => undefined,
@@ -114,7 +113,7 @@ export function addCompletedDownloads(
   /** Downloads seen gone in this run: not looked at again. */
   const gone = new Set<string>();
   const sweep = async (): Promise<void> => {
-    const started = now();
+    const started = Date.now();
     for (let after = ''; !stopped; ) {
       const ids = store.completedDownloadsWithoutItem(since, after, SWEEP_BATCH);
       for (const id of ids) {
@@ -129,22 +128,18 @@ export function addCompletedDownloads(
     }
     since = started - SWEEP_OVERLAP_MS;
   };
-  const schedule = (): void => {
-    if (stopped || !options.sweepEveryMs) return;
-    timer = setTimeout(() => {
-      sweep().then(schedule, (error: unknown) => {
-        log.error('library: the sweep for completed downloads failed', { error });
-        schedule();
-      });
-    }, options.sweepEveryMs);
-    timer.unref();
-  };
-  if (options.sweepEveryMs !== null) {
+  const runSweep = (): void => {
     sweep().then(schedule, (error: unknown) => {
       log.error('library: the sweep for completed downloads failed', { error });
       schedule();
     });
-  }
+  };
+  const schedule = (): void => {
+    if (stopped || !options.sweepEveryMs) return;
+    timer = setTimeout(runSweep, options.sweepEveryMs);
+    timer.unref();
+  };
+  if (options.sweepEveryMs !== null) runSweep();
   return () => {
     stopped = true;
     clearTimeout(timer);
