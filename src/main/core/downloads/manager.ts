@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open as openFile, unlink } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { SETTLED_DOWNLOAD_STATUSES, type Download, type DownloadProgress, type DownloadStatus } from '@shared/downloads';
 import { AppError, type ErrorInfo, type ErrorKind } from '@shared/errors';
 import type { Database } from '../db/database';
+import { readHead } from '../fs/head';
 import type { Logger } from '../log';
 import { isDeadOwner, ownerName } from '../owner';
 import { PartHasher } from './hasher';
@@ -721,7 +722,7 @@ export class DownloadManager implements Downloader {
   /** Names the finished part (extension from Content-Type or the bytes) and moves it into place. */
   private async finalize(row: Row, result: TransferResult): Promise<void> {
     const contentType = result.contentType ?? row.content_type;
-    const ext = chooseExtension(contentType, await readHead(row.part_path));
+    const ext = chooseExtension(contentType, await readHead(row.part_path, SNIFF_BYTES));
     for (;;) {
       const path = uniqueFileName(row.dest_dir, row.name_base, ext, (candidate) => candidate !== row.path && this.claimed('path', candidate));
       // Recorded before the rename, so a crash between the two is recognised by `recoverCommitted`.
@@ -762,16 +763,6 @@ export class DownloadManager implements Downloader {
   }
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
-  const handle = await openFile(path, 'r');
-  try {
-    const buffer = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { MediaKind } from '@shared/operations';
+import { readHead } from '../fs/head';
 
 /**
  * What a media file is, from its bytes rather than its name: the import must not trust extensions, and
@@ -170,20 +171,10 @@ async function probeMp4(file: string): Promise<{ durationMs: number | null; size
   }
 }
 
-export async function readHead(file: string, bytes = HEAD_BYTES): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Kind, MIME type and what is cheaply known of size and duration; null when the bytes are not media. */
 export async function probeFile(file: string): Promise<MediaInfo | null> {
-  const head = await readHead(file);
+  const head = await readHead(file, HEAD_BYTES);
   const type = sniff(head);
   if (!type) return null;
   if (type.kind === 'image') {

@@ -28,7 +28,8 @@ import { getParam, isOperationId, OPERATION_IDS, OPERATIONS, promptOf, setParam,
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
-import { probeFile, readHead, sniff } from './probe';
+import { readHead } from '../fs/head';
+import { probeFile, sniff } from './probe';
 import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
 /** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { readHead } from '../fs/head';
 import { VendorError } from './types';
 
 export type VideoContainer = 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
@@ -91,16 +92,7 @@ export async function inspectVideoFile(path: string, maxBytes: number = DEFAULT_
   if (size > maxBytes) {
     throw refuse(`${name} is ${formatSize(size)}; a video to stylize can be at most ${formatSize(maxBytes)}. Trim or compress it, or give its URL instead.`);
   }
-  const handle = await open(path, 'r');
-  let head: Buffer;
-  try {
-    const buffer = Buffer.alloc(Math.min(SNIFF_BYTES, size));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  const container = sniffVideo(head);
+  const container = sniffVideo(await readHead(path, Math.min(SNIFF_BYTES, size)));
   if (!container) {
     throw refuse(`${name} is not a video HiDream can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).`);
   }
