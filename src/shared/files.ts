@@ -34,23 +34,28 @@ function ascii(bytes: Uint8Array, start: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(start, start + length));
 }
 
-/** QuickTime atoms that may open a .mov written without an `ftyp` box. */
-const QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
+/** QuickTime atoms that may open a .mov written by old QuickTime versions, without an `ftyp` box. */
+const QUICKTIME_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip']);
 
 /**
  * Names the container from the first bytes (magic numbers), or undefined when it is not a video we
- * accept. A file name or a MIME type from the OS proves nothing, so neither is consulted.
+ * accept. A file name or a MIME type from the OS proves nothing, so neither is consulted. The renderer
+ * checks a dropped file with it, and main checks it again before staging and before an upload.
  */
 export function sniffVideo(head: Uint8Array): SniffedVideo | undefined {
   const found = (container: VideoContainer): SniffedVideo => ({ container, ext: container, mime: MIME[container] });
-  if (head.length >= 12 && ascii(head, 4, 4) === 'ftyp') {
-    return ascii(head, 8, 4) === 'qt  ' ? found('mov') : found('mp4');
-  }
-  if (head.length >= 8 && QUICKTIME_ATOMS.has(ascii(head, 4, 4))) return found('mov');
-  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
-    return ascii(head, 0, head.length).includes('webm') ? found('webm') : found('mkv');
+  if (head.length >= 12 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
+    // EBML: the DocType element near the start names webm or matroska.
+    return ascii(head, 4, head.length - 4).includes('webm') ? found('webm') : found('mkv');
   }
   if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'AVI ') return found('avi');
+  if (head.length >= 8) {
+    // ISO base media (mp4, mov): a 32-bit box size, then the box type.
+    const size = ((head[0] ?? 0) << 24) | ((head[1] ?? 0) << 16) | ((head[2] ?? 0) << 8) | (head[3] ?? 0);
+    const type = ascii(head, 4, 4);
+    if (type === 'ftyp' && size >= 8 && head.length >= 12) return ascii(head, 8, 4) === 'qt  ' ? found('mov') : found('mp4');
+    if (QUICKTIME_ATOMS.has(type) && (size === 1 || size >= 8)) return found('mov');
+  }
   return undefined;
 }
 

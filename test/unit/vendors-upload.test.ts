@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { base64Length, jsonWithFileField, sniffVideo, UPLOAD_CHUNK_BYTES } from '@main/core/vendors/upload';
+import { sniffVideo } from '@shared/files';
+import { base64Length, jsonWithFileField, UPLOAD_CHUNK_BYTES } from '@main/core/vendors/upload';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptreel-upload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,7 +20,7 @@ describe('sniffVideo', () => {
     ['mkv', bytes([0x1a, 0x45, 0xdf, 0xa3, 0xa3, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x88], 'matroska')],
     ['avi', bytes('RIFF', [0x10, 0, 0, 0], 'AVI LIST')],
   ] as const)('recognises %s', (container, head) => {
-    expect(sniffVideo(head)).toBe(container);
+    expect(sniffVideo(head)?.container).toBe(container);
   });
 
   it.each([
@@ -30,7 +31,7 @@ describe('sniffVideo', () => {
     ['a zero box size before ftyp', bytes([0, 0, 0, 0], 'ftypisom')],
     ['too short', bytes([0, 0, 0])],
   ] as const)('rejects %s', (_name, head) => {
-    expect(sniffVideo(head)).toBeNull();
+    expect(sniffVideo(head)).toBeUndefined();
   });
 });
 

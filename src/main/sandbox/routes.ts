@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS, validateParams, type OperationSpec, type Params, type VendorId } from '@shared/operations';
-import { sniffVideo } from '../core/vendors/upload';
+import { sniffVideo } from '@shared/files';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
 import { mediaFileFor, type MediaStore } from './media';
@@ -150,7 +150,7 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
     return;
   }
   if (video && !videoIsUrl) {
-    const container = sniffVideo(video.head);
+    const container = sniffVideo(video.head)?.container ?? null;
     ctx.state.recordUpload({ requestId, bytes: video.bytes, sha256: video.sha256, container });
     if (video.bytes > ctx.maxUploadBytes) {
       refuse(`video_name 视频过大 (the video is larger than ${ctx.maxUploadBytes} bytes)`);

@@ -18,5 +18,5 @@ export type { VendorClientOptions } from './common';
 export { DEFAULT_TIMEOUTS, type HttpTimeouts } from './http';
 export { newRequestId } from './hidream';
 export { backoffDelay, DEFAULT_QUERY_RETRY, type RetryPolicy } from './retry';
-export { DEFAULT_MAX_UPLOAD_BYTES, inspectVideoFile, sniffVideo, type VideoContainer } from './upload';
+export { DEFAULT_MAX_UPLOAD_BYTES, inspectVideoFile } from './upload';
 export * from './types';

@@ -1,18 +1,14 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { formatBytes, SNIFF_BYTES, sniffVideo, type VideoContainer } from '@shared/files';
 import { readHead } from '../fs/head';
 import { VendorError } from './types';
-
-export type VideoContainer = 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
 
 /**
  * UNCERTAIN: HiDream states no size limit for a base64 `video_name`. Its body grows by a third on the
  * wire, and gateways commonly refuse bodies of a few hundred MB, so we stop well before that.
  */
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-/** Enough of the head to see an EBML DocType as well as an ISO box header. */
-const SNIFF_BYTES = 64;
 
 /**
  * File bytes per base64 string sent. A multiple of 3, so every piece encodes on its own with no padding
@@ -39,28 +35,6 @@ const giveBack = (buffer: Buffer): void => {
 /** Progress is reported at most once per this many file bytes (and at the end). */
 const PROGRESS_STEP = 1024 * 1024;
 
-function ascii(bytes: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode(...bytes.subarray(from, to));
-}
-
-/** The container of a video by its magic bytes; null for anything else, whatever the file is called. */
-export function sniffVideo(head: Uint8Array): VideoContainer | null {
-  if (head.length >= 12 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
-    // EBML: the DocType element near the start names webm or matroska.
-    return ascii(head, 4, head.length).includes('webm') ? 'webm' : 'mkv';
-  }
-  if (head.length >= 12 && ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'AVI ') return 'avi';
-  if (head.length >= 8) {
-    // ISO base media (mp4, mov): a 32-bit box size, then the box type. Files from old QuickTime
-    // versions start with a movie or data box instead of `ftyp`.
-    const size = ((head[0] ?? 0) << 24) | ((head[1] ?? 0) << 16) | ((head[2] ?? 0) << 8) | (head[3] ?? 0);
-    const type = ascii(head, 4, 8);
-    if (type === 'ftyp' && size >= 8 && head.length >= 12) return ascii(head, 8, 12) === 'qt  ' ? 'mov' : 'mp4';
-    if (['moov', 'mdat', 'wide', 'free', 'skip'].includes(type) && (size === 1 || size >= 8)) return 'mov';
-  }
-  return null;
-}
-
 export interface VideoFile {
   path: string;
   size: number;
@@ -69,11 +43,6 @@ export interface VideoFile {
 
 function refuse(message: string): VendorError {
   return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'video_name', message }] });
-}
-
-function formatSize(bytes: number): string {
-  const [value, unit] = bytes >= 1024 ** 3 ? [bytes / 1024 ** 3, 'GB'] : bytes >= 1024 ** 2 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024, 'KB'];
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${unit}`;
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */
@@ -90,9 +59,9 @@ export async function inspectVideoFile(path: string, maxBytes: number = DEFAULT_
   }
   if (size === 0) throw refuse(`${name} is empty.`);
   if (size > maxBytes) {
-    throw refuse(`${name} is ${formatSize(size)}; a video to stylize can be at most ${formatSize(maxBytes)}. Trim or compress it, or give its URL instead.`);
+    throw refuse(`${name} is ${formatBytes(size)}; a video to stylize can be at most ${formatBytes(maxBytes)}. Trim or compress it, or give its URL instead.`);
   }
-  const container = sniffVideo(await readHead(path, Math.min(SNIFF_BYTES, size)));
+  const container = sniffVideo(await readHead(path, Math.min(SNIFF_BYTES, size)))?.container;
   if (!container) {
     throw refuse(`${name} is not a video HiDream can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).`);
   }
