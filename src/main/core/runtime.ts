@@ -22,6 +22,7 @@ import type { KeyVault } from './keys/vault';
 import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './library/handlers';
 import { LibraryStore } from './library/store';
 import { createLogger, type Logger } from './log';
+import type { BackgroundProblem } from '@main/platform/timer';
 import { settingsHandlers } from './settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './settings/store';
 import { createVendorClient } from './vendors';
@@ -114,6 +115,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir: options.dataDir, log });
   const db = openRuntimeDatabase(options.dataDir);
+  // A background task that fails (a busy or full database) is retried; the user sees that it did.
+  const onProblem = (problem: BackgroundProblem): void => events.emit('app.notice', { level: problem.level, message: problem.message });
   const downloads = new DownloadManager({
     db,
     log: log.child('downloads'),
@@ -122,6 +125,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     onProgress: (progress) => events.emit('downloads.progress', progress),
     // Downloads a killed CLI run left behind are taken over while the app runs, as its jobs are.
     adoptEveryMs: 30_000,
+    onProblem,
   });
   const mediaUrlPrefix = options.mediaUrlPrefix ?? '/media/';
   const library = new LibraryStore(db, {
@@ -131,7 +135,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   });
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
   // Every finished file becomes a library item, with its job's parameters and lineage.
-  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: INTAKE_SWEEP_MS });
+  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: INTAKE_SWEEP_MS, onProblem });
 
   const jobs = createJobServices({
     dataDir: options.dataDir,
@@ -145,6 +149,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     ...(options.startSandbox ? { startSandbox: options.startSandbox } : {}),
     // Jobs a CLI run left behind (e.g. `promptreel run` without --wait) are picked up while the app runs.
     adoptEveryMs: 30_000,
+    onProblem,
   });
   const announceVendors = (): void => events.emit('jobs.vendors', vendorStates(jobs.engine, jobs.vendors));
   jobs.engine.subscribe((event) => {
