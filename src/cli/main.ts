@@ -23,6 +23,7 @@ import { parseCommand, type Command } from './args';
 import { credentialsFromEnv } from '@main/core/keys/env';
 import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
 import { ProgressReporter } from './progress';
+import { heldMessage, takeOver } from './resume';
 import { EXIT, HELP, UsageError } from './usage';
 
 export interface CliIo {
@@ -140,18 +141,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await follow(services, [job.id], command, io);
       }
       case 'resume': {
-        const taken = services.engine.resumeAll();
-        if (command.resubmit) for (const job of taken) if (job.status === 'needs_attention') services.engine.resolve(job.id, 'resubmit');
-        services.downloader.resume();
-        const ids = new Set(taken.map((j) => j.id));
-        // What `resume()` just queued again (a crash left them active), and what was still waiting for its turn.
-        const { downloads } = services.downloader.list({ status: ['queued', 'active'], limit: Number.MAX_SAFE_INTEGER });
-        for (const download of downloads) if (download.jobId) ids.add(download.jobId);
-        if (!ids.size) {
-          io.stderr.write('Nothing to resume: no unfinished job is left, or another Promptreel process is working on them.\n');
+        const taken = await takeOver(services, { wait: command.wait, resubmit: command.resubmit }, io.signal);
+        if (taken.interrupted) {
+          io.stderr.write('Stopped waiting. Run promptreel resume --wait again to take the work over.\n');
+          return 130;
+        }
+        if (taken.held.length) io.stderr.write(`promptreel: ${heldMessage(taken.held, command.wait)}`);
+        if (!taken.jobIds.length && !taken.downloadIds.length) {
+          if (taken.held.length) return EXIT.held;
+          io.stderr.write('Nothing to resume: no unfinished job or download is left.\n');
           return EXIT.ok;
         }
-        return await follow(services, [...ids], command, io);
+        let code = taken.jobIds.length ? await follow(services, taken.jobIds, command, io) : EXIT.ok;
+        if (command.wait && code === EXIT.ok) code = await settleDownloads(services, taken.downloadIds, io);
+        // Unfinished work was left to another process: the caller must not take this run as "all done".
+        return taken.held.length && code === EXIT.ok ? EXIT.held : code;
       }
     }
   } catch (error) {
@@ -299,6 +303,25 @@ async function follow(services: CliServices, ids: string[], command: { wait: boo
     } else if (job.status !== 'running' && job.status !== 'succeeded') {
       ok = false;
     }
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+/** Waits for downloads of no job (an on-demand download the app left) and says how each ended. */
+async function settleDownloads(services: CliServices, ids: string[], io: CliIo): Promise<number> {
+  const settled = await abortable(Promise.all(ids.map((id) => services.downloadStopped(id))), io.signal);
+  if (!settled) {
+    io.stderr.write('Stopped waiting. The downloads continue with: promptreel resume --wait\n');
+    return 130;
+  }
+  let ok = true;
+  for (const download of settled) {
+    if (download.status === 'completed') {
+      io.stderr.write(`download ${download.id}: saved ${download.path}\n`);
+      continue;
+    }
+    ok = false;
+    io.stderr.write(`download ${download.id} (${download.url}): ${download.status}${download.error ? `: ${download.error.message}` : ''}\n`);
   }
   return ok ? EXIT.ok : EXIT.failed;
 }

@@ -40,7 +40,7 @@ function worker(target: string): { child: ChildProcess; lines: Line[]; exited: P
   });
   const lines: Line[] = [];
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(JSON.parse(line) as Line));
-  child.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
+  child.stderr.on('data', (c: Buffer) => process.stderr.write(c));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, lines, exited };
 }
