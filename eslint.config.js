@@ -24,7 +24,7 @@ export default tseslint.config(
   },
   {
     // The engine must run under plain Node: the CLI, the browser shell and the tests depend on it.
-    files: ['src/main/core/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/shell/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/main/core/**/*.ts', 'src/main/platform/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/shell/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine must not depend on Electron.' }] }],
     },
