@@ -146,4 +146,31 @@ describe('job engine on a busy database', () => {
     await engine.close();
     db.close();
   });
+
+  it('survives SQLITE_BUSY when a queued job is about to be sent: nothing is sent, and it goes out once the lock is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
+    dirs.push(dir);
+    const file = join(dir, 'promptreel.db');
+    const db = openDatabase(file);
+    db.exec('PRAGMA busy_timeout = 20');
+    const clock = new FakeClock();
+    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    const problems: BackgroundProblem[] = [];
+    const engine = new JobEngine({ db, clients: fakeClients(vendors), downloader: new FakeDownloader(), outputDir: '/library', clock, limits: roomy, owner: 'A', log: quiet, onProblem: (p) => problems.push(p) });
+    const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'sea' } });
+
+    const locker = openDatabase(file);
+    locker.exec('BEGIN EXCLUSIVE');
+    await clock.advance(0);
+    expect(engine.get(job.id).status).toBe('queued');
+    expect(vendors.haiper.submits).toHaveLength(0);
+    expect(problems).toEqual([{ level: 'error', message: "Promptreel could not record a job's submission: the database is busy (another program holds a lock on it). It tries again." }]);
+    locker.exec('ROLLBACK');
+    locker.close();
+
+    await clock.until(() => engine.get(job.id).status === 'succeeded');
+    expect(vendors.haiper.submits).toHaveLength(1);
+    await engine.close();
+    db.close();
+  });
 });

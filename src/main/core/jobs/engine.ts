@@ -6,7 +6,7 @@ import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
 import { isDeadOwner, ownerName } from '@main/platform/lease';
-import { every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
+import { describeFailure, every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
 import type { TaskStatus, VendorClient } from '../vendors/types';
 import { jitter, systemClock, type Clock } from './clock';
 import { Coalescer } from './coalesce';
@@ -512,7 +512,7 @@ export class JobEngine {
       this.queue.delete(q.id);
       sending[q.vendor]++;
       this.submittingJobs.set(q.id, q);
-      const done = this.send(q).finally(() => {
+      const done = this.send(q).catch((error: unknown) => this.sendCrashed(q, error)).finally(() => {
         this.submitting.delete(q.id);
         this.submittingJobs.delete(q.id);
         this.schedulePump(this.clock.now());
@@ -555,6 +555,25 @@ export class JobEngine {
       else this.limiter.answered(q.id, q.vendor, q.category, this.clock.now());
       this.submitFailed(q, outcome);
     }
+  }
+
+  /**
+   * A step of a submission could not be written (a busy or full database). A job still `queued` was
+   * never sent, so it waits its turn again; one already `submitting` may have been billed, so it is
+   * left for the next pickup, which sets it aside for the user as after a crash.
+   */
+  private sendCrashed(q: Queued, error: unknown): void {
+    this.log.error('a submission step could not be recorded', { id: q.id, error });
+    this.options.onProblem?.({ level: 'error', message: `Promptreel could not record a job's submission: ${describeFailure(error)}. It tries again.` });
+    this.limiter.release(q.id, q.vendor);
+    try {
+      if (this.store.get(q.id)?.status !== 'queued') return;
+    } catch {
+      return;
+    }
+    this.limiter.withdraw(q.id, q.vendor, q.category);
+    this.queue.set(q.id, { ...q, notBefore: this.clock.now() + this.real(UNREACHED_BACKOFF.base) });
+    this.schedulePump(this.clock.now() + this.real(UNREACHED_BACKOFF.base));
   }
 
   private accepted(q: Queued, submission: { taskId: string; subTaskIds: string[] }): void {
