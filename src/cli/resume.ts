@@ -53,15 +53,16 @@ export async function takeOver(
   const jobIds = new Set<string>();
   const downloadIds = new Set<string>();
 
+  // Asking to resume is the user's go-ahead for downloads a disk problem paused (the space may be free
+  // now); once: one that pauses again is reported, not retried while this run waits.
+  for (const download of downloader.list({ status: ['paused'], limit: MANY }).downloads) {
+    if (download.error?.kind === 'io') downloader.resume(download.id);
+  }
   const round = (): Held[] => {
     const taken = engine.resumeAll();
     if (options.resubmit) for (const job of taken) if (job.status === 'needs_attention') engine.resolve(job.id, 'resubmit');
     for (const job of taken) jobIds.add(job.id);
     downloader.resume();
-    // Asking to resume is the user's go-ahead for downloads a disk problem paused (the space may be free now).
-    for (const download of downloader.list({ status: ['paused'], limit: MANY }).downloads) {
-      if (download.error?.kind === 'io') downloader.resume(download.id);
-    }
     const heldDownloads = downloader.heldElsewhere();
     const elsewhere = new Set(heldDownloads.map((h) => h.download.id));
     // What `resume()` just queued again, and what was still waiting for its turn.
