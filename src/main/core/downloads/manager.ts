@@ -109,7 +109,8 @@ interface Running {
   stopAs: 'paused' | 'canceled' | 'queued' | 'lost' | null;
   bytes: number;
   meter: ProgressMeter;
-  flushTimer: NodeJS.Timeout | undefined;
+  /** Cancels the pending flush of held-back progress. */
+  flushTimer: (() => void) | undefined;
   /** Renews the lease, and re-reports progress when no bytes arrive (a stalled download's speed falls to 0). */
   stopHeartbeat: (() => void) | undefined;
   lastPersist: number;
@@ -556,7 +557,7 @@ export class DownloadManager implements Downloader {
         }
       })
       .finally(() => {
-        clearTimeout(run.flushTimer);
+        run.flushTimer?.();
         run.stopHeartbeat?.();
         this.running.delete(row.id);
         this.schedulePump();
@@ -638,7 +639,7 @@ export class DownloadManager implements Downloader {
           error_kind: error.reason === 'server' ? 'server' : 'network',
           error_message: `${error.message} Retrying in ${Math.ceil(delay / 1000)} s.`,
         });
-        if (!(await sleep(delay, run.controller.signal))) return this.stopped(this.require(id), run);
+        if (!(await sleep(this.timers, delay, run.controller.signal))) return this.stopped(this.require(id), run);
         continue;
       }
       if (run.stopAs) return this.stopped(row, run);
@@ -664,12 +665,15 @@ export class DownloadManager implements Downloader {
     const event = run.meter.update(bytes, now);
     if (event) this.progressListener?.(event);
     else if (!run.flushTimer) {
-      run.flushTimer = setTimeout(() => {
-        run.flushTimer = undefined;
-        const held = run.meter.flush(this.clock());
-        if (held && this.running.get(id) === run && !run.stopAs) this.progressListener?.(held);
-      }, run.meter.intervalMs);
-      run.flushTimer.unref();
+      run.flushTimer = this.timers.setTimeout(
+        () => {
+          run.flushTimer = undefined;
+          const held = run.meter.flush(this.clock());
+          if (held && this.running.get(id) === run && !run.stopAs) this.progressListener?.(held);
+        },
+        run.meter.intervalMs,
+        { background: true },
+      );
     }
     if (now - run.lastPersist >= PERSIST_PROGRESS_MS) this.persistProgress(id, run);
   }
@@ -689,7 +693,7 @@ export class DownloadManager implements Downloader {
 
   private backoff(failures: number, retryAfterMs: number | undefined): number {
     const { baseDelayMs, maxDelayMs } = this.retryPolicy;
-    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
+    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (0.8 + this.timers.random() * 0.4);
     return Math.round(Math.max(exponential, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS)));
   }
 
@@ -796,18 +800,18 @@ export class DownloadManager implements Downloader {
 }
 
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) {
       resolve(false);
       return;
     }
-    const timer = setTimeout(() => {
+    const cancel = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
     signal.addEventListener('abort', onAbort, { once: true });
