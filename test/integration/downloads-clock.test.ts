@@ -52,7 +52,7 @@ it('waits out a retry on the injected clock, and renews its lease on it', async 
   await clock.advance(60_000);
   const done = await manager.whenSettled(id);
   expect(done.status).toBe('completed');
-  expect(readFileSync(done.path)).toEqual(body);
+  expect(readFileSync(done.path ?? '')).toEqual(body);
   expect(done.sha256).toBe(sha256(body));
   expect(server.requests('/cut.mp4').map((r) => r.range)).toEqual([undefined, `bytes=${32 * 1024}-`]);
   await manager.close();
