@@ -164,11 +164,46 @@ describe('job engine on a busy database', () => {
     await clock.advance(0);
     expect(engine.get(job.id).status).toBe('queued');
     expect(vendors.haiper.submits).toHaveLength(0);
-    expect(problems).toEqual([{ level: 'error', message: "Promptreel could not record a job's submission: the database is busy (another program holds a lock on it). It tries again." }]);
+    expect(problems).toEqual([{ level: 'error', message: "Promptreel could not record a job's submission: the database is busy (another program holds a lock on it)." }]);
     locker.exec('ROLLBACK');
     locker.close();
 
     await clock.until(() => engine.get(job.id).status === 'succeeded');
+    expect(vendors.haiper.submits).toHaveLength(1);
+    await engine.close();
+    db.close();
+  });
+
+  it('never resends a job whose accepted submission could not be recorded: it is set aside for the user', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
+    dirs.push(dir);
+    const file = join(dir, 'promptreel.db');
+    const db = openDatabase(file);
+    db.exec('PRAGMA busy_timeout = 20');
+    const clock = new FakeClock();
+    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    let answer: () => void = () => {};
+    vendors.haiper.submitGate = new Promise<void>((resolve) => (answer = resolve));
+    const problems: BackgroundProblem[] = [];
+    const engine = new JobEngine({ db, clients: fakeClients(vendors), downloader: new FakeDownloader(), outputDir: '/library', clock, limits: roomy, owner: 'A', log: quiet, onProblem: (p) => problems.push(p) });
+    const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'sea' } });
+    await clock.advance(0);
+    expect(engine.get(job.id).status).toBe('submitting');
+
+    // The vendor accepts while another program holds the database.
+    const locker = openDatabase(file);
+    locker.exec('BEGIN EXCLUSIVE');
+    answer();
+    await clock.advance(0);
+    locker.exec('ROLLBACK');
+    locker.close();
+    expect(problems.map((p) => p.level)).toEqual(['error']);
+    expect(engine.get(job.id).status).toBe('submitting');
+
+    // The next pickup (the app's adopt timer, or a restart) sets it aside; it is never sent again.
+    engine.resumeAll();
+    expect(engine.get(job.id)).toMatchObject({ status: 'needs_attention' });
+    await clock.advance(600_000);
     expect(vendors.haiper.submits).toHaveLength(1);
     await engine.close();
     db.close();

@@ -559,21 +559,38 @@ export class JobEngine {
 
   /**
    * A step of a submission could not be written (a busy or full database). A job still `queued` was
-   * never sent, so it waits its turn again; one already `submitting` may have been billed, so it is
-   * left for the next pickup, which sets it aside for the user as after a crash.
+   * never sent, so it waits its turn again. One left `submitting` may have been billed: it keeps its
+   * slot for a while and is set aside for the user (or, if that cannot be written either, by the next
+   * pickup, as after a crash).
    */
   private sendCrashed(q: Queued, error: unknown): void {
+    const reason = describeFailure(error);
     this.log.error('a submission step could not be recorded', { id: q.id, error });
-    this.options.onProblem?.({ level: 'error', message: `Promptreel could not record a job's submission: ${describeFailure(error)}. It tries again.` });
-    this.limiter.release(q.id, q.vendor);
+    this.options.onProblem?.({ level: 'error', message: `Promptreel could not record a job's submission: ${reason}.` });
+    const now = this.clock.now();
     try {
-      if (this.store.get(q.id)?.status !== 'queued') return;
-    } catch {
-      return;
+      const job = this.store.get(q.id);
+      if (job?.status === 'queued') {
+        this.limiter.release(q.id, q.vendor);
+        this.limiter.withdraw(q.id, q.vendor, q.category);
+        const at = now + this.real(UNREACHED_BACKOFF.base);
+        this.queue.set(q.id, { ...q, notBefore: at });
+        this.schedulePump(at);
+        return;
+      }
+      this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
+      if (job?.status === 'running') {
+        this.startPolling(job);
+      } else if (job?.status === 'submitting') {
+        const name = VENDOR_NAMES[q.vendor];
+        const message =
+          `Promptreel could not record ${name}'s answer to this job (${reason}), so it cannot tell whether ${name} received it ` +
+          '(and billed it). It was not sent again: resubmit it or discard it.';
+        if (this.store.toNeedsAttention(q.id, this.owner, ['submitting'], message, { kind: 'internal', message }, now)) this.emitJob(this.store.require(q.id));
+      }
+    } catch (cause) {
+      this.log.error('the job is left for the next pickup', { id: q.id, error: cause });
     }
-    this.limiter.withdraw(q.id, q.vendor, q.category);
-    this.queue.set(q.id, { ...q, notBefore: this.clock.now() + this.real(UNREACHED_BACKOFF.base) });
-    this.schedulePump(this.clock.now() + this.real(UNREACHED_BACKOFF.base));
   }
 
   private accepted(q: Queued, submission: { taskId: string; subTaskIds: string[] }): void {
