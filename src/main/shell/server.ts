@@ -416,6 +416,8 @@ export async function startShell(options: ShellOptions): Promise<Shell> {
     log.info('shell: preferred port in use, picking another', { port: options.port });
     port = await listen(server, 0);
   }
+  // After listening, a server error (e.g. out of file descriptors on accept) is logged, not fatal.
+  server.on('error', (error) => log.error('shell: server error', { error }));
   const origin = `http://${HOST}:${port}`;
   // Both names of loopback; sessionStorage is per origin, so each keeps its own copy of the token.
   allowedHosts = new Set([`${HOST}:${port}`, `localhost:${port}`]);
