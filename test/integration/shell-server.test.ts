@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
 import { createShellSecrets, MAX_FRAME_BYTES, startShell, type Shell } from '@main/shell/server';
 import { POSTER_MAX_BASE64 } from '@shared/library';

@@ -19,7 +19,7 @@ import { POSTER_MAX_BASE64 } from '@shared/library';
 import { STAGE_CHUNK_BYTES } from '@shared/files';
 import type { Logger } from '../core/log';
 import { SERVED_SNIFF_BYTES, servedMediaHeaders } from '../core/library/served-media';
-import type { Runtime } from '../core/runtime';
+import type { Runtime } from '../runtime';
 
 /**
  * The browser shell: the same renderer and the same runtime as the desktop app, joined by a WebSocket
