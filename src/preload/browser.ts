@@ -27,14 +27,20 @@ const TOKEN = /^[\w-]{16,200}$/;
 function takeToken(): string | undefined {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const given = fragment.get(SHELL_TOKEN_PARAM);
+  let kept: string | null = null;
+  try {
+    if (given !== null && TOKEN.test(given)) sessionStorage.setItem(SHELL_TOKEN_STORAGE_KEY, given);
+    kept = sessionStorage.getItem(SHELL_TOKEN_STORAGE_KEY);
+  } catch {
+    // Storage switched off in this browser: the page still works until it is reloaded.
+  }
   if (given !== null) {
-    if (TOKEN.test(given)) sessionStorage.setItem(SHELL_TOKEN_STORAGE_KEY, given);
     fragment.delete(SHELL_TOKEN_PARAM);
     const rest = fragment.toString();
     history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
   }
-  const kept = sessionStorage.getItem(SHELL_TOKEN_STORAGE_KEY);
-  return kept !== null && TOKEN.test(kept) ? kept : undefined;
+  const found = given !== null && TOKEN.test(given) ? given : kept;
+  return found !== null && TOKEN.test(found) ? found : undefined;
 }
 
 const token = takeToken();
