@@ -79,6 +79,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
     const db = openRuntimeDatabase(dataDir);
     const stopListeners = new Set<(download: Download) => void>();
+    const looks = new Set<NodeJS.Timeout>();
     const downloader = new DownloadManager({
       db,
       log: log.child('downloads'),
@@ -107,15 +108,27 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
         if (stopped(current)) return Promise.resolve(current);
         return new Promise((resolve) => {
-          const listener = (download: Download): void => {
-            if (download.id !== id || !stopped(download)) return;
+          const done = (download: Download): void => {
             stopListeners.delete(listener);
+            clearInterval(look);
+            looks.delete(look);
             resolve(download);
           };
+          const listener = (download: Download): void => {
+            if (download.id === id && stopped(download)) done(download);
+          };
+          // The queue is shared: the app may have started (and finished) this download meanwhile, and
+          // only the database tells.
+          const look = setInterval(() => {
+            const latest = downloader.get(id);
+            if (latest && stopped(latest)) done(latest);
+          }, 1_000);
+          looks.add(look);
           stopListeners.add(listener);
         });
       },
       close: async () => {
+        for (const look of looks) clearInterval(look);
         await jobServices.close();
         await downloader.close();
         db.close();
