@@ -6,6 +6,8 @@ import type { LimitSettings } from '@main/core/jobs/limiter';
 import { openDatabase } from '@main/core/db/database';
 import { JobEngine } from '@main/core/jobs/engine';
 import { createLogger } from '@main/core/log';
+import { addCompletedDownloads } from '@main/core/library/handlers';
+import type { LibraryStore } from '@main/core/library/store';
 import { describeFailure, every, type BackgroundProblem } from '@main/platform/timer';
 import { FakeClock } from '../support/fake-clock';
 import { FakeDownloader, FakeVendor, fakeClients } from '../support/fake-vendor';
@@ -207,5 +209,28 @@ describe('job engine on a busy database', () => {
     expect(vendors.haiper.submits).toHaveLength(1);
     await engine.close();
     db.close();
+  });
+});
+
+describe('library intake on a failing database', () => {
+  it('keeps sweeping for downloads finished elsewhere after a sweep fails, and says so', async () => {
+    const problems: BackgroundProblem[] = [];
+    let sweeps = 0;
+    const store = {
+      completedDownloadsWithoutItem: () => {
+        sweeps++;
+        if (sweeps === 1) throw Object.assign(new Error('database or disk is full'), { errcode: 13 });
+        return [];
+      },
+      addFromDownload: () => Promise.resolve(),
+    } as unknown as LibraryStore;
+    const downloader = { onCompleted: () => () => {}, get: () => undefined };
+    const stop = addCompletedDownloads(downloader, store, quiet, { sweepEveryMs: 20, onProblem: (p) => problems.push(p) });
+    await expect.poll(() => sweeps, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    stop();
+    expect(problems).toEqual([
+      { level: 'error', message: 'Promptreel could not add downloads finished elsewhere to the library: the disk is full. It keeps retrying.' },
+      { level: 'info', message: 'Promptreel can add downloads finished elsewhere to the library again.' },
+    ]);
   });
 });
