@@ -7,7 +7,7 @@ import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { AppNotification } from '@shared/ipc/app';
 import { createStaging } from '@main/core/files/staging';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 
 const CLIP = readFileSync('test/fixtures/clip.mp4');
 const quiet = createLogger({ scope: 'test', sink: () => undefined });
@@ -22,7 +22,7 @@ type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope
 
 function start(notify?: (n: AppNotification) => boolean): { call: Call; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-staging-'));
-  runtime = createRuntime({ transport: 'browser', dataDir, openExternal: () => Promise.resolve(false), log: quiet, ...(notify ? { notify } : {}) });
+  runtime = createEngine(dataDir, { host: { transport: 'browser', log: quiet, ...(notify ? { notify } : {}) } });
   const r = runtime;
   const call: Call = (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>;
   return { call, dataDir };
