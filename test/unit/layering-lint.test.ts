@@ -64,7 +64,7 @@ describe('layering lint', () => {
     expect(await problems('src/main/planted.ts', "import { createEngine } from './runtime';\nimport { JobStore } from './core/jobs/store';\nexport const all = [createEngine, JobStore];\n")).toEqual([]);
     expect(await problems('src/main/runtime.ts', "import { startSandbox } from './sandbox';\nexport const s = startSandbox;\n")).toEqual([]);
     expect(
-      await problems('src/renderer/src/features/library/Planted.tsx', "import { call } from '../../lib/ipc';\nimport { useLibrary } from './store';\nimport { formatBytes } from '@shared/files';\nexport const all = [call, useLibrary, formatBytes];\n"),
+      await problems('src/renderer/src/features/library/Planted.tsx', "import { call } from '../../lib/ipc';\nimport { useLibrary } from './store';\nimport { formatBytes } from '@shared/format';\nexport const all = [call, useLibrary, formatBytes];\n"),
     ).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
-import { formatBytes, MAX_VIDEO_BYTES, SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/files';
+import { MAX_VIDEO_BYTES } from '@shared/files';
+import { formatBytes } from '@shared/format';
+import { SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/sniff';
 import { call } from './ipc';
 
 /**
