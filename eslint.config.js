@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint-rules/layers.js';
 
 /**
- * The import directions of ARCHITECTURE.md: shared ← engine ← runtime ← hosts, the sandbox beside the
+ * The import directions between the layers: shared ← engine ← runtime ← hosts, the sandbox beside the
  * engine, and a renderer whose features import lib/ and never each other. A file belongs to the first
  * layer whose pattern matches its path (without extension, with a trailing slash).
  */
