@@ -25,7 +25,7 @@ const BY_CONTENT_TYPE: Readonly<Record<string, string>> = {
 };
 
 /** Used when neither the header nor the bytes say what the file is. */
-export const UNKNOWN_EXTENSION = 'bin';
+const UNKNOWN_EXTENSION = 'bin';
 
 export function extensionFromContentType(contentType: string | null | undefined): string | null {
   if (!contentType) return null;
