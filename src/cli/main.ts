@@ -3,20 +3,15 @@ import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { validateParams } from '@shared/operations';
-import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
+import { DATABASE_FILE, openDatabase, type Database } from '@main/core/db/database';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
 import { createLogger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
-import type { JobServices } from '@main/core/jobs/services';
-
-/** The engine with the app's download manager, whose look-ups `resume` and the output need. */
-type CliServices = JobServices & {
-  downloader: DownloadManager;
-  /** Resolves when the download settled, or paused (disk full, …): nothing more happens without the user. */
-  downloadStopped: (id: string) => Promise<Download>;
-};
+import type { JobEngine } from '@main/core/jobs/engine';
+import type { VendorRegistry } from '@main/core/vendors/registry';
+import type { Runtime } from '@main/runtime';
 import { inspectVideoFile } from '@main/core/vendors/upload';
 import { VENDOR_NAMES } from '@main/core/jobs/failures';
 import { parseCommand, type Command } from './args';
@@ -25,6 +20,17 @@ import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
 import { ProgressReporter } from './progress';
 import { heldMessage, takeOver } from './resume';
 import { EXIT, HELP, UsageError } from './usage';
+
+/** What a command uses of the engine. */
+interface CliServices {
+  db: Database;
+  engine: JobEngine;
+  vendors: VendorRegistry;
+  downloader: DownloadManager;
+  /** Resolves when the download settled, or paused (disk full, …): nothing more happens without the user. */
+  downloadStopped: (id: string) => Promise<Download>;
+  close(): Promise<void>;
+}
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -70,68 +76,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const credentials = credentialsFromEnv(io.env);
     // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
     if (command.name === 'run') await precheck(command);
-    // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
-    const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
-    const { createJobServices } = await import('@main/core/jobs/services');
-    const { downloadSettingsFrom, openRuntimeDatabase } = await import('@main/runtime');
-    const { DownloadManager } = await import('@main/core/downloads/manager');
-    const { JsonFileSettingsBacking, SettingsStore } = await import('@main/core/settings/store');
-    const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
-    const db = openRuntimeDatabase(dataDir);
-    const stopListeners = new Set<(download: Download) => void>();
-    const looks = new Set<NodeJS.Timeout>();
-    const downloader = new DownloadManager({
-      db,
-      log: log.child('downloads'),
-      // The CLI has no button that starts a paused download: asking it for results is asking for the files.
-      settings: () => ({ ...downloadSettingsFrom(settings.get()), autoDownload: true }),
-      onUpdated: (download) => {
-        for (const listener of stopListeners) listener(download);
-      },
-    });
-    const jobServices = createJobServices({
-      dataDir,
-      db,
-      credentials,
-      log,
-      downloader,
-      // As in the app; `--out` overrides it per job.
-      outputDir: () => settings.get().downloadDir,
-      timeScale: timeScale > 0 ? timeScale : 1,
-    });
-    const stopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
+    const { createEngine, timeScaleFromEnv } = await import('@main/runtime');
+    // The keys from the environment reach the engine only: nothing is written to the data directory.
+    const engine = createEngine(dataDir, { host: { transport: 'cli', log }, vendors: { credentials, timeScale: timeScaleFromEnv(io.env) } });
+    const waits = downloadWaits(engine);
     services = {
-      ...jobServices,
-      downloader,
-      downloadStopped: (id) => {
-        const current = downloader.get(id);
-        if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
-        if (stopped(current)) return Promise.resolve(current);
-        return new Promise((resolve) => {
-          const done = (download: Download): void => {
-            stopListeners.delete(listener);
-            clearInterval(look);
-            looks.delete(look);
-            resolve(download);
-          };
-          const listener = (download: Download): void => {
-            if (download.id === id && stopped(download)) done(download);
-          };
-          // The queue is shared: the app may have started (and finished) this download meanwhile, and
-          // only the database tells.
-          const look = setInterval(() => {
-            const latest = downloader.get(id);
-            if (latest && stopped(latest)) done(latest);
-          }, 1_000);
-          looks.add(look);
-          stopListeners.add(listener);
-        });
-      },
+      db: engine.jobs.db,
+      engine: engine.jobs.engine,
+      vendors: engine.jobs.vendors,
+      downloader: engine.downloads,
+      downloadStopped: waits.stopped,
       close: async () => {
-        for (const look of looks) clearInterval(look);
-        await jobServices.close();
-        await downloader.close();
-        db.close();
+        waits.close();
+        await engine.close();
       },
     };
   } catch (error) {
@@ -214,6 +171,38 @@ async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dat
   } finally {
     db.close();
   }
+}
+
+/**
+ * Waits for a download to settle, or pause (disk full, …): nothing more happens without the user. The
+ * queue is shared, so the app may run (and finish) a download this command waits for: the database is
+ * looked at every second besides this engine's own events.
+ */
+function downloadWaits(engine: Runtime): { stopped: (id: string) => Promise<Download>; close: () => void } {
+  const isStopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
+  const looks = new Set<NodeJS.Timeout>();
+  const stopped = (id: string): Promise<Download> => {
+    const current = engine.downloads.get(id);
+    if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
+    if (isStopped(current)) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const done = (download: Download): void => {
+        stop();
+        clearInterval(look);
+        looks.delete(look);
+        resolve(download);
+      };
+      const stop = engine.events.on('downloads.updated', (download) => {
+        if (download.id === id && isStopped(download)) done(download);
+      });
+      const look = setInterval(() => {
+        const latest = engine.downloads.get(id);
+        if (latest && isStopped(latest)) done(latest);
+      }, 1_000);
+      looks.add(look);
+    });
+  };
+  return { stopped, close: () => looks.forEach((look) => clearInterval(look)) };
 }
 
 function usage(io: CliIo, error: unknown): number {

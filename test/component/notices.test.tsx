@@ -2,7 +2,7 @@
 import { render, screen } from '@testing-library/react';
 import { beforeEach, expect, it } from 'vitest';
 import { Toasts } from '@renderer/app/Toasts';
-import { followNotices, useToasts } from '@renderer/app/toasts';
+import { followNotices, useToasts } from '@renderer/lib/toasts';
 import { installApi } from './harness';
 
 beforeEach(() => {

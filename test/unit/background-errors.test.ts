@@ -227,7 +227,7 @@ describe('library intake on a failing database', () => {
     const downloader = { onCompleted: () => () => {}, get: () => undefined };
     const stop = addCompletedDownloads(downloader, store, quiet, { sweepEveryMs: 20, onProblem: (p) => problems.push(p) });
     await expect.poll(() => sweeps, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
-    stop();
+    await stop();
     expect(problems).toEqual([
       { level: 'error', message: 'Promptreel could not add downloads finished elsewhere to the library: the disk is full. It keeps retrying.' },
       { level: 'info', message: 'Promptreel can add downloads finished elsewhere to the library again.' },

@@ -7,13 +7,13 @@ import { startJobsSync, useJobs } from '../features/jobs/store';
 import { useDownloadsStore } from '../features/downloads/store';
 import { DropZone } from '../features/stylize-drop/DropZone';
 import { About } from './About';
-import { useAppInfo, useVendorStates } from './appInfo';
+import { useAppInfo, useVendorStates } from '../lib/appInfo';
 import { SandboxBanner } from './Header';
-import { SECTIONS, useNavigation, type Section } from './navigation';
+import { SECTIONS, useNavigation, type Section } from '../lib/navigation';
 import { notifySettled } from './notifications';
 import { DownloadsSection, LibrarySection, SettingsSection } from './sections';
 import { Toasts } from './Toasts';
-import { followNotices } from './toasts';
+import { followNotices } from '../lib/toasts';
 
 const VIEWS: Record<Section, () => React.JSX.Element> = {
   compose: ComposeView,

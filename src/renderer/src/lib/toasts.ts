@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { subscribe } from '../lib/ipc';
+import { subscribe } from './ipc';
 
 export interface Toast {
   id: number;
