@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OPERATION_IDS, OPERATIONS, type OperationId } from '@shared/operations';
+import { OPERATION_IDS, OPERATIONS, type OperationId } from '@shared/catalog';
 import { OperationForm, type Submission } from '@renderer/features/compose/OperationForm';
 import { paramsToDraft } from '@renderer/features/compose/model';
 import { setLanguage } from './harness';

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { OPERATION_IDS, OPERATIONS } from '../../src/shared/operations';
-import type { Field } from '../../src/shared/operations';
+import { OPERATION_IDS, OPERATIONS } from '../../src/shared/catalog';
+import type { Field } from '../../src/shared/catalog';
 import { startShellProcess, type ShellProcess } from '../support/shell-process';
 import { dropFile, SCREENSHOTS } from '../support/workbench';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createVendorClient, newRequestId } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { sampleFile } from '../support/vendors';
+import { checked, sampleFile } from '../support/vendors';
 
 /*
  * The sandbox as a vendor, spoken to with raw HTTP (no client-side validation in the way): it must refuse
@@ -81,7 +81,7 @@ describe('sandbox in real time', () => {
   it('finishes tasks in real time by itself (no manual clock, no timers)', async () => {
     const vendor = createVendorClient(sandbox.hidream);
     try {
-      const { taskId } = await vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'real time', img_count: 2 }, requestId: newRequestId() });
+      const { taskId } = await vendor.submit({ ...checked('hidream.txt2img', { prompt: 'real time', img_count: 2 }), requestId: newRequestId() });
       const states = new Set<string>();
       for (let i = 0; i < 200; i++) {
         const [status] = await vendor.query('hidream.txt2img', [taskId]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VendorId } from '@shared/operations';
+import { issueText, OPERATIONS, type VendorId } from '@shared/catalog';
+import type { AppError } from '@shared/errors';
 import type { JobStatus } from '@shared/jobs';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { JobEngine, type EngineEvent } from '@main/core/jobs/engine';
@@ -11,8 +12,8 @@ import { FakeDownloader, FakeVendor, fakeClients, vendorError } from '../support
 
 const quiet = createLogger({ sink: () => {} });
 const roomy: LimitSettings = {
-  hidream: { membership: 'L4', perMinute: { image: 100, video: 100, stylize: 100 } },
-  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 100 },
+  hidream: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 10 },
+  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 100 },
 };
 
 function setup(options: { limits?: LimitSettings; db?: Database; clock?: FakeClock; owner?: string; vendors?: Record<VendorId, FakeVendor> } = {}) {
@@ -60,13 +61,17 @@ describe('job engine', () => {
     expect(events.at(-1)).toMatchObject({ type: 'updated', job: { status: 'succeeded', progress: 1 } });
   });
 
-  it('rejects invalid parameters naming the field, and sends and stores nothing', async () => {
+  it('rejects invalid parameters naming the field by its label, coded for any language, and sends and stores nothing', async () => {
     const { engine, vendors } = setup();
-    await expect(engine.submit({ operation: 'haiper.generate', params: { prompt: 'x', settings: { duration: 3 } } })).rejects.toMatchObject({
+    const error: unknown = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'x', settings: { duration: 3 } } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
       kind: 'invalid_input',
-      message: expect.stringContaining('settings.duration') as string,
-      issues: [{ path: 'settings.duration' }],
+      message: 'Duration must be one of: 2 s, 4 s, 8 s.',
+      issues: [{ path: 'settings.duration', code: 'not_one_of', message: 'Duration must be one of: 2 s, 4 s, 8 s.' }],
     });
+    // The renderer words the same coded issue in Chinese with the one formatter.
+    const issue = (error as AppError).issues?.[0];
+    expect(issue && issueText(OPERATIONS['haiper.generate'], issue, 'zh-CN')).toBe('时长必须是以下之一：2 秒、4 秒、8 秒。');
     await expect(engine.submit({ operation: 'hidream.txt2img', params: {}, file: '/tmp/a.mp4' })).rejects.toMatchObject({
       kind: 'invalid_input',
       issues: [{ path: 'file' }],
@@ -76,7 +81,7 @@ describe('job engine', () => {
   });
 
   it('keeps 30 queued jobs inside the concurrency and per-minute limits', async () => {
-    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 5, video: 5, stylize: 5 }, concurrent: 2 } };
+    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 5, video: 5, stylize: 5 }, concurrency: 2 } };
     const { engine, vendors, clock } = setup({ limits });
     vendors.haiper.duration = 8_000;
     const submittedAt: number[] = [];
@@ -190,7 +195,7 @@ describe('job engine', () => {
   });
 
   it('cancels a running job: no more polls, no download, and its vendor slot stays taken for a while', async () => {
-    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 1 } };
+    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 1 } };
     const { engine, vendors, downloader, clock, until } = setup({ limits });
     vendors.haiper.duration = 30_000;
     const a = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'a' } });

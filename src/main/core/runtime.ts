@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
+import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import type { Sandbox } from '../sandbox';
@@ -13,7 +14,7 @@ import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher
 import { EventBus } from './events';
 import { createStaging } from './files/staging';
 import { jobsHandlers, vendorStates } from './jobs/handlers';
-import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './jobs/limiter';
+import type { LimitSettings } from './jobs/limiter';
 import { createJobServices, type JobServices } from './jobs/services';
 import type { VendorClientFactory } from './keys/connection';
 import { keysHandlers } from './keys/handlers';
@@ -92,11 +93,7 @@ export interface Runtime {
 
 /** The job queue's limits from the user's settings (membership level, Haiper quota). */
 export function limitsFromSettings(settings: Settings): LimitSettings {
-  const haiper = settings.membership.haiper;
-  return {
-    hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, membership: settings.membership.hidream },
-    haiper: { perMinute: { image: haiper.perMinute, video: haiper.perMinute, stylize: haiper.perMinute }, concurrent: haiper.concurrency },
-  };
+  return limitsFor(settings.membership);
 }
 
 /** The one database of a data directory, opened (and migrated) at start-up. */

@@ -1,5 +1,5 @@
 import type { VendorMode } from '@shared/ipc/jobs';
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
 import type { VendorClients } from '../jobs/engine';

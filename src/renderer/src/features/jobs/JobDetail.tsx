@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { getOperation, getParam, type Field } from '@shared/operations';
+import { getOperation, getParam, type Field } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
 import { useNavigation } from '../../app/navigation';
 import { useLocale } from '../../i18n';

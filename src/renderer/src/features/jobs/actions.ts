@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
-import { getOperation } from '@shared/operations';
+import { getOperation } from '@shared/catalog';
 import { toast } from '../../app/toasts';
 import { useNavigation } from '../../app/navigation';
 import { call, IpcError } from '../../lib/ipc';

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { RequestInput } from '@shared/ipc';
 import type { ConnectionResult, KeysStatus } from '@shared/ipc/keys';
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { SettingsPatch, SettingsState } from '@shared/settings';
 import { call, IpcError, subscribe } from '../../lib/ipc';
 
