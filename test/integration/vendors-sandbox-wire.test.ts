@@ -37,7 +37,12 @@ describe('sandbox as HiDream', () => {
   it('answers invalid parameters with HTTP 200, a non-zero code and a message naming the field', async () => {
     const { status, json } = await hidreamPost('/api-pub/gw/v3/video/txt2video/async', { prompt: 'x', motion_strength: 31, request_id: 'r1' });
     expect(status).toBe(200);
-    expect(json).toEqual({ code: 1001, message: '参数错误 (invalid parameter): motion_strength must be at most 30 (got 31)', request_id: 'r1', result: null });
+    expect(json).toEqual({
+      code: 1001,
+      message: '参数错误 (invalid parameter): motion_strength: 运动强度须为大于 0 且不超过 30 的数字。 (Motion strength must be a number above 0 and at most 30.)',
+      request_id: 'r1',
+      result: null,
+    });
   });
 
   it('refuses base64 in video_name that is not a video', async () => {
@@ -67,7 +72,7 @@ describe('sandbox as Haiper', () => {
   it('answers invalid parameters with HTTP 400 and a message', async () => {
     const { status, json } = await haiperPost('generate', { prompt: 'x', settings: { duration: 3 } });
     expect(status).toBe(400);
-    expect(json).toEqual({ message: 'settings.duration must be one of 2, 4, 8 (got 3)' });
+    expect(json).toEqual({ message: 'settings.duration: Duration must be one of: 2 s, 4 s, 8 s.' });
   });
 
   it('knows only its own endpoint path', async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { issuesSummary, OPERATIONS, validateParams, type OperationSpec, type Params, type VendorId } from '@shared/catalog';
+import { formatIssue, issuesSummary, OPERATIONS, validateParams, type OperationSpec, type Params, type ValidationIssue, type VendorId } from '@shared/catalog';
+import type { Locale } from '@shared/i18n-text';
 import { sniffVideo } from '@shared/files';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
@@ -18,6 +19,11 @@ export interface SandboxContext {
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
+
+/** A vendor's refusal names its own wire field, then says what is wrong, as the app words it. */
+function refusal(spec: OperationSpec, issues: readonly ValidationIssue[], locale: Locale): string {
+  return issues.map((issue) => `${issue.path}: ${formatIssue(spec, issue, locale)}`).join(' ');
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Answers shared by both vendors
@@ -146,7 +152,7 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   if (video && videoIsUrl && fileField) params[fileField] = video.text;
   const checked = validateParams(spec.id, params, { hasFile: Boolean(video && !videoIsUrl) });
   if (!checked.ok) {
-    refuse(`${issuesSummary(spec, checked.issues, 'zh-CN')} (${issuesSummary(spec, checked.issues, 'en')})`);
+    refuse(`${refusal(spec, checked.issues, 'zh-CN')} (${issuesSummary(spec, checked.issues, 'en')})`);
     return;
   }
   if (video && !videoIsUrl) {
@@ -297,7 +303,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   const checked = validateParams(spec.id, input);
   if (!checked.ok) {
     record('refused_invalid');
-    json(res, 400, { message: issuesSummary(spec, checked.issues, 'en') });
+    json(res, 400, { message: refusal(spec, checked.issues, 'en') });
     return;
   }
   if (markers.has('[code]')) {
