@@ -60,15 +60,22 @@ function vendorMembership(descriptor: VendorDescriptor, partial: boolean): z.Zod
   return partial ? own.partial().strict() : own;
 }
 
-/**
- * The membership part of the settings, one entry per vendor of the catalog. A patch may name any subset
- * of vendors, and any subset of a vendor's own numbers.
- */
-export function membershipSchema<C extends VendorCatalog>(vendors: C, options: { partial?: boolean } = {}): z.ZodType<Membership<C>> {
-  const partial = options.partial ?? false;
-  const shape = Object.fromEntries(Object.entries(vendors).map(([id, d]) => [id, vendorMembership(d, partial)]));
-  const schema = z.object(shape).strict();
-  return (partial ? schema.partial().strict() : schema) as unknown as z.ZodType<Membership<C>>;
+function membershipShape(vendors: VendorCatalog, partial: boolean): z.ZodObject {
+  return z.object(Object.fromEntries(Object.entries(vendors).map(([id, d]) => [id, vendorMembership(d, partial)]))).strict();
+}
+
+/** The membership part of the settings: one entry per vendor of the catalog. */
+export function membershipSchema<C extends VendorCatalog>(vendors: C): z.ZodType<Membership<C>> {
+  return membershipShape(vendors, false) as unknown as z.ZodType<Membership<C>>;
+}
+
+/** A membership change: any subset of the vendors, and of a vendor's own numbers. */
+export type MembershipPatch<C extends VendorCatalog = typeof VENDORS> = {
+  [V in keyof Membership<C>]?: Membership<C>[V] extends object ? Partial<Membership<C>[V]> : Membership<C>[V];
+};
+
+export function membershipPatchSchema<C extends VendorCatalog>(vendors: C): z.ZodType<MembershipPatch<C>> {
+  return membershipShape(vendors, true).partial().strict() as unknown as z.ZodType<MembershipPatch<C>>;
 }
 
 export const settingsSchema = z
@@ -97,9 +104,6 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'downloadDir'> = {
   theme: 'system',
 };
 
-/** A membership change: any vendors, and for a vendor with its own numbers any of them. */
-export type MembershipPatch = { [V in keyof Membership]?: Membership[V] extends object ? Partial<Membership[V]> : Membership[V] };
-
 /** What `settings.update` takes: any subset, nested objects included; the merged result is validated. */
 export const settingsPatchSchema = z
   .object({
@@ -108,7 +112,7 @@ export const settingsPatchSchema = z
     concurrentDownloads: settingsSchema.shape.concurrentDownloads,
     autoDownload: z.boolean(),
     downloadSizeCapMb: settingsSchema.shape.downloadSizeCapMb,
-    membership: membershipSchema(VENDORS, { partial: true }) as z.ZodType<MembershipPatch>,
+    membership: membershipPatchSchema(VENDORS),
     language: z.enum(LANGUAGES),
     theme: z.enum(THEMES),
   })

@@ -112,8 +112,9 @@ describe('browser shell WebSocket', () => {
   it('pushes runtime events to connected pages', async () => {
     const ws = await openSocket({ cookie: cookie(), origin: shell.origin });
     const got = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString('utf8')))));
-    runtime.events.emit('app.notice', { level: 'info', message: 'hello' });
-    expect(await got).toEqual({ event: { name: 'app.notice', payload: { level: 'info', message: 'hello' } } });
+    const values = runtime.settings.get();
+    runtime.events.emit('settings.changed', values);
+    expect(await got).toEqual({ event: { name: 'settings.changed', payload: values } });
     ws.close();
   });
 

@@ -10,7 +10,7 @@ import {
   type Membership,
   type VendorCatalog,
 } from '@shared/catalog';
-import { membershipSchema, SETTINGS_DEFAULTS, settingsSchema } from '@shared/settings';
+import { membershipPatchSchema, membershipSchema, SETTINGS_DEFAULTS, settingsSchema } from '@shared/settings';
 import { RateLimiter } from '@main/core/jobs/limiter';
 import { Poller } from '@main/core/jobs/poller';
 import type { TaskStatus } from '@main/core/vendors/types';
@@ -67,7 +67,7 @@ describe('the vendor descriptor', () => {
     expect(schema.parse({ ...membership, acme: 'pro' })).toEqual({ ...membership, acme: 'pro' });
     expect(schema.safeParse({ ...membership, acme: 'gold' }).success).toBe(false);
     expect(schema.safeParse({ hidream: 'free', haiper: { concurrency: 2, perMinute: 10 } }).success).toBe(false);
-    const patch = membershipSchema(WITH_ACME, { partial: true });
+    const patch = membershipPatchSchema(WITH_ACME);
     expect(patch.parse({ acme: 'pro' })).toEqual({ acme: 'pro' });
     // The real settings know exactly the real vendors.
     expect(settingsSchema.shape.membership.safeParse({ ...SETTINGS_DEFAULTS.membership, acme: 'basic' }).success).toBe(false);

@@ -184,7 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       log: log.child('keys'),
       connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
-    ...settingsHandlers(settings, events),
+    ...settingsHandlers(settings),
     ...jobsHandlers(jobs.engine, jobs.vendors),
     ...downloadHandlers(downloads, options.host),
     ...libraryHandlers(library, { mediaUrlPrefix, host: options.host }),

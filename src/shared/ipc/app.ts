@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { event, request } from './define';
+import { request } from './define';
 
 export type Transport = 'electron' | 'browser';
 
@@ -21,11 +21,6 @@ export interface AppNotification {
   body: string;
 }
 
-export interface Notice {
-  level: 'info' | 'warning' | 'error';
-  message: string;
-}
-
 export const appRequests = {
   'app.info': request(z.object({}).strict()).returns<AppInfo>(),
   /** A round trip with no side effects: the smoke test of every transport. */
@@ -41,8 +36,4 @@ export const appRequests = {
   }>(),
   /** The system's open dialog for a folder (import) or a file (relink); `path` is null when canceled. */
   'app.pickPath': request(z.object({ kind: z.enum(['folder', 'file']), title: z.string().min(1).max(200) }).strict()).returns<{ path: string | null }>(),
-} as const;
-
-export const appEvents = {
-  'app.notice': event<Notice>(),
 } as const;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ErrorInfo } from '../errors';
-import { appEvents, appRequests } from './app';
+import { appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { filesRequests } from './files';
 import { downloadsEvents, downloadsRequests } from './downloads';
@@ -21,7 +21,6 @@ export const requests = {
 } as const;
 
 export const events = {
-  ...appEvents,
   ...jobsEvents,
   ...keysEvents,
   ...settingsEvents,
