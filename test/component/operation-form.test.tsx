@@ -158,6 +158,21 @@ describe('the form generator', () => {
     expect(await screen.findByText('时长必须是以下之一：2 秒、4 秒、8 秒。')).toBeTruthy();
   });
 
+  it('words a refusal about no field (a file the operation cannot take) in the UI’s language too', async () => {
+    await setLanguage('zh-CN');
+    const { IpcError } = await import('@renderer/lib/ipc');
+    const english = 'Haiper · Generate video does not take a local file (only HiDream · Stylize a video does).';
+    const onSubmit = vi.fn(() =>
+      Promise.reject(new IpcError({ kind: 'invalid_input', message: english, issues: [{ path: 'file', code: 'file_not_accepted', message: english }] })),
+    );
+    renderForm('haiper.generate', onSubmit);
+    await userEvent.type(screen.getByLabelText('提示词'), 'ok');
+    await waitFor(() => expect(submitButton('提交').hasAttribute('disabled')).toBe(false));
+    await userEvent.click(submitButton('提交'));
+    expect(await screen.findByText(/Haiper · 生成视频不接受本地文件（只有HiDream · 视频风格化接受）。/)).toBeTruthy();
+    expect(screen.queryByText(new RegExp(english.replace(/[.()]/g, '\\$&')))).toBeNull();
+  });
+
   it('shows issues main returns under their fields', async () => {
     const { IpcError } = await import('@renderer/lib/ipc');
     const onSubmit = vi.fn(() =>

@@ -143,7 +143,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
         setFromServer(located);
         setShowAll(true);
       } else {
-        const described = describeError(info, tJobs);
+        const described = describeError(info, tJobs, { spec, locale });
         setFailure({ text: t('submitFailed', { message: described.text }), needsKey: described.fix === 'settings' });
       }
     } finally {

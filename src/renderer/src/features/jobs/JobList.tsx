@@ -47,7 +47,7 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
   const now = useNow(1000, active);
   if (!job) return null;
   const title = jobTitle(job, locale);
-  const error = job.error ? describeError(job.error, t).text : undefined;
+  const error = job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined;
   return (
     <div
       role="listitem"
