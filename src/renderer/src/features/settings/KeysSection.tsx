@@ -175,6 +175,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
   const field = (suffix: string): string => `${id}-${suffix}`;
   const locale = useLocale();
   const vendorName = VENDORS[vendor].service[locale];
+  const hasField = (name: string): boolean => VENDORS[vendor].keyFields.some((f) => f.name === name);
   return (
     <article className="key-card" aria-labelledby={field('title')}>
       <h3 id={field('title')}>{vendorName}</h3>
@@ -198,7 +199,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
             onChange={(e) => setKey(e.target.value)}
           />
         </div>
-        {vendor === 'hidream' && (
+        {hasField('userId') && (
           <div className="field">
             <label htmlFor={field('user')}>{t('keys.userId')}</label>
             <input
@@ -222,7 +223,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
           <label htmlFor={field('url')}>{t('keys.baseUrl')}</label>
           <input id={field('url')} type="url" value={baseUrl} maxLength={2048} onChange={(e) => setBaseUrl(e.target.value)} />
         </div>
-        {vendor === 'haiper' && (
+        {hasField('endpointPath') && (
           <div className="field">
             <label htmlFor={field('endpoint')}>{t('keys.endpointPath')}</label>
             <input
