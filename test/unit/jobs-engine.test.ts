@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issueText, OPERATIONS, type VendorId } from '@shared/catalog';
+import { formatIssue, fromErrorIssue, issueText, OPERATIONS, type VendorId } from '@shared/catalog';
 import type { AppError } from '@shared/errors';
 import type { JobStatus } from '@shared/jobs';
 import { openDatabase, type Database } from '@main/core/db/database';
@@ -78,6 +78,33 @@ describe('job engine', () => {
     });
     expect(engine.list().total).toBe(0);
     expect(vendors.haiper.submits).toHaveLength(0);
+  });
+
+  it.each([
+    ['hidream.txt2video', { prompt: 'x', camera_move_depth: 6, motion_strength: 0 }, undefined],
+    ['hidream.txt2img', { prompt: 'x', aspect_ratio: '1:1' }, undefined],
+    ['hidream.video_stylize', { video_name: 'https://x/v.mp4' }, '/tmp/clip.mp4'],
+    ['haiper.generate', { settings: { seed: 1.5 } }, undefined],
+    ['haiper.upscale', { config: { sourceVideo: 'ftp://x/v.mp4' } }, undefined],
+    ['haiper.extend', { prompt: 'x'.repeat(2_001), config: { sourceVideo: 'https://x/v.mp4' } }, undefined],
+  ] as const)('words every invalid_input issue of %s with formatIssue, in English on the error and in Chinese from its code', async (operation, params, file) => {
+    const { engine } = setup();
+    const spec = OPERATIONS[operation];
+    const error: unknown = await engine.submit({ operation, params, ...(file ? { file } : {}) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid_input' });
+    const issues = (error as AppError).issues ?? [];
+    expect(issues.length).toBeGreaterThan(0);
+    const coded = issues.map((issue) => fromErrorIssue(issue));
+    expect(coded.every((issue) => issue !== undefined)).toBe(true);
+    for (const [i, issue] of issues.entries()) {
+      const code = coded[i];
+      if (!code) continue;
+      expect(issue.message).toBe(formatIssue(spec, code, 'en'));
+      expect(issueText(spec, issue, 'zh-CN')).toBe(formatIssue(spec, code, 'zh-CN'));
+      expect(issueText(spec, issue, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((error as AppError).message).toBe(issues.map((issue) => issue.message).join(' '));
+    expect(engine.list().total).toBe(0);
   });
 
   it('keeps 30 queued jobs inside the concurrency and per-minute limits', async () => {
