@@ -30,7 +30,7 @@ export interface JobProgress {
 
 export const jobsRequests = {
   /**
-   * Validates (the spec's messages come back as `invalid_input` issues), stores and queues a job.
+   * Validates (coded issues come back on an `invalid_input` error, worded by the catalog), stores and queues a job.
    * Nothing reaches a vendor when validation fails.
    */
   'jobs.submit': request(
