@@ -167,11 +167,3 @@ export function tiersOf(descriptor: VendorDescriptor, locale: 'en' | 'zh-CN'): {
   if (limits.kind !== 'tiers') return [];
   return Object.entries(limits.concurrency).map(([id, concurrency]) => ({ id, label: limits.tierLabels?.[id]?.[locale] ?? id, concurrency }));
 }
-
-export function isVendorId(value: unknown): value is VendorId {
-  return typeof value === 'string' && Object.hasOwn(VENDORS, value);
-}
-
-export function vendorName(vendor: VendorId, locale: 'en' | 'zh-CN' = 'en'): string {
-  return VENDORS[vendor].name[locale];
-}
