@@ -8,7 +8,7 @@ import { settingsPatchSchema, type Settings } from '@shared/settings';
 import { createLogger } from '@main/core/log';
 import { defaultSettings, JsonFileSettingsBacking, SettingsStore, type Migration, type SettingsBacking } from '@main/core/settings/store';
 import { ElectronSettingsBacking } from '@main/keys-electron';
-import { createRuntime } from '@main/runtime';
+import { createEngine } from '@main/runtime';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
 
@@ -202,7 +202,7 @@ describe('settings in the desktop app (electron-store backing)', () => {
 describe('settings through the runtime', () => {
   it('reports a reset settings file to the page that asks for the settings (the Settings view shows it)', async () => {
     writeFileSync(file, '{ broken');
-    const runtime = createRuntime({ transport: 'browser', dataDir: dir, openExternal: () => Promise.resolve(false), log: quiet });
+    const runtime = createEngine(dir, { host: { transport: 'browser', log: quiet } });
     const first = await runtime.dispatch({ name: 'settings.get', input: {} }, { origin: 'test' });
     expect(first).toMatchObject({ ok: true, value: { recovery: { reason: 'unreadable', backupPath: expect.stringMatching(/settings\.invalid-.*\.json$/) as unknown } } });
 

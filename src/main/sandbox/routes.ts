@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { formatIssue, issuesSummary, OPERATIONS, validateParams, type OperationSpec, type Params, type ValidationIssue, type VendorId } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
-import { sniffVideo } from '@shared/files';
+import { sniffVideo } from '@shared/sniff';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
 import { mediaFileFor, type MediaStore } from './media';

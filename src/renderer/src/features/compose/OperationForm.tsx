@@ -3,10 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorInfo, ErrorIssue } from '@shared/errors';
 import { issueField, issueKeys, issueText, toErrorIssue, type Field, type MediaKind, type OperationSpec, type Params } from '@shared/catalog';
 import { useLocale } from '../../i18n';
-import { checkVideoFile } from '../../lib/files';
+import { checkVideoFile, rejectionMessage } from '../../lib/files';
 import { IpcError } from '../../lib/ipc';
-import { describeError } from '../jobs/errors';
-import { rejectionMessage } from '../stylize-drop/messages';
+import { describeError } from '../../lib/errors';
 import { ChoiceControl, isGroup, NumberControl, TextControl, UrlControl, VideoSourceControl } from './controls';
 import { checkDraft, emptyDraft, type Draft, type FormValue, type Picked } from './model';
 

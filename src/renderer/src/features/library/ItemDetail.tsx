@@ -5,7 +5,8 @@ import { OPERATIONS, type OperationId } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
-import { formatBytes, formatDuration, formatTime } from './format';
+import { formatBytes, formatDuration } from '@shared/format';
+import { formatTime } from './format';
 import { useLibraryStore } from './store';
 
 /** The system's open dialog (desktop only); resolves null when the user cancels. */

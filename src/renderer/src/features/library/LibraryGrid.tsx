@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { OPERATIONS } from '@shared/catalog';
 import type { LibraryItemSummary } from '@shared/library';
 import { useLocale } from '../../i18n';
-import { formatDuration } from './format';
+import { formatDuration } from '@shared/format';
 import { requestPoster } from './posters';
 import { startItemDrag } from './drag';
 
