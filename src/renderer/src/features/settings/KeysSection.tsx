@@ -8,6 +8,15 @@ import { useSettingsStore } from './store';
 
 const VENDORS: VendorId[] = ['hidream', 'haiper'];
 
+/** The host part of a URL as main compares it (scheme, name, port); undefined while it is not a URL yet. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export function KeysSection({ keys }: { keys: KeysStatus }): React.JSX.Element {
   const { t } = useTranslation('settings');
   return (
@@ -115,7 +124,15 @@ function StorageChoice({ keys }: { keys: KeysStatus }): React.JSX.Element {
 
 function StatusLine({ status, keys }: { status: VendorKeyStatus; keys: KeysStatus }): React.JSX.Element {
   const { t } = useTranslation('settings');
-  if (status.unreadable && !status.configured) return <p className="banner warning">{t('keys.unreadable')}</p>;
+  if (status.unreadable && !status.configured) {
+    const text =
+      status.problem === 'tampered'
+        ? t('keys.tampered')
+        : status.problem === 'unconfirmed_host'
+          ? t('keys.unconfirmedHost', { host: hostOf(status.baseUrl) ?? status.baseUrl })
+          : t('keys.unreadable');
+    return <p className="banner warning">{text}</p>;
+  }
   if (!status.configured) return <p className="muted">{t('keys.notConfigured')}</p>;
   const storage =
     keys.memoryOnly || status.storage === 'session'
@@ -160,7 +177,8 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
   const save = (): Promise<void> =>
     run(async () => {
       const secret = key.trim() === '' ? undefined : key;
-      const url = baseUrl.trim() === status.baseUrl ? undefined : baseUrl;
+      // A stored URL main could not vouch for is sent with the new key: the user saw it and confirms it.
+      const url = baseUrl.trim() === status.baseUrl && !(secret && status.unreadable) ? undefined : baseUrl;
       let input: RequestInput<'keys.set'>;
       if (vendor === 'hidream') {
         input = { vendor, token: secret, baseUrl: url, userId: userId.trim() === '' ? undefined : userId };
@@ -175,6 +193,9 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
 
   const field = (suffix: string): string => `${id}-${suffix}`;
   const vendorName = t(`keys.vendor.${vendor}`);
+  // Main refuses to send a saved key to another host; say so before the user presses Save.
+  const newHost = hostOf(baseUrl);
+  const keyNeededAgain = status.configured && key.trim() === '' && newHost !== undefined && newHost !== hostOf(status.baseUrl);
   return (
     <article className="key-card" aria-labelledby={field('title')}>
       <h3 id={field('title')}>{vendorName}</h3>
@@ -195,8 +216,16 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
             value={key}
             maxLength={4096}
             placeholder={status.configured ? t('keys.keyPlaceholderReplace') : t('keys.keyPlaceholderNew')}
+            required={keyNeededAgain}
+            aria-invalid={keyNeededAgain || undefined}
+            aria-describedby={keyNeededAgain ? field('key-again') : undefined}
             onChange={(e) => setKey(e.target.value)}
           />
+          {keyNeededAgain && (
+            <small id={field('key-again')} role="note" className="warning-text">
+              {t('keys.keyNeededForHost', { host: newHost, key: t(`keys.keyLabel.${vendor}`) })}
+            </small>
+          )}
         </div>
         {vendor === 'hidream' && (
           <div className="field">
