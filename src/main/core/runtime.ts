@@ -11,6 +11,8 @@ import { DownloadManager, type DownloadSettings } from './downloads/manager';
 import type { HostCapabilities } from './host';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
+import { PathGrants } from '../platform/paths-policy';
+import { guardJobInputs, releaseStagedInputs } from './files/job-inputs';
 import { createStaging } from './files/staging';
 import { jobsHandlers, vendorStates } from './jobs/handlers';
 import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './jobs/limiter';
@@ -59,6 +61,11 @@ export interface RuntimeOptions {
   mediaUrlPrefix?: string;
   /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
   trashFile?: (path: string) => Promise<void>;
+  /**
+   * The desktop app: folders to import, files to relink and videos to upload must come from the
+   * system dialog or a drop (see `PathGrants`). The browser shell has no dialog and takes typed paths.
+   */
+  requireGrantedPaths?: boolean;
 }
 
 /** What the download manager reads from the user's settings, at each use. */
@@ -87,6 +94,8 @@ export interface Runtime {
   library: LibraryStore;
   /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
   resolveMedia(pathname: string): { path: string; mime: string } | undefined;
+  /** A path the host itself got from the user (a file dropped on the window), which a request may then name. */
+  grantPath(path: string): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +122,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.settings ??
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir: options.dataDir, log });
+  const grants = new PathGrants(options.requireGrantedPaths ?? false);
   const db = openRuntimeDatabase(options.dataDir);
   const downloads = new DownloadManager({
     db,
@@ -153,6 +163,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     else announceVendors();
   });
   jobs.vendors.onChange(announceVendors);
+  const stagedInputs = releaseStagedInputs({ staging, grants, engine: jobs.engine, db, log: log.child('staging') });
   const unsubscribeSettings = settings.subscribe((values) => {
     events.emit('settings.changed', values);
     if (!options.limits) jobs.engine.setLimits(limitsFromSettings(values));
@@ -172,6 +183,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
+    stagedInputs.stop();
+    await stagedInputs.swept;
     stopLibraryIntake();
     stopLibraryEvents();
     await staging.close();
@@ -188,9 +201,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings, events),
-    ...jobsHandlers(jobs.engine, jobs.vendors),
+    ...guardJobInputs(jobsHandlers(jobs.engine, jobs.vendors), { staging, grants, engine: jobs.engine, db }),
     ...downloadHandlers(downloads, options.host),
-    ...libraryHandlers(library, { mediaUrlPrefix, host: options.host }),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: options.host, grants }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -210,7 +223,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     'app.pickPath': async (request) => {
       if (!options.host) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
-      return { path: await options.host.pickPath(request) };
+      const path = await options.host.pickPath(request);
+      if (path !== null) grants.grant(path);
+      return { path };
     },
     'app.notify': (notification) => {
       if (!options.notify) {
@@ -232,6 +247,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     downloads,
     library,
     resolveMedia: (pathname) => resolveMedia(pathname),
+    grantPath: (path) => grants.grant(path),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
     close: () => (closing ??= shutdown()),
   };

@@ -1,4 +1,7 @@
+import { isAbsolute } from 'node:path';
+import { AppError, isAppError } from '@shared/errors';
 import type { SettingsRecovery } from '@shared/settings';
+import { checkFolder, probeWritable } from '../../platform/paths-policy';
 import type { EventBus } from '../events';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { SettingsStore } from './store';
@@ -16,6 +19,20 @@ function recoveryNotice(recovery: SettingsRecovery): string {
   return `Your settings file ${REASONS[recovery.reason]}, so some settings were reset to their defaults${fields}.${backup}`;
 }
 
+/**
+ * A new download folder must be one of the user's own (not a system folder) and writable now: an
+ * unwritable one would otherwise be found out only by downloads that never start.
+ */
+async function checkDownloadDir(dir: string): Promise<void> {
+  try {
+    // A relative path is left to the settings' own rule, which words it for the form.
+    if (isAbsolute(dir)) await probeWritable(checkFolder(dir, 'downloads'));
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    throw new AppError('invalid_input', error.message, { issues: [{ path: 'downloadDir', message: error.message }] });
+  }
+}
+
 export function settingsHandlers(store: SettingsStore, events: EventBus): HandlersFor<'settings.get' | 'settings.update'> {
   // The store opens before any page exists, so the notice goes out when the first page asks for the
   // settings (the app does at start, for language and theme), once per run.
@@ -29,6 +46,9 @@ export function settingsHandlers(store: SettingsStore, events: EventBus): Handle
       }
       return store.state();
     },
-    'settings.update': (patch) => store.update(patch),
+    'settings.update': async (patch) => {
+      if (patch.downloadDir !== undefined && patch.downloadDir !== store.get().downloadDir) await checkDownloadDir(patch.downloadDir);
+      return store.update(patch);
+    },
   };
 }
