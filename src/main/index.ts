@@ -8,7 +8,7 @@ import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createRuntime } from './core/runtime';
+import { createRuntime } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';

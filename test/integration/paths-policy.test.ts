@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 
 /**

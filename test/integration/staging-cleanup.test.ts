@@ -6,7 +6,7 @@ import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { Job, JobStatus } from '@shared/jobs';
 import { createLogger } from '@main/core/log';
 import { DEFAULT_LIMIT_SETTINGS } from '@main/core/jobs/limiter';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 import { eventually } from '../support/cli-process';
 

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../core/paths';
-import { createRuntime } from '../core/runtime';
+import { createRuntime } from '../runtime';
 import { startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */

@@ -7,7 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SHELL_BRIDGE_PATH, SHELL_TOKEN_COOKIE, SHELL_WS_PATH } from '@shared/ipc/channels';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
-import type { Runtime } from '../core/runtime';
+import type { Runtime } from '../runtime';
 
 /**
  * The browser shell: the same renderer and the same runtime as the desktop app, joined by a WebSocket
