@@ -148,7 +148,7 @@ export class PathGrants {
   /** Throws `forbidden` when grants are required and `path` was not granted. */
   require(path: string, what: string, how: string): void {
     if (this.required && !this.has(path)) {
-      throw new AppError('forbidden', `${what} must be chosen in the system dialog or dropped on the window (${how}); a typed path is not accepted here.`);
+      throw new AppError('forbidden', `${what} must be chosen in the system dialog (${how}); in the desktop app a typed path is not accepted.`);
     }
   }
 }
