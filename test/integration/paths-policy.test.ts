@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 
 /**
@@ -37,14 +37,14 @@ async function start(options: { desktop?: { picked: () => string | null } } = {}
     startDrag: () => Promise.resolve(),
     pickPath: () => Promise.resolve(options.desktop?.picked() ?? null),
   };
-  const r = createRuntime({
-    transport: options.desktop ? 'electron' : 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: quiet,
-    startSandbox: () => Promise.resolve(s),
-    trashFile: () => Promise.reject(new Error('nothing may be trashed here')),
-    ...(host ? { host, requireGrantedPaths: true } : {}),
+  const r = createEngine(dataDir, {
+    host: {
+      transport: options.desktop ? 'electron' : 'browser',
+      log: quiet,
+      trashFile: () => Promise.reject(new Error('nothing may be trashed here')),
+      ...(host ? { files: host, requireGrantedPaths: true } : {}),
+    },
+    vendors: { sandbox: () => Promise.resolve(s) },
   });
   runtime = r;
   return { call: (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>, dataDir, runtime: r };

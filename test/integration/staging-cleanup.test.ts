@@ -6,7 +6,7 @@ import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { Job, JobStatus } from '@shared/jobs';
 import { createLogger } from '@main/core/log';
 import { DEFAULT_LIMIT_SETTINGS } from '@main/core/jobs/limiter';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 import { eventually } from '../support/cli-process';
 
@@ -31,15 +31,14 @@ type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope
 async function start(dataDir: string): Promise<{ call: Call; runtime: Runtime }> {
   sandbox ??= await startSandbox({ timeScale: 0.01, log: quiet, hidreamLimits: { perMinute: { stylize: 100 }, concurrency: 10 } });
   const s = sandbox;
-  const r = createRuntime({
-    transport: 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: quiet,
-    timeScale: 0.01,
-    startSandbox: () => Promise.resolve(s),
-    // Several jobs at once, without the per-minute wait between stylize jobs.
-    limits: { ...DEFAULT_LIMIT_SETTINGS, hidream: { membership: 'free', perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 10 } },
+  const r = createEngine(dataDir, {
+    host: { transport: 'browser', log: quiet },
+    vendors: {
+      timeScale: 0.01,
+      sandbox: () => Promise.resolve(s),
+      // Several jobs at once, without the per-minute wait between stylize jobs.
+      limits: { ...DEFAULT_LIMIT_SETTINGS, hidream: { membership: 'free', perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 10 } },
+    },
   });
   runtime = r;
   const call: Call = (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>;

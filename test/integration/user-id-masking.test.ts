@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { eventually } from '../support/cli-process';
 import { sendJson, startFaultServer, type FaultServer } from '../support/fault-server';
 
@@ -29,12 +29,7 @@ beforeAll(async () => {
     sendJson(res, 200, { code: 2031, message: `model retired for API-User-ID ${said} (user ${said})`, result: null });
   });
   dataDir = mkdtempSync(join(tmpdir(), 'promptreel-userid-'));
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ level: 'debug', sink: (line) => lines.push(line) }),
-  });
+  runtime = createEngine(dataDir, { host: { transport: 'browser', log: createLogger({ level: 'debug', sink: (line) => lines.push(line) }) } });
   runtime.events.subscribe((name, payload) => events.push(JSON.stringify({ name, payload })));
 });
 

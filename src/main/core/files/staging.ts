@@ -3,7 +3,8 @@ import { lstatSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
-import { SNIFF_BYTES, sniffVideo, STAGE_CHUNK_BYTES, type SniffedVideo } from '@shared/files';
+import { STAGE_CHUNK_BYTES } from '@shared/files';
+import { SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/sniff';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { Logger } from '../log';
 
