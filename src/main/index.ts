@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, nativeImage, Notification, session, shell, type NativeImage, type OpenDialogOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import { IPC_EVENT_CHANNEL, IPC_GRANT_FILE_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import { MEDIA_SCHEME } from '@shared/csp';
 import type { EventFrame } from '@shared/ipc';
 import { AppError } from '@shared/errors';
@@ -94,6 +94,7 @@ void app.whenReady().then(async () => {
       files,
       mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
       trashFile: (path) => shell.trashItem(path),
+      requireGrantedPaths: true,
     },
   });
 
@@ -110,6 +111,12 @@ void app.whenReady().then(async () => {
       return { ok: false, error: { kind: 'forbidden', message: 'Calls are accepted only from the app’s own pages.' } };
     }
     return runtime.dispatch(frame, { origin: url ?? 'unknown' });
+  });
+
+  ipcMain.on(IPC_GRANT_FILE_CHANNEL, (event, path: unknown) => {
+    const trusted = isTrustedUrl(event.senderFrame?.url, devServerUrl);
+    if (trusted && typeof path === 'string' && path.length <= 4096) runtime.grantPath(path);
+    event.returnValue = trusted;
   });
 
   runtime.events.subscribe((name, payload) => {

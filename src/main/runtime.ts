@@ -12,6 +12,8 @@ import { DownloadManager, type DownloadSettings } from './core/downloads/manager
 import type { HostCapabilities } from './core/host';
 import { createDispatcher, type Dispatch, type Handlers } from './core/ipc/dispatcher';
 import { EventBus } from './core/events';
+import { PathGrants } from './platform/paths-policy';
+import { guardJobInputs, releaseStagedInputs } from './core/files/job-inputs';
 import { createStaging } from './core/files/staging';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
@@ -65,6 +67,11 @@ export interface EngineHost {
   mediaUrlPrefix?: string;
   /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
   trashFile?: (path: string) => Promise<void>;
+  /**
+   * The desktop app: folders to import, files to relink and videos to upload must come from the
+   * system dialog or a drop (see `PathGrants`). The browser shell has no dialog and takes typed paths.
+   */
+  requireGrantedPaths?: boolean;
 }
 
 /** Where the engine gets its vendors: live clients with keys, the built-in sandbox without. */
@@ -127,6 +134,8 @@ export interface Runtime {
   library: LibraryStore;
   /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
   resolveMedia(pathname: string): { path: string; mime: string } | undefined;
+  /** A path the host itself got from the user (a file dropped on the window), which a request may then name. */
+  grantPath(path: string): void;
   close(): Promise<void>;
 }
 
@@ -154,6 +163,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   const settings =
     host.settings ?? SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir, log });
+  const grants = new PathGrants(host.requireGrantedPaths ?? false);
   const db = openRuntimeDatabase(dataDir);
   // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
   // processes' work alone unless asked (`promptreel resume`).
@@ -201,6 +211,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     else announceVendors();
   });
   jobs.vendors.onChange(announceVendors);
+  // Staged copies are the app's: a CLI command neither sweeps nor releases them.
+  const stagedInputs = forUser ? releaseStagedInputs({ staging, grants, engine: jobs.engine, db, log: log.child('staging') }) : { stop: () => undefined, swept: Promise.resolve(0) };
   const unsubscribeSettings = settings.subscribe((values) => {
     events.emit('settings.changed', values);
     if (!vendors.limits) jobs.engine.setLimits(limitsFromSettings(values));
@@ -222,6 +234,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
+    stagedInputs.stop();
+    await stagedInputs.swept;
     await staging.close();
     await jobs.close();
     await downloads.close();
@@ -239,9 +253,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings),
-    ...jobsHandlers(jobs.engine, jobs.vendors),
+    ...guardJobInputs(jobsHandlers(jobs.engine, jobs.vendors), { staging, grants, engine: jobs.engine, db }),
     ...downloadHandlers(downloads, host.files),
-    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files }),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files, grants }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -261,7 +275,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     },
     'app.pickPath': async (request) => {
       if (!host.files) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
-      return { path: await host.files.pickPath(request) };
+      const path = await host.files.pickPath(request);
+      if (path !== null) grants.grant(path);
+      return { path };
     },
     'app.notify': (notification) => {
       if (!host.notify) {
@@ -283,6 +299,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     downloads,
     library,
     resolveMedia: (pathname) => resolveMedia(pathname),
+    grantPath: (path) => grants.grant(path),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
     close: () => (closing ??= shutdown()),
   };

@@ -63,16 +63,22 @@ describe('importing a folder', () => {
   });
 });
 
+/** Makes the only item a job's result, a file Promptreel wrote (the only kind removing trashes). */
+const asJobResult = (): void => {
+  env.db.prepare("UPDATE items SET source = 'job'").run();
+};
+
 describe('deleting', () => {
-  it('moves the file to the trash and forgets the item, its tags and its search rows', async () => {
+  it('moves a job’s result to the trash and forgets the item, its tags and its search rows', async () => {
     env = libraryEnv();
     const id = await importOne('sunset.mp4', mp4({ durationMs: 1_000, width: 64, height: 64 }), ['beach']);
+    asJobResult();
     const path = env.store.get(id).path;
     await env.store.setPoster(id, png(16, 9));
     const poster = env.store.get(id).posterPath ?? '';
     expect(existsSync(poster)).toBe(true);
 
-    await env.store.remove(id);
+    expect(await env.store.remove(id)).toEqual({ trashed: true });
 
     expect(existsSync(path)).toBe(false);
     expect(readFileSync(join(env.trash, 'sunset.mp4')).subarray(4, 8).toString()).toBe('ftyp');
@@ -86,9 +92,21 @@ describe('deleting', () => {
   it('keeps the item when the trash refuses the file', async () => {
     env = libraryEnv();
     const id = await importOne('keep.png', png(4, 4));
+    asJobResult();
     const refusing = new LibraryStore(env.db, { dataDir: join(env.root, 'data'), trashFile: () => Promise.reject(new Error('trash is full')) });
     await expect(refusing.remove(id)).rejects.toMatchObject({ kind: 'io', message: expect.stringContaining('trash is full') as string });
     expect(existsSync(env.store.get(id).path)).toBe(true);
+  });
+
+  it('never trashes an imported file: the item is forgotten, the user’s file stays where it is', async () => {
+    env = libraryEnv();
+    const id = await importOne('mine.mp4', mp4({ durationMs: 1_000, width: 64, height: 64, salt: 'mine' }), ['own']);
+    const path = env.store.get(id).path;
+    expect(await env.store.remove(id)).toEqual({ trashed: false });
+    expect(readFileSync(path).subarray(4, 8).toString()).toBe('ftyp');
+    expect(existsSync(join(env.trash, 'mine.mp4'))).toBe(false);
+    expect(() => env.store.get(id)).toThrow(expect.objectContaining({ kind: 'not_found' }) as Error);
+    expect(env.store.listTags()).toEqual([]);
   });
 });
 

@@ -1088,13 +1088,16 @@ export class LibraryStore {
   }
 
   /**
-   * Moves the file to the OS trash, then forgets the item (its tags and search rows go with it; items
-   * made from it keep existing without a parent). If the trash refuses, nothing changes.
+   * Forgets the item (its tags and search rows go with it; items made from it keep existing without a
+   * parent). A job's result, a file Promptreel wrote, first goes to the OS trash; if the trash refuses,
+   * nothing changes. An imported file is the user's own and stays where it is: removing it from the
+   * library never deletes what an import pointed at. Says whether a file was trashed.
    */
-  async remove(id: string): Promise<void> {
+  async remove(id: string): Promise<{ trashed: boolean }> {
     const item = this.get(id);
     const key = rowId(id);
-    if (await exists(item.path)) {
+    const trashed = item.source === 'job' && (await exists(item.path));
+    if (trashed) {
       try {
         await this.options.trashFile(item.path);
       } catch (error) {
@@ -1111,6 +1114,7 @@ export class LibraryStore {
     });
     if (item.posterPath) await rm(item.posterPath, { force: true });
     this.emit({ type: 'removed', id });
+    return { trashed };
   }
 
   /** Looks for every item's file; marks the ones not found as missing and the ones back as present. */

@@ -131,6 +131,8 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
     }
   };
 
+  // Removing an imported item never deletes the user's file (main only forgets it), and the words say so.
+  const imported = item.source === 'import';
   return (
     <section className="library-detail" aria-label={t('details')}>
       <div className="library-detail-head">
@@ -205,10 +207,10 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {t('reveal')}
         </button>
         {confirming ? (
-          <span className="library-confirm" role="group" aria-label={t('delete')}>
-            <span>{t('confirmDelete', { title: item.title })}</span>
+          <span className="library-confirm" role="group" aria-label={t(imported ? 'forget' : 'delete')}>
+            <span>{t(imported ? 'confirmForget' : 'confirmDelete', { title: item.title })}</span>
             <button type="button" className="danger" onClick={() => void remove()}>
-              {t('confirm')}
+              {t(imported ? 'forget' : 'confirm')}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
               {t('cancel')}
@@ -216,7 +218,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           </span>
         ) : (
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            {t('delete')}
+            {t(imported ? 'forget' : 'delete')}
           </button>
         )}
       </div>
