@@ -89,7 +89,7 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path)?.path);
+  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path));
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, frame: unknown) => {
     const url = event.senderFrame?.url;

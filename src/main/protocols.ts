@@ -2,6 +2,7 @@ import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@shared/csp';
+import { mediaResponse, type MediaTarget } from './core/fs/serve';
 
 /** Must run before `app.ready`: both schemes behave like https (secure, standard, fetchable). */
 export function registerSchemes(): void {
@@ -21,7 +22,7 @@ function within(root: string, relative: string): string | undefined {
  * `app://promptreel/…` serves the built renderer; `promptreel-media://…` serves local media the
  * runtime resolves (library items, downloads). Nothing outside those roots is reachable.
  */
-export function handleProtocols(rendererDir: string, resolveMedia: (path: string) => string | undefined): void {
+export function handleProtocols(rendererDir: string, resolveMedia: (path: string) => MediaTarget | undefined): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -36,14 +37,16 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
     return new Response(response.body, { status: response.status, headers });
   });
   protocol.handle(MEDIA_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    const file = resolveMedia(decodeURIComponent(url.pathname));
-    if (!file) return new Response('Not found', { status: 404 });
-    // net.fetch on a file URL answers Range requests, which <video> seeking needs.
-    const response = await net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
-    const headers = new Headers(response.headers);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url).pathname);
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+    // The same checks and range handling as the browser shell's /media/ route (see core/fs/serve.ts).
+    const response = await mediaResponse(resolveMedia(pathname), request);
     // Only the app's own pages can load this scheme; the header lets them read frames into a canvas.
-    headers.set('access-control-allow-origin', '*');
-    return new Response(response.body, { status: response.status, headers });
+    response.headers.set('access-control-allow-origin', '*');
+    return response;
   });
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
@@ -12,6 +12,7 @@ import type { HostCapabilities } from './host';
 import { createDispatcher, type Dispatch, type Handlers } from './ipc/dispatcher';
 import { EventBus } from './events';
 import { createStaging } from './files/staging';
+import type { MediaTarget } from './fs/serve';
 import { jobsHandlers, vendorStates } from './jobs/handlers';
 import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './jobs/limiter';
 import { createJobServices, type JobServices } from './jobs/services';
@@ -85,8 +86,8 @@ export interface Runtime {
   jobs: JobServices;
   downloads: DownloadManager;
   library: LibraryStore;
-  /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
-  resolveMedia(pathname: string): { path: string; mime: string } | undefined;
+  /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes (served with `mediaReply`). */
+  resolveMedia(pathname: string): MediaTarget | undefined;
   close(): Promise<void>;
 }
 
@@ -162,12 +163,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   downloads.resume();
 
   /** Library items (`/<id>`, `/<id>/poster`) and finished downloads (`/download/<id>`), for the media routes. */
-  const resolveMedia = (pathname: string): { path: string; mime: string } | undefined => {
+  const resolveMedia = (pathname: string): MediaTarget | undefined => {
     const download = /^\/download\/([\w-]{1,100})$/.exec(pathname)?.[1];
     if (!download) return library.resolveMedia(pathname);
     const record = downloads.get(download);
     if (record?.status !== 'completed' || !record.path) return undefined;
-    return { path: record.path, mime: record.contentType ?? 'application/octet-stream' };
+    return { path: record.path, mime: record.contentType ?? 'application/octet-stream', root: dirname(record.path) };
   };
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {

@@ -4,10 +4,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SHELL_BRIDGE_PATH, SHELL_TOKEN_COOKIE, SHELL_WS_PATH } from '@shared/ipc/channels';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
+import { mediaReply } from '../core/fs/serve';
 import type { Runtime } from '../core/runtime';
+
+export { byteRange } from '../core/fs/serve';
 
 /**
  * The browser shell: the same renderer and the same runtime as the desktop app, joined by a WebSocket
@@ -66,27 +70,6 @@ function cookieToken(req: IncomingMessage): string | undefined {
 
 const MEDIA_PATH = '/media/';
 
-/**
- * One `bytes=` range of a file of `size` bytes; null when there is none (or several, which we answer
- * with the whole file, as RFC 9110 allows).
- */
-export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match) return null;
-  const [, first = '', last = ''] = match;
-  if (!first && !last) return null;
-  let start: number;
-  let end: number;
-  if (!first) {
-    start = Math.max(0, size - Number(last));
-    end = size - 1;
-  } else {
-    start = Number(first);
-    end = last ? Math.min(Number(last), size - 1) : size - 1;
-  }
-  return start > end || start >= size ? 'unsatisfiable' : { start, end };
-}
-
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -138,29 +121,11 @@ export async function startShell(options: ShellOptions): Promise<Shell> {
 
   /** A library file by item id (`/media/<id>`, `/media/<id>/poster`), with single-range support for seeking. */
   const sendMedia = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
-    const media = runtime.resolveMedia(pathname);
-    const info = media && (await stat(media.path).catch(() => undefined));
-    if (!media || !info?.isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.\n');
-      return;
-    }
-    const headers: Record<string, string | number> = { 'content-type': media.mime, 'accept-ranges': 'bytes', 'cache-control': 'no-cache' };
-    const range = byteRange(req.headers.range, info.size);
-    if (range === 'unsatisfiable') {
-      res.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
-      return;
-    }
-    const { start, end } = range ?? { start: 0, end: info.size - 1 };
-    res.writeHead(range ? 206 : 200, {
-      ...headers,
-      'content-length': Math.max(0, end - start + 1),
-      ...(range ? { 'content-range': `bytes ${start}-${end}/${info.size}` } : {}),
-    });
-    if (req.method === 'HEAD' || info.size === 0) {
-      res.end();
-      return;
-    }
-    createReadStream(media.path, { start, end }).on('error', () => res.destroy()).pipe(res);
+    const reply = await mediaReply(runtime.resolveMedia(pathname), { method: req.method ?? 'GET', range: req.headers.range });
+    res.writeHead(reply.status, reply.headers);
+    if (reply.status === 404) res.end('Not found.\n');
+    else if (reply.body) await pipeline(reply.body, res).catch(() => undefined);
+    else res.end();
   };
 
   const server = createServer((req, res) => {

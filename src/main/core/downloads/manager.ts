@@ -606,6 +606,11 @@ export class DownloadManager implements Downloader {
           this.fail(id, error.reason === 'server' ? 'server' : 'network', `${error.message} Gave up after ${failuresInARow} attempts.`);
           return;
         }
+        if (error.reason === 'vanished') {
+          // Not the server's fault and nothing to wait for: the loop recreates the folder and continues.
+          this.log.warn('download: its part was deleted while downloading; recreated it and continuing', { id, dir: row.dest_dir, bytes: run.bytes });
+          continue;
+        }
         const delay = this.backoff(failuresInARow, error.retryAfterMs);
         this.log.info('download: retrying', { id, url: describeUrl(row.url), reason: error.message, delayMs: delay });
         this.update(id, {
@@ -623,6 +628,11 @@ export class DownloadManager implements Downloader {
       try {
         await this.finalize(this.require(id), result);
       } catch (caught) {
+        if ((caught as NodeJS.ErrnoException).code === 'ENOENT' && ++failuresInARow < this.retryPolicy.attempts) {
+          // The folder was deleted between the last byte and the rename: fetch the file again into it.
+          this.log.warn('download: the folder was deleted before the file was moved into place; downloading again', { id, dir: row.dest_dir });
+          continue;
+        }
         // Naming and moving the file can hit the disk too (no permission, read-only, full).
         const error = classifyError(caught, run.controller.signal);
         if (error.reason !== 'disk') throw caught;
@@ -708,6 +718,10 @@ export class DownloadManager implements Downloader {
         return;
       case 'redirect':
         this.fail(row.id, 'forbidden', error.message);
+        return;
+      case 'unsafe':
+        this.log.warn('download: refused to write through a file it did not create', { id: row.id, path: row.part_path });
+        this.fail(row.id, 'forbidden', `Stopped: ${error.message} Remove it, then retry the download.`);
         return;
       case 'http':
       case 'bad_response':
