@@ -3,7 +3,7 @@ import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { validateParams } from '@shared/operations';
-import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
+import { DatabaseProblem, openDatabaseForReading } from '@main/core/db/storage';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
 import { createLogger, type LogLevel } from '@main/core/log';
@@ -62,7 +62,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const dataDir = defaultDataDir(io.env);
   const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
   const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
-  if (command.name === 'jobs' || command.name === 'show') return await inspect(command, dataDir, io);
+  if (command.name === 'jobs' || command.name === 'show') {
+    try {
+      return await inspect(command, dataDir, io);
+    } catch (error) {
+      if (error instanceof DatabaseProblem) return databaseProblem(io, error);
+      throw error;
+    }
+  }
 
   let services: CliServices;
   try {
@@ -76,7 +83,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const { DownloadManager } = await import('@main/core/downloads/manager');
     const { JsonFileSettingsBacking, SettingsStore } = await import('@main/core/settings/store');
     const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
-    const db = openRuntimeDatabase(dataDir);
+    const db = openRuntimeDatabase(dataDir, { log: log.child('db'), onNotice: (notice) => io.stderr.write(`promptreel: ${notice.message}\n`) });
     const stopListeners = new Set<(download: Download) => void>();
     const downloader = new DownloadManager({
       db,
@@ -121,6 +128,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       },
     };
   } catch (error) {
+    if (error instanceof DatabaseProblem) return databaseProblem(io, error);
     return usage(io, error);
   }
   try {
@@ -181,7 +189,8 @@ async function precheck(command: Extract<Command, { name: 'run' }>): Promise<voi
 /** `jobs` and `show` only read: no engine, no vendor, no transfer, nothing resumed. */
 async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, io: CliIo): Promise<number> {
   const { readDownload } = await import('@main/core/downloads/manager');
-  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const { db, notice } = openDatabaseForReading(dataDir);
+  if (notice) io.stderr.write(`promptreel: ${notice.message}\n`);
   try {
     const store = new JobStore(db);
     const lookup = (id: string): Download | undefined => readDownload(db, id);
@@ -197,6 +206,12 @@ async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dat
   } finally {
     db.close();
   }
+}
+
+/** One line that says what is wrong with the database file and where it is; no stack trace. */
+function databaseProblem(io: CliIo, error: DatabaseProblem): number {
+  io.stderr.write(`promptreel: ${error.message}\n`);
+  return EXIT.failed;
 }
 
 function usage(io: CliIo, error: unknown): number {

@@ -8,7 +8,8 @@ import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createRuntime } from './core/runtime';
+import { DatabaseProblem, type DatabaseNotice } from './core/db/storage';
+import { createRuntime, type Runtime } from './core/runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
@@ -55,6 +56,17 @@ const host: HostCapabilities = {
   },
 };
 
+/** Without this a start that throws (a damaged or read-only database) quits with no window and no word. */
+function startOrExplain(start: () => Runtime): Runtime | undefined {
+  try {
+    return start();
+  } catch (error) {
+    dialog.showErrorBox('Promptreel cannot start', error instanceof DatabaseProblem ? error.message : `Promptreel could not start: ${String(error)}`);
+    app.quit();
+    return undefined;
+  }
+}
+
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -64,7 +76,9 @@ void app.whenReady().then(async () => {
   // safeStorage works only once the app is ready, so the vault is opened here and not earlier.
   const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
   const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
-  const runtime = createRuntime({
+  const storageNotices: DatabaseNotice[] = [];
+  const runtime = startOrExplain(() =>
+    createRuntime({
     transport: 'electron',
     dataDir,
     openExternal: async (url) => {
@@ -83,7 +97,10 @@ void app.whenReady().then(async () => {
     host,
     mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
     trashFile: (path) => shell.trashItem(path),
-  });
+    onStorageNotice: (notice) => storageNotices.push(notice),
+  }),
+  );
+  if (!runtime) return;
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
@@ -105,7 +122,10 @@ void app.whenReady().then(async () => {
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, frame);
   });
 
-  createMainWindow(preloadPath(here), devServerUrl);
+  const window = createMainWindow(preloadPath(here), devServerUrl);
+  for (const notice of storageNotices) {
+    void dialog.showMessageBox(window, { type: 'warning', message: 'Promptreel repaired its library database', detail: notice.message });
+  }
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath(here), devServerUrl);

@@ -5,7 +5,8 @@ import type { AppNotification, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import type { Sandbox } from '../sandbox';
-import { DATABASE_FILE, openDatabase, type Database } from './db/database';
+import type { Database } from './db/database';
+import { openAppDatabase, scheduleBackups, type DatabaseNotice } from './db/storage';
 import { downloadHandlers } from './downloads/handlers';
 import { DownloadManager, type DownloadSettings } from './downloads/manager';
 import type { HostCapabilities } from './host';
@@ -60,6 +61,8 @@ export interface RuntimeOptions {
   mediaUrlPrefix?: string;
   /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
   trashFile?: (path: string) => Promise<void>;
+  /** The database was damaged and replaced at start-up; the host tells the user (a dialog, a line). */
+  onStorageNotice?: (notice: DatabaseNotice) => void;
 }
 
 /** What the download manager reads from the user's settings, at each use. */
@@ -100,9 +103,15 @@ export function limitsFromSettings(settings: Settings): LimitSettings {
   };
 }
 
-/** The one database of a data directory, opened (and migrated) at start-up. */
-export function openRuntimeDatabase(dataDir: string): Database {
-  return openDatabase(join(dataDir, DATABASE_FILE));
+/**
+ * The one database of a data directory, opened (and migrated) at start-up. A damaged file is set aside
+ * and replaced (`onNotice` says how); one that cannot be opened throws `DatabaseProblem`, whose message
+ * the host shows as it is.
+ */
+export function openRuntimeDatabase(dataDir: string, options: { log?: Logger; onNotice?: (notice: DatabaseNotice) => void } = {}): Database {
+  const { db, notice } = openAppDatabase(dataDir, options.log ? { log: options.log } : {});
+  if (notice) (options.onNotice ?? ((n: DatabaseNotice) => options.log?.warn(n.message)))(notice);
+  return db;
 }
 
 export function createRuntime(options: RuntimeOptions): Runtime {
@@ -114,7 +123,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     options.settings ??
     SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir: options.dataDir, log });
-  const db = openRuntimeDatabase(options.dataDir);
+  const db = openRuntimeDatabase(options.dataDir, { log: log.child('db'), ...(options.onStorageNotice ? { onNotice: options.onStorageNotice } : {}) });
+  const stopBackups = scheduleBackups(options.dataDir, { log: log.child('db') });
   const downloads = new DownloadManager({
     db,
     log: log.child('downloads'),
@@ -178,6 +188,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     await staging.close();
     await jobs.close();
     await downloads.close();
+    await stopBackups();
     db.close();
   };
 

@@ -1,22 +1,34 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../core/paths';
-import { createRuntime } from '../core/runtime';
+import { DatabaseProblem } from '../core/db/storage';
+import { createRuntime, type Runtime } from '../core/runtime';
 import { startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */
 const here = dirname(fileURLToPath(import.meta.url));
 // Testing knob shared with the CLI, not a user setting: end-to-end tests run the sandbox in compressed time.
 const timeScale = Number(process.env['PROMPTREEL_TIME_SCALE'] ?? '1');
-const runtime = createRuntime({
-  timeScale: timeScale > 0 ? timeScale : 1,
-  transport: 'browser',
-  dataDir: defaultDataDir(),
-  // The shell has no business launching programs on the machine it serves; the page opens links itself.
-  openExternal: () => Promise.resolve(false),
-  // Keys typed into the shell stay in this process's memory (the default); settings go to <dataDir>/settings.json.
-  mediaUrlPrefix: '/media/',
-});
+/** A database that cannot be opened ends the start with one line that says why and where it is. */
+function createOrExplain(): Runtime {
+  try {
+    return createRuntime({
+      timeScale: timeScale > 0 ? timeScale : 1,
+      transport: 'browser',
+      dataDir: defaultDataDir(),
+      // The shell has no business launching programs on the machine it serves; the page opens links itself.
+      openExternal: () => Promise.resolve(false),
+      // Keys typed into the shell stay in this process's memory (the default); settings go to <dataDir>/settings.json.
+      mediaUrlPrefix: '/media/',
+      onStorageNotice: (notice) => process.stderr.write(`promptreel: ${notice.message}\n`),
+    });
+  } catch (error) {
+    if (!(error instanceof DatabaseProblem)) throw error;
+    process.stderr.write(`promptreel: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+const runtime = createOrExplain();
 const preferred = Number(process.env['PROMPTREEL_SHELL_PORT'] ?? 47800);
 const shell = await startShell({ runtime, rendererDir: join(here, '../renderer'), port: Number.isFinite(preferred) ? preferred : 0 });
 process.stdout.write(`Promptreel browser shell (loopback only). Open:\n${shell.url}\n`);
