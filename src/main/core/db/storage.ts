@@ -225,8 +225,9 @@ export function openAppDatabase(dataDir: string, options: OpenAppDatabaseOptions
     damage = error;
   }
   const setAsideAs = setAside(file, now());
-  options.log?.error('database: damaged, set aside', { file, setAsideAs, error: damage });
   const reason = describe(damage);
+  // The reason, not the error: a stack of our own header check would only look like a crash.
+  options.log?.error('database: damaged, set aside', { file, setAsideAs, reason });
   const said = `The library database ${file} was damaged (${reason}). It was set aside as ${setAsideAs}, not deleted.`;
   for (const backup of listBackups(dataDir)) {
     if (!backupIsSound(backup.path)) {
