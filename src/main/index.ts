@@ -9,7 +9,7 @@ import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
 import { DatabaseProblem, type DatabaseNotice } from './core/db/storage';
-import { createRuntime, type Runtime } from './core/runtime';
+import { createRuntime, type Runtime } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';

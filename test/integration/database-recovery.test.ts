@@ -9,7 +9,7 @@ import { MIGRATIONS } from '@main/core/db/migrations';
 import { backupIfDue, listBackups, openAppDatabase, scheduleBackups } from '@main/core/db/storage';
 import type { DatabaseNotice } from '@main/core/db/storage';
 import { createLogger } from '@main/core/log';
-import { createRuntime } from '@main/core/runtime';
+import { createRuntime } from '@main/runtime';
 
 /**
  * The database file as it really goes wrong: overwritten with garbage, cut short by a copy or a full

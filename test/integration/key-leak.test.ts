@@ -7,7 +7,7 @@ import { AppError } from '@shared/errors';
 import type { Job } from '@shared/jobs';
 import { KeyVault } from '@main/core/keys/vault';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import type { VendorClient } from '@main/core/vendors/types';
 import { createVendorClient } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';

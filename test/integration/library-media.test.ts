@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/ipc';
 import type { LibraryItem, LibraryPage } from '@shared/library';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { byteRange, startShell, type Shell } from '@main/shell/server';
 import { mp4, png } from '../support/media-files';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
 import { startShell, type Shell } from '@main/shell/server';
 

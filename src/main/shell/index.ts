@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../core/paths';
 import { DatabaseProblem } from '../core/db/storage';
-import { createRuntime, type Runtime } from '../core/runtime';
+import { createRuntime, type Runtime } from '../runtime';
 import { startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */

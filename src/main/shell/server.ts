@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SHELL_BRIDGE_PATH, SHELL_TOKEN_COOKIE, SHELL_WS_PATH } from '@shared/ipc/channels';
 import { CONTENT_SECURITY_POLICY } from '@shared/csp';
 import { mediaReply } from '../core/fs/serve';
-import type { Runtime } from '../core/runtime';
+import type { Runtime } from '../runtime';
 
 export { byteRange } from '../core/fs/serve';
 
