@@ -106,6 +106,18 @@ describe('a damaged database', () => {
     expect(readFileSync(notice?.setAsideAs ?? '')).toEqual(before.subarray(0, Math.floor(before.length / 2)));
   });
 
+  it('damaged twice in the same second: the first damaged file is not replaced by the second', () => {
+    writeFileSync(dbFile(), 'first garbage');
+    const first = openAppDatabase(dataDir, { now: () => T0 });
+    first.db.close();
+    writeFileSync(dbFile(), 'second garbage');
+    const second = openAppDatabase(dataDir, { now: () => T0 });
+    second.db.close();
+    expect(second.notice?.setAsideAs).not.toBe(first.notice?.setAsideAs);
+    expect(readFileSync(first.notice?.setAsideAs ?? '', 'utf8')).toBe('first garbage');
+    expect(readFileSync(second.notice?.setAsideAs ?? '', 'utf8')).toBe('second garbage');
+  });
+
   it('missing only its last pages (which SQLite would find at the first unlucky query): set aside too', () => {
     realDatabase(Array.from({ length: 30 }, (_, i): [string, string] => [`job-${i}`, 'succeeded']));
     const size = statSync(dbFile()).size;

@@ -154,7 +154,9 @@ function openChecked(file: string, migrations: readonly Migration[]): Database {
 /** Moves the database and its WAL files aside under one time stamp; returns the main file's new path. */
 function setAside(file: string, now: number): string {
   const name = basename(file).replace(/\.db$/, '');
-  const target = join(file, '..', `${name}.corrupt-${stamp(now)}.db`);
+  let target = join(file, '..', `${name}.corrupt-${stamp(now)}.db`);
+  // A rename would replace an earlier damaged file set aside in the same second.
+  for (let n = 2; existsSync(target); n++) target = join(file, '..', `${name}.corrupt-${stamp(now)}-${n}.db`);
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${target}${suffix}`);
   }
