@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '@main/core/db/database';
 import { DownloadManager, type DownloadSettings } from '@main/core/downloads/manager';
 import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
+import { downloadHandlers } from '@main/core/downloads/handlers';
+import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
@@ -161,5 +163,34 @@ describe('the download folder deleted mid-download', () => {
     const second = server.requests('/slow.mp4')[1];
     expect(second?.range).toMatch(/^bytes=\d+-$/);
     expect(Number(/\d+/.exec(second?.range ?? '')?.[0])).toBeGreaterThan(1024 * 1024);
+  });
+});
+
+describe('a finished file swapped for a link', () => {
+  it('is not opened or dragged out: the host is never handed the link', async () => {
+    const body = mp4(20_000);
+    server.set('/done.mp4', { body });
+    const m = start();
+    const done = await m.whenSettled(m.enqueueUrl(server.url('/done.mp4'), { name: 'finished' }).id);
+    expect(done.status).toBe('completed');
+    const opened: string[] = [];
+    const host: HostCapabilities = {
+      showItemInFolder: (path) => opened.push(path),
+      openPath: (path) => Promise.resolve(void opened.push(path)),
+      startDrag: (path) => Promise.resolve(void opened.push(path)),
+      pickPath: () => Promise.resolve(null),
+    };
+    const handlers = downloadHandlers(m, host);
+    const ctx = { origin: 'test' };
+    await handlers['downloads.open']({ id: done.id }, ctx);
+    expect(opened).toEqual([done.path]);
+
+    const secret = join(dir, 'id_ed25519');
+    writeFileSync(secret, 'PRIVATE KEY');
+    rmSync(done.path ?? '');
+    symlinkSync(secret, done.path ?? '');
+    await expect(async () => handlers['downloads.open']({ id: done.id }, ctx)).rejects.toThrow(/is no longer the downloaded file \(it is now a link or not a regular file\)/);
+    await expect(async () => handlers['downloads.startDrag']({ id: done.id }, ctx)).rejects.toThrow(/is no longer the downloaded file/);
+    expect(opened).toHaveLength(1);
   });
 });

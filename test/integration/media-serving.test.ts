@@ -128,3 +128,11 @@ describe.each([
     }
   });
 });
+
+describe('dragging a library file out', () => {
+  it('is refused once the file was swapped for a link', async () => {
+    const envelope = await runtime.dispatch({ name: 'library.startDrag', input: { id: ids['swapped'] } }, { origin: 'test' });
+    expect(envelope).toMatchObject({ ok: false, error: { kind: 'forbidden', message: expect.stringContaining('is no longer the library\'s file') as unknown } });
+    expect(await runtime.dispatch({ name: 'library.startDrag', input: { id: ids['kept'] } }, { origin: 'test' })).toEqual({ ok: true, value: { started: false } });
+  });
+});

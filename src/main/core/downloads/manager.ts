@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
@@ -386,7 +386,10 @@ export class DownloadManager implements Downloader {
   finishedFile(id: string): string {
     const row = this.require(id);
     if (row.status !== 'completed' || !row.path) throw new AppError('conflict', 'The file is not downloaded yet.');
-    if (!existsSync(row.path)) throw new AppError('not_found', `The file is no longer at ${row.path}.`);
+    const info = lstatSync(row.path, { throwIfNoEntry: false });
+    if (!info) throw new AppError('not_found', `The file is no longer at ${row.path}.`);
+    // Opened or dragged out, a link swapped in for the file would hand over whatever it points to.
+    if (!info.isFile()) throw new AppError('forbidden', `${row.path} is no longer the downloaded file (it is now a link or not a regular file), so it is not opened.`);
     return row.path;
   }
 
