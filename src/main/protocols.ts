@@ -3,6 +3,7 @@ import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@shared/csp';
 import { mediaResponse, type MediaTarget } from './core/fs/serve';
+import { APP_ORIGIN } from './trust';
 
 /** Must run before `app.ready`: both schemes behave like https (secure, standard, fetchable). */
 export function registerSchemes(): void {
@@ -27,7 +28,13 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const relative = path === '/' ? 'index.html' : path.slice(1);
     const file = within(root, relative);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
@@ -37,16 +44,18 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
     return new Response(response.body, { status: response.status, headers });
   });
   protocol.handle(MEDIA_SCHEME, async (request) => {
+    const url = new URL(request.url);
     let pathname: string;
     try {
-      pathname = decodeURIComponent(new URL(request.url).pathname);
+      pathname = decodeURIComponent(url.pathname);
     } catch {
-      return new Response('Not found', { status: 404 });
+      return new Response('Bad request', { status: 400 });
     }
-    // The same checks and range handling as the browser shell's /media/ route (see core/fs/serve.ts).
+    // Checked, opened and typed (by the file's own bytes) as by the browser shell's /media/ route.
     const response = await mediaResponse(resolveMedia(pathname), request);
-    // Only the app's own pages can load this scheme; the header lets them read frames into a canvas.
-    response.headers.set('access-control-allow-origin', '*');
+    // Only the app's own page may read frames into a canvas (poster capture), not any origin.
+    response.headers.set('access-control-allow-origin', APP_ORIGIN);
+    response.headers.set('vary', 'origin');
     return response;
   });
 }

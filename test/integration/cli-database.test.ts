@@ -91,7 +91,7 @@ describe('the browser shell and its database', () => {
     expect(run.stderr.split('\n').filter((line) => line.startsWith('promptreel:'))).toHaveLength(1);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).toMatch(/^promptreel: The library database .* was damaged .* set aside as .*promptreel\.corrupt-.*\.db, not deleted\./m);
-    expect(run.stdout).toMatch(/Open:\nhttp:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(run.stdout).toMatch(/Open:\nhttp:\/\/127\.0\.0\.1:\d+\/\S*token=/);
   });
 
   it('does not start on a read-only data folder, and says which folder in one line', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '@main/core/db/database';
 import { createLogger } from '@main/core/log';
 import { createRuntime, type Runtime } from '@main/runtime';
-import { startShell, type Shell } from '@main/shell/server';
+import { createShellSecrets, startShell, type Shell } from '@main/shell/server';
 import { mp4, png } from '../support/media-files';
 
 /**
@@ -34,6 +34,7 @@ const { handleProtocols } = await import('@main/protocols');
 let root: string;
 let runtime: Runtime;
 let shell: Shell;
+const secrets = createShellSecrets();
 const secret = 'root:$6$not-for-the-renderer';
 let secretPath: string;
 const ids: Record<string, string> = {};
@@ -59,7 +60,7 @@ beforeAll(async () => {
     dataDir: join(root, 'data'),
     openExternal: () => Promise.resolve(false),
     log: createLogger({ sink: () => undefined }),
-    mediaUrlPrefix: '/media/',
+    mediaUrlPrefix: secrets.mediaUrlPrefix,
     trashFile: () => Promise.resolve(),
   });
   await runtime.library.importFolder(media);
@@ -78,7 +79,7 @@ beforeAll(async () => {
   unlinkSync(linkedPoster);
   symlinkSync(secretPath, linkedPoster);
 
-  shell = await startShell({ runtime, rendererDir, port: 0 });
+  shell = await startShell({ runtime, rendererDir, port: 0, secrets });
   handleProtocols(rendererDir, (path) => runtime.resolveMedia(path));
 });
 
@@ -89,7 +90,7 @@ afterAll(async () => {
 });
 
 async function viaShell(path: string, range?: string): Promise<{ status: number; body: string }> {
-  const response = await request(`${shell.origin}/media${path}`, { headers: { cookie: `promptreel_token=${shell.token}`, ...(range ? { range } : {}) } });
+  const response = await request(`${shell.origin}${secrets.mediaUrlPrefix}${path.slice(1)}`, range ? { headers: { range } } : {});
   return { status: response.statusCode, body: await response.body.text() };
 }
 

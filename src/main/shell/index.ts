@@ -3,12 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../core/paths';
 import { DatabaseProblem } from '../core/db/storage';
 import { createRuntime, type Runtime } from '../runtime';
-import { startShell } from './server';
+import { createShellSecrets, startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */
 const here = dirname(fileURLToPath(import.meta.url));
 // Testing knob shared with the CLI, not a user setting: end-to-end tests run the sandbox in compressed time.
 const timeScale = Number(process.env['PROMPTREEL_TIME_SCALE'] ?? '1');
+// Media URLs carry the shell's media key, so the runtime hands out URLs the shell will serve.
+const secrets = createShellSecrets();
 /** A database that cannot be opened ends the start with one line that says why and where it is. */
 function createOrExplain(): Runtime {
   try {
@@ -19,18 +21,20 @@ function createOrExplain(): Runtime {
       // The shell has no business launching programs on the machine it serves; the page opens links itself.
       openExternal: () => Promise.resolve(false),
       // Keys typed into the shell stay in this process's memory (the default); settings go to <dataDir>/settings.json.
-      mediaUrlPrefix: '/media/',
-      onStorageNotice: (notice) => process.stderr.write(`promptreel: ${notice.message}\n`),
+      mediaUrlPrefix: secrets.mediaUrlPrefix,
+      onStorageNotice: (notice) => process.stderr.write(`promptreel: ${notice.message}
+`),
     });
   } catch (error) {
     if (!(error instanceof DatabaseProblem)) throw error;
-    process.stderr.write(`promptreel: ${error.message}\n`);
+    process.stderr.write(`promptreel: ${error.message}
+`);
     process.exit(1);
   }
 }
 const runtime = createOrExplain();
 const preferred = Number(process.env['PROMPTREEL_SHELL_PORT'] ?? 47800);
-const shell = await startShell({ runtime, rendererDir: join(here, '../renderer'), port: Number.isFinite(preferred) ? preferred : 0 });
+const shell = await startShell({ runtime, secrets, rendererDir: join(here, '../renderer'), port: Number.isFinite(preferred) ? preferred : 0 });
 process.stdout.write(`Promptreel browser shell (loopback only). Open:\n${shell.url}\n`);
 
 const stop = (): void => {

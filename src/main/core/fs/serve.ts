@@ -1,6 +1,7 @@
 import { lstat, open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, normalize, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import { SERVED_SNIFF_BYTES, servedMediaHeaders } from '../library/served-media';
 import { READ_NO_FOLLOW } from './owned';
 
 /**
@@ -11,9 +12,10 @@ import { READ_NO_FOLLOW } from './owned';
  * resolved, and the file then opened (without following a link) is the very file that was checked.
  */
 
-/** What a media URL stands for: the file, its type, and the folder it must stay inside. */
+/** What a media URL stands for: the file and the folder it must stay inside. */
 export interface MediaTarget {
   path: string;
+  /** The type on record; the type served is the one the file's own bytes show (`servedMediaHeaders`). */
   mime: string;
   root: string;
 }
@@ -21,7 +23,6 @@ export interface MediaTarget {
 export interface ServedFile {
   handle: FileHandle;
   size: number;
-  mime: string;
 }
 
 function inside(root: string, file: string): boolean {
@@ -45,7 +46,7 @@ export async function openServedFile(target: MediaTarget): Promise<ServedFile | 
     await handle.close().catch(() => undefined);
     return undefined;
   }
-  return { handle, size: opened.size, mime: target.mime };
+  return { handle, size: opened.size };
 }
 
 /**
@@ -83,11 +84,16 @@ export async function mediaReply(target: MediaTarget | undefined, request: { met
   const file = target && (await openServedFile(target));
   if (!file) return NOT_FOUND;
   const { size } = file;
+  const head = Buffer.alloc(SERVED_SNIFF_BYTES);
+  const { bytesRead } = await file.handle.read(head, 0, head.length, 0).catch(async (error: unknown) => {
+    await file.handle.close();
+    throw error;
+  });
   const headers: Record<string, string> = {
-    'content-type': file.mime,
+    // The type the opened file's bytes show, never its name's or a remote server's.
+    ...servedMediaHeaders(head.subarray(0, bytesRead)),
     'accept-ranges': 'bytes',
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
   };
   const range = byteRange(request.range, size);
   if (range === 'unsatisfiable') {
