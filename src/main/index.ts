@@ -9,7 +9,7 @@ import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
 import { DatabaseProblem, type DatabaseNotice } from './core/db/storage';
-import { createRuntime, type Runtime } from './runtime';
+import { createEngine, type Runtime } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
@@ -34,8 +34,8 @@ async function dragIcon(path: string): Promise<NativeImage> {
   return icon.isEmpty() ? nativeImage.createFromBuffer(Buffer.from(FALLBACK_DRAG_ICON, 'base64')) : icon;
 }
 
-/** File actions for the runtime; the runtime only ever passes paths of files it downloaded itself. */
-const host: HostCapabilities = {
+/** File actions for the engine; it only ever passes paths of files it downloaded itself. */
+const files: HostCapabilities = {
   showItemInFolder: (path) => shell.showItemInFolder(path),
   openPath: async (path) => {
     const problem = await shell.openPath(path);
@@ -57,17 +57,6 @@ const host: HostCapabilities = {
   },
 };
 
-/** Without this a start that throws (a damaged or read-only database) quits with no window and no word. */
-function startOrExplain(start: () => Runtime): Runtime | undefined {
-  try {
-    return start();
-  } catch (error) {
-    dialog.showErrorBox('Promptreel cannot start', error instanceof DatabaseProblem ? error.message : `Promptreel could not start: ${String(error)}`);
-    app.quit();
-    return undefined;
-  }
-}
-
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -81,6 +70,17 @@ app.on('web-contents-created', (_event, contents) => {
   });
 });
 
+/** Without this a start that throws (a damaged or read-only database) quits with no window and no word. */
+function startOrExplain(start: () => Runtime): Runtime | undefined {
+  try {
+    return start();
+  } catch (error) {
+    dialog.showErrorBox('Promptreel cannot start', error instanceof DatabaseProblem ? error.message : `Promptreel could not start: ${String(error)}`);
+    app.quit();
+    return undefined;
+  }
+}
+
 void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   const log = createLogger({ scope: 'main' });
@@ -89,26 +89,27 @@ void app.whenReady().then(async () => {
   const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
   const storageNotices: DatabaseNotice[] = [];
   const runtime = startOrExplain(() =>
-    createRuntime({
-    transport: 'electron',
-    dataDir,
-    openExternal: async (url) => {
-      if (!isExternalWebLink(url)) return false;
-      await shell.openExternal(url);
-      return true;
+    createEngine(dataDir, {
+    host: {
+      transport: 'electron',
+      log,
+      keys,
+      settings,
+      openExternal: async (url) => {
+        if (!isExternalWebLink(url)) return false;
+        await shell.openExternal(url);
+        return true;
+      },
+      notify: ({ title, body }) => {
+        if (!Notification.isSupported()) return false;
+        new Notification({ title, body, silent: false }).show();
+        return true;
+      },
+      files,
+      mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
+      trashFile: (path) => shell.trashItem(path),
+      onStorageNotice: (notice) => storageNotices.push(notice),
     },
-    keys,
-    settings,
-    log,
-    notify: ({ title, body }) => {
-      if (!Notification.isSupported()) return false;
-      new Notification({ title, body, silent: false }).show();
-      return true;
-    },
-    host,
-    mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
-    trashFile: (path) => shell.trashItem(path),
-    onStorageNotice: (notice) => storageNotices.push(notice),
   }),
   );
   if (!runtime) return;

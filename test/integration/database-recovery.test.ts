@@ -9,7 +9,7 @@ import { MIGRATIONS } from '@main/core/db/migrations';
 import { backupIfDue, listBackups, openAppDatabase, scheduleBackups } from '@main/core/db/storage';
 import type { DatabaseNotice } from '@main/core/db/storage';
 import { createLogger } from '@main/core/log';
-import { createRuntime } from '@main/runtime';
+import { createEngine } from '@main/runtime';
 
 /**
  * The database file as it really goes wrong: overwritten with garbage, cut short by a copy or a full
@@ -56,12 +56,8 @@ describe('a damaged database', () => {
     const garbage = Buffer.from('this is not a database, it is a holiday photo '.repeat(200));
     writeFileSync(dbFile(), garbage);
     const notices: DatabaseNotice[] = [];
-    const runtime = createRuntime({
-      transport: 'browser',
-      dataDir,
-      openExternal: () => Promise.resolve(false),
-      log: createLogger({ sink: () => undefined }),
-      onStorageNotice: (notice) => notices.push(notice),
+    const runtime = createEngine(dataDir, {
+      host: { transport: 'browser', log: createLogger({ sink: () => undefined }), onStorageNotice: (notice) => notices.push(notice) },
     });
     try {
       expect(runtime.library.search({}).items).toEqual([]);

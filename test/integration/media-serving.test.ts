@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '@main/core/db/database';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { createShellSecrets, startShell, type Shell } from '@main/shell/server';
 import { mp4, png } from '../support/media-files';
 
@@ -55,13 +55,8 @@ beforeAll(async () => {
   writeFileSync(join(root, 'real-disk', 'linked.mp4'), clip('linked'));
   symlinkSync(join(root, 'real-disk'), join(root, 'linked-folder'));
 
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir: join(root, 'data'),
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ sink: () => undefined }),
-    mediaUrlPrefix: secrets.mediaUrlPrefix,
-    trashFile: () => Promise.resolve(),
+  runtime = createEngine(join(root, 'data'), {
+    host: { transport: 'browser', log: createLogger({ sink: () => undefined }), mediaUrlPrefix: secrets.mediaUrlPrefix, trashFile: () => Promise.resolve() },
   });
   await runtime.library.importFolder(media);
   await runtime.library.importFolder(join(root, 'linked-folder'));

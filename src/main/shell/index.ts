@@ -1,34 +1,29 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultDataDir } from '../core/paths';
 import { DatabaseProblem } from '../core/db/storage';
-import { createRuntime, type Runtime } from '../runtime';
+import { defaultDataDir } from '../core/paths';
+import { createEngine, timeScaleFromEnv, type Runtime } from '../runtime';
 import { createShellSecrets, startShell } from './server';
 
 /** Entry of the browser shell (`npm start` without an Electron runtime). */
 const here = dirname(fileURLToPath(import.meta.url));
-// Testing knob shared with the CLI, not a user setting: end-to-end tests run the sandbox in compressed time.
-const timeScale = Number(process.env['PROMPTREEL_TIME_SCALE'] ?? '1');
-// Media URLs carry the shell's media key, so the runtime hands out URLs the shell will serve.
+// Media URLs carry the shell's media key, so the engine hands out URLs the shell will serve.
 const secrets = createShellSecrets();
+const say = (message: string): boolean => process.stderr.write(`promptreel: ${message}\n`);
+
 /** A database that cannot be opened ends the start with one line that says why and where it is. */
 function createOrExplain(): Runtime {
   try {
-    return createRuntime({
-      timeScale: timeScale > 0 ? timeScale : 1,
-      transport: 'browser',
-      dataDir: defaultDataDir(),
-      // The shell has no business launching programs on the machine it serves; the page opens links itself.
-      openExternal: () => Promise.resolve(false),
-      // Keys typed into the shell stay in this process's memory (the default); settings go to <dataDir>/settings.json.
-      mediaUrlPrefix: secrets.mediaUrlPrefix,
-      onStorageNotice: (notice) => process.stderr.write(`promptreel: ${notice.message}
-`),
+    return createEngine(defaultDataDir(), {
+      // The shell has no business launching programs on the machine it serves (no `openExternal`): the page
+      // opens links itself. Keys typed into it stay in this process's memory (the default); settings go to
+      // <dataDir>/settings.json.
+      host: { transport: 'browser', mediaUrlPrefix: secrets.mediaUrlPrefix, onStorageNotice: (notice) => say(notice.message) },
+      vendors: { timeScale: timeScaleFromEnv(process.env) },
     });
   } catch (error) {
     if (!(error instanceof DatabaseProblem)) throw error;
-    process.stderr.write(`promptreel: ${error.message}
-`);
+    say(error.message);
     process.exit(1);
   }
 }
