@@ -2,6 +2,7 @@ import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, 
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DatabaseSync } from 'node:sqlite';
+import { every } from '../../platform/timer';
 import type { Logger } from '../log';
 import { DATABASE_FILE, openDatabase, type Database } from './database';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -348,36 +349,31 @@ export async function backupIfDue(dataDir: string, options: { now?: () => number
 }
 
 /**
- * Checks hourly whether a backup is due (the first look a minute after the start, which is not the
- * moment to read the whole file), so an app left open for days still takes one a day. The returned
- * stop waits for a backup in progress.
+ * Looks every minute (a directory listing) whether a backup is due, so an app left open for days still
+ * takes one a day; the first look is a minute after the start, which is not the moment to read the
+ * whole file. A failed backup is retried with a growing pause and logged once. The returned stop waits
+ * for a backup in progress.
  */
-export function scheduleBackups(
-  dataDir: string,
-  options: { log?: Logger; now?: () => number; firstCheckMs?: number; checkEveryMs?: number } = {},
-): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const tick = (): void => {
-    if (running) return;
-    running = backupIfDue(dataDir, options.now ? { now: options.now } : {})
-      .then((path) => {
+export function scheduleBackups(dataDir: string, options: { log?: Logger; now?: () => number; checkEveryMs?: number } = {}): () => Promise<void> {
+  let running: Promise<unknown> | undefined;
+  const stop = every(
+    options.checkEveryMs ?? 60_000,
+    () => {
+      running = backupIfDue(dataDir, options.now ? { now: options.now } : {}).then((path) => {
         if (path) options.log?.info('database: backup taken', { path });
-      })
-      .catch((error: unknown) => options.log?.error('database: backup failed', { error }))
-      .finally(() => {
-        running = undefined;
       });
-  };
-  let interval: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    tick();
-    interval = setInterval(tick, options.checkEveryMs ?? 60 * 60 * 1000);
-    interval.unref();
-  }, options.firstCheckMs ?? 60_000);
-  first.unref();
+      return running;
+    },
+    {
+      onError: (error, failures) => {
+        if (failures === 1) options.log?.error('database: backup failed; retrying', { error });
+      },
+      onRecovered: () => options.log?.info('database: backups work again'),
+      maxBackoffMs: 6 * 60 * 60 * 1000,
+    },
+  );
   return async () => {
-    clearTimeout(first);
-    clearInterval(interval);
-    await running;
+    stop();
+    await running?.catch(() => undefined);
   };
 }
