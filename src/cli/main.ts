@@ -1,7 +1,7 @@
 import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { validateParams } from '@shared/operations';
+import { formatIssue, OPERATIONS, validateParams, type OperationSpec, type ValidationIssue } from '@shared/catalog';
 import type { Database } from '@main/core/db/database';
 import { DatabaseProblem, openDatabaseForReading } from '@main/core/db/storage';
 import type { DownloadManager } from '@main/core/downloads/manager';
@@ -146,18 +146,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** What a CLI user types that the label-worded message cannot show: the wire values and keys. */
+function wireHint(spec: OperationSpec, issue: ValidationIssue): string {
+  const field = spec.fields.find((f) => f.key === issue.path);
+  if (issue.code === 'not_one_of' && field?.type === 'choice') return ` (values: ${field.options.map((o) => JSON.stringify(o.value)).join(', ')})`;
+  if (issue.code === 'unknown_field' && issue.params?.allowed) return ` (fields: ${issue.params.allowed.join(', ')})`;
+  return '';
+}
+
+function where(path: string): string {
+  return path === 'file' ? '--file' : path ? `--params ${path}` : '--params';
+}
+
 async function precheck(command: Extract<Command, { name: 'run' }>): Promise<void> {
+  const spec = OPERATIONS[command.operation];
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
+  if (!result.ok) {
+    const lines = result.issues.map((i) => `  ${where(i.path)}: ${formatIssue(spec, i, 'en')}${wireHint(spec, i)}`);
+    throw new UsageError(`invalid parameters for ${command.operation}:\n${lines.join('\n')}`);
+  }
   if (command.file !== undefined) {
-    if (command.operation !== 'hidream.video_stylize') throw new UsageError(`--file: ${command.operation} does not take a local file (only hidream.video_stylize does).`);
     try {
       await inspectVideoFile(command.file);
     } catch (error) {
       throw new UsageError(`--file: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
-  if (!result.ok) {
-    throw new UsageError(`invalid parameters for ${command.operation}:\n${result.issues.map((i) => `  --params ${i.path || '(object)'}: ${i.message}`).join('\n')}`);
   }
 }
 
@@ -228,7 +241,6 @@ function usage(io: CliIo, error: unknown): number {
   }
   if (isAppError(error)) {
     const issues = error.issues?.length ? error.issues : null;
-    const where = (path: string): string => (path === 'file' ? '--file' : path ? `--params ${path}` : '--params');
     io.stderr.write(
       issues ? `promptreel: invalid parameters:\n${issues.map((i) => `  ${where(i.path)}: ${i.message}`).join('\n')}\n` : `promptreel: ${error.message}\n`,
     );

@@ -1,4 +1,4 @@
-import { OPERATION_IDS } from '@shared/operations';
+import { fileOperations, OPERATION_IDS } from '@shared/catalog';
 
 /** Bad usage or invalid parameters: exit code 2, and nothing was sent to a vendor. */
 export class UsageError extends Error {
@@ -8,12 +8,16 @@ export class UsageError extends Error {
 /** `held`: unfinished work was left alone because another live Promptreel process holds it. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, held: 3 } as const;
 
+const FILE_OPERATIONS = fileOperations()
+  .map((spec) => spec.id)
+  .join(', ');
+
 export const HELP = `Usage: promptreel <command> [options]
 
 Commands:
   run <operation> --params <json | @file.json> [--file <path>] [--wait] [--out <dir>] [--json]
       Queue one job. Without --wait, exits once the vendor accepted it; with --wait, once the job
-      and its downloads are final. --file is a local video for hidream.video_stylize.
+      and its downloads are final. --file is a local video for ${FILE_OPERATIONS}.
   jobs [--json]                 List jobs, newest first.
   show <jobId> [--json]         Show one job.
   resume [--wait] [--resubmit] [--json]

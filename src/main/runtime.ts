@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
+import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import { startSandbox } from './sandbox';
@@ -16,7 +17,7 @@ import { createStaging } from './core/files/staging';
 import type { MediaTarget } from './core/fs/serve';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
-import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './core/jobs/limiter';
+import type { LimitSettings } from './core/jobs/limiter';
 import { createJobServices, type JobServices } from './core/jobs/services';
 import type { VendorClientFactory } from './core/keys/connection';
 import { keysHandlers } from './core/keys/handlers';
@@ -138,11 +139,7 @@ export interface Runtime {
 
 /** The job queue's limits from the user's settings (membership level, Haiper quota). */
 export function limitsFromSettings(settings: Settings): LimitSettings {
-  const haiper = settings.membership.haiper;
-  return {
-    hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, membership: settings.membership.hidream },
-    haiper: { perMinute: { image: haiper.perMinute, video: haiper.perMinute, stylize: haiper.perMinute }, concurrent: haiper.concurrency },
-  };
+  return limitsFor(settings.membership);
 }
 
 /**
@@ -256,7 +253,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       log: log.child('keys'),
       connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
-    ...settingsHandlers(settings, events),
+    ...settingsHandlers(settings),
     ...jobsHandlers(jobs.engine, jobs.vendors),
     ...downloadHandlers(downloads, host.files),
     ...libraryHandlers(library, { mediaUrlPrefix, host: host.files }),

@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors';
-import type { MediaKind, OperationId, VendorId } from './operations/spec';
+import type { MediaKind, OperationId, VendorId } from './catalog/spec';
 
 /**
  * A job's life: queued → submitting → running → succeeded | failed | canceled, and needs_attention

@@ -14,8 +14,8 @@ import { FakeDownloader, FakeVendor, fakeClients } from '../support/fake-vendor'
 
 const quiet = createLogger({ sink: () => {} });
 const roomy: LimitSettings = {
-  hidream: { membership: 'L4', perMinute: { image: 100, video: 100, stylize: 100 } },
-  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 100 },
+  hidream: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 10 },
+  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 100 },
 };
 const dirs: string[] = [];
 afterEach(() => {

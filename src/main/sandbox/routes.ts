@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OPERATIONS, validateParams, type OperationSpec, type Params, type VendorId } from '@shared/operations';
+import { formatIssue, issuesSummary, OPERATIONS, validateParams, type OperationSpec, type Params, type ValidationIssue, type VendorId } from '@shared/catalog';
+import type { Locale } from '@shared/i18n-text';
 import { sniffVideo } from '@shared/sniff';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
@@ -18,6 +19,11 @@ export interface SandboxContext {
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
+
+/** A vendor's refusal names its own wire field, then says what is wrong, as the app words it. */
+function refusal(spec: OperationSpec, issues: readonly ValidationIssue[], locale: Locale): string {
+  return issues.map((issue) => `${issue.path}: ${formatIssue(spec, issue, locale)}`).join(' ');
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Answers shared by both vendors
@@ -116,8 +122,8 @@ function hidreamLimitMessage(ctx: SandboxContext, reason: LimitReason, spec: Ope
 }
 
 export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const stylize = spec.id === 'hidream.video_stylize';
-  const read = await body(req, res, stylize ? 'video_name' : undefined);
+  const fileField = spec.fileField;
+  const read = await body(req, res, fileField);
   if (!read) return;
   const input = isObject(read.json) ? read.json : null;
   const requestId = typeof input?.['request_id'] === 'string' ? input['request_id'] : null;
@@ -142,22 +148,22 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   // The vendor takes a URL or base64 in the same field; a long value was streamed, a short one kept.
   const video = read.streamed;
   const videoIsUrl = video?.text != null && /^https?:\/\//i.test(video.text);
-  const params = withoutKeys(input, ['request_id', 'notify_url', ...(video ? ['video_name'] : [])]);
-  if (video && videoIsUrl) params['video_name'] = video.text;
+  const params = withoutKeys(input, ['request_id', 'notify_url', ...(video && fileField ? [fileField] : [])]);
+  if (video && videoIsUrl && fileField) params[fileField] = video.text;
   const checked = validateParams(spec.id, params, { hasFile: Boolean(video && !videoIsUrl) });
   if (!checked.ok) {
-    refuse(checked.issues.map((i) => i.message).join('; '));
+    refuse(`${refusal(spec, checked.issues, 'zh-CN')} (${issuesSummary(spec, checked.issues, 'en')})`);
     return;
   }
   if (video && !videoIsUrl) {
     const container = sniffVideo(video.head)?.container ?? null;
     ctx.state.recordUpload({ requestId, bytes: video.bytes, sha256: video.sha256, container });
     if (video.bytes > ctx.maxUploadBytes) {
-      refuse(`video_name 视频过大 (the video is larger than ${ctx.maxUploadBytes} bytes)`);
+      refuse(`${fileField ?? ''} 视频过大 (the video is larger than ${ctx.maxUploadBytes} bytes)`);
       return;
     }
     if (!container) {
-      refuse('video_name 不是可识别的视频 (video_name is neither a URL nor a base64 video)');
+      refuse(`${fileField ?? ''} 不是可识别的视频 (${fileField ?? ''} is neither a URL nor a base64 video)`);
       return;
     }
   }
@@ -172,7 +178,7 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
     badGateway(res);
     return;
   }
-  const count = spec.id === 'hidream.txt2img' ? Number(checked.params['img_count']) : 1;
+  const count = spec.countField === undefined ? 1 : Number(checked.params[spec.countField]);
   const reason = markers.has('[limit]') ? (`hidream.${spec.category}` as LimitReason) : ctx.state.overLimit('hidream', spec.category, count);
   if (reason) {
     record('refused_limit', markers);
@@ -297,7 +303,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   const checked = validateParams(spec.id, input);
   if (!checked.ok) {
     record('refused_invalid');
-    json(res, 400, { message: checked.issues.map((i) => i.message).join('; ') });
+    json(res, 400, { message: refusal(spec, checked.issues, 'en') });
     return;
   }
   if (markers.has('[code]')) {

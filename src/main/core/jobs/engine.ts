@@ -1,7 +1,7 @@
 import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
-import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCategory, type VendorId } from '@shared/operations';
+import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
@@ -11,7 +11,7 @@ import type { TaskStatus, VendorClient } from '../vendors/types';
 import { jitter, systemClock, type Clock } from './clock';
 import { Coalescer } from './coalesce';
 import { classifySubmitError, VENDOR_NAMES, type SubmitOutcome } from './failures';
-import { DEFAULT_LIMIT_SETTINGS, RateLimiter, resolveLimits, type LimitSettings } from './limiter';
+import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type LimitSettings } from './limiter';
 import { Poller } from './poller';
 import { JobStore } from './store';
 
@@ -33,7 +33,7 @@ export type EngineEvent =
 export interface SubmitInput {
   operation: OperationId;
   params: Record<string, unknown>;
-  /** A local video for hidream.video_stylize. */
+  /** A local file for an operation with a `fileField`. */
   file?: string;
   parentItemId?: string;
   /** Where results go; the engine's default output folder (the library) otherwise. */
@@ -100,8 +100,9 @@ function backoff(policy: { base: number; max: number }, attempt: number): number
 }
 
 export function weightOf(operation: OperationId, params: Record<string, unknown>): number {
-  // Each image of a submission counts against HiDream's per-minute image limit.
-  const count = operation === 'hidream.txt2img' ? params['img_count'] : 1;
+  // Each image of a submission counts against the vendor's per-minute limit.
+  const field = OPERATIONS[operation].countField;
+  const count = field === undefined ? 1 : params[field];
   return typeof count === 'number' && count >= 1 ? count : 1;
 }
 
@@ -152,12 +153,12 @@ export class JobEngine {
     this.timeScale = options.timeScale ?? 1;
     this.log = options.log ?? createLogger({ scope: 'jobs' });
     this.owner = options.owner ?? ownerName();
-    this.limiter = new RateLimiter(resolveLimits(options.limits ?? DEFAULT_LIMIT_SETTINGS), this.real(60_000));
+    this.limiter = new RateLimiter(options.limits ?? DEFAULT_LIMIT_SETTINGS, this.real(60_000));
     this.poller = new Poller({
       clock: this.clock,
       timeScale: this.timeScale,
       query: async (vendor, operation, taskIds) => (await this.clients.client(vendor)).query(operation, taskIds),
-      batchable: (vendor) => vendor === 'hidream',
+      batchable: (vendor) => VENDORS[vendor].batchQuery,
       onStatus: (jobId, status) => this.onTaskStatus(jobId, status),
       onError: (vendor, jobIds, error, failures) => this.onPollError(vendor, jobIds, error, failures),
       // One commit for a whole batch answer instead of one per task.
@@ -193,7 +194,7 @@ export class JobEngine {
   }
 
   setLimits(limits: LimitSettings): void {
-    this.limiter.setLimits(resolveLimits(limits));
+    this.limiter.setLimits(limits);
     this.schedulePump(this.clock.now());
   }
 
@@ -201,21 +202,11 @@ export class JobEngine {
   async submit(input: SubmitInput): Promise<Job> {
     this.assertOpen();
     const spec = OPERATIONS[input.operation];
-    if (input.file !== undefined) {
-      if (input.operation !== 'hidream.video_stylize') {
-        throw new AppError('invalid_input', `file: only hidream.video_stylize takes a local file (${input.operation} does not).`, {
-          issues: [{ path: 'file', message: `${input.operation} does not take a local file` }],
-        });
-      }
-      await this.options.checkInputFile?.(input.file);
-    }
     const result = validateParams(input.operation, input.params, { hasFile: input.file !== undefined });
     if (!result.ok) {
-      const first = result.issues[0];
-      throw new AppError('invalid_input', `Invalid parameters for ${input.operation}: ${first ? `${first.path || 'params'}: ${first.message}` : 'see issues'}`, {
-        issues: result.issues,
-      });
+      throw new AppError('invalid_input', issuesSummary(spec, result.issues, 'en'), { issues: result.issues.map((issue) => toErrorIssue(spec, issue)) });
     }
+    if (input.file !== undefined) await this.options.checkInputFile?.(input.file);
     const now = this.clock.now();
     const job = this.store.create(
       {
@@ -493,11 +484,11 @@ export class JobEngine {
     const now = this.clock.now();
     let wake = Infinity;
     const blocked = new Set<string>();
-    const sending: Record<VendorId, number> = { hidream: 0, haiper: 0 };
-    for (const q of this.submittingJobs.values()) sending[q.vendor]++;
+    const sending = new Map<VendorId, number>();
+    for (const q of this.submittingJobs.values()) sending.set(q.vendor, (sending.get(q.vendor) ?? 0) + 1);
     for (const q of [...this.queue.values()]) {
       const group = `${q.vendor}:${q.category}`;
-      if (this.paused.has(q.vendor) || blocked.has(group) || sending[q.vendor] >= MAX_SUBMITTING) continue;
+      if (this.paused.has(q.vendor) || blocked.has(group) || (sending.get(q.vendor) ?? 0) >= MAX_SUBMITTING) continue;
       if (q.notBefore > now) {
         blocked.add(group);
         wake = Math.min(wake, q.notBefore);
@@ -510,7 +501,7 @@ export class JobEngine {
         continue;
       }
       this.queue.delete(q.id);
-      sending[q.vendor]++;
+      sending.set(q.vendor, (sending.get(q.vendor) ?? 0) + 1);
       this.submittingJobs.set(q.id, q);
       const done = this.send(q).catch((error: unknown) => this.sendCrashed(q, error)).finally(() => {
         this.submitting.delete(q.id);
@@ -542,7 +533,7 @@ export class JobEngine {
     try {
       const submission = await client.submit({
         operation: job.operation,
-        params: job.params,
+        params: storedParams(job.params),
         requestId: job.requestId ?? job.id,
         ...(job.inputFile ? { file: job.inputFile } : {}),
       });

@@ -3,7 +3,7 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ErrorInfo, ErrorKind } from '@shared/errors';
 import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type OutputStatus } from '@shared/jobs';
 import type { JobPage } from '@shared/ipc/jobs';
-import type { MediaKind, OperationId, VendorId } from '@shared/operations';
+import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
 import { LeaseTable } from '@main/platform/lease';
 import { transaction, type Database } from '../db/database';
 import type { RemoteOutput, Submission } from '../vendors/types';

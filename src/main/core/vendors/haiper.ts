@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { OperationId, OperationSpec } from '@shared/operations';
+import type { OperationId, OperationSpec } from '@shared/catalog';
 import type { HaiperCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
-import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
 
@@ -117,8 +117,8 @@ export class HaiperClient implements VendorClient {
 
   async submit(request: SubmitRequest): Promise<Submission> {
     const spec = specFor('haiper', request.operation);
-    const params = validateForSubmit(request.operation, request.params, request.file !== undefined);
-    const body = JSON.stringify(params);
+    fileFieldFor(spec, request.file);
+    const body = JSON.stringify(request.params);
     const send = (): Promise<HttpResponse> =>
       this.http.send({ method: 'POST', path: joinPath(this.prefix, spec.submitPath), headers: this.headers(true), body, signal: request.signal });
     const response = await submitWithResend(send, this.options, request.signal, `${request.operation} submit`);

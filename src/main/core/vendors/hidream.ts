@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { OperationId, OperationSpec } from '@shared/operations';
+import type { OperationId, OperationSpec } from '@shared/catalog';
 import type { HidreamCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
-import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, logBody, readJson, statusError, type HttpRequest, type HttpResponse } from './http';
 import { inspectVideoFile, jsonWithFileField } from './upload';
 import { VendorError, type Delivery, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
@@ -165,18 +165,18 @@ export class HidreamClient implements VendorClient {
 
   async submit(request: SubmitRequest): Promise<Submission> {
     const spec = specFor('hidream', request.operation);
-    const params = validateForSubmit(request.operation, request.params, request.file !== undefined);
+    const fileField = fileFieldFor(spec, request.file);
     if (!isUuid(request.requestId)) {
       throw new VendorError('validation', `request_id must be a UUID (got ${JSON.stringify(request.requestId)}).`, { delivery: 'not_sent' });
     }
-    const fields = { ...params, request_id: request.requestId };
-    const video = request.file === undefined ? null : await inspectVideoFile(request.file, this.options.maxUploadBytes);
+    const fields = { ...request.params, request_id: request.requestId };
+    const video = request.file === undefined || fileField === undefined ? null : { field: fileField, file: await inspectVideoFile(request.file, this.options.maxUploadBytes) };
 
     const send = async (): Promise<HttpResponse> => {
       if (!video) {
         return this.http.send({ method: 'POST', path: this.path(spec.submitPath), headers: this.headers(true), body: JSON.stringify(fields), signal: request.signal });
       }
-      const upload = jsonWithFileField(fields, 'video_name', video, request.onUploadProgress);
+      const upload = jsonWithFileField(fields, video.field, video.file, request.onUploadProgress);
       try {
         return await this.http.send({
           method: 'POST',

@@ -6,7 +6,7 @@ import { readHead } from '../fs/head';
 import { VendorError } from './types';
 
 /**
- * UNCERTAIN: HiDream states no size limit for a base64 `video_name`. Its body grows by a third on the
+ * UNCERTAIN: HiDream states no size limit for a base64 video in its file field. Its body grows by a third on the
  * wire, and gateways commonly refuse bodies of a few hundred MB, so we stop well before that.
  */
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -43,7 +43,7 @@ export interface VideoFile {
 }
 
 function refuse(message: string): VendorError {
-  return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'video_name', message }] });
+  return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'file', message }] });
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */

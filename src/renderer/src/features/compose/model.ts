@@ -1,5 +1,4 @@
-import type { ErrorIssue } from '@shared/errors';
-import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params } from '@shared/operations';
+import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params, type ParamsResult } from '@shared/catalog';
 import type { SourceFile } from '../../lib/files';
 
 /**
@@ -92,8 +91,7 @@ export function paramsToDraft(spec: OperationSpec, params: Params, inputFile?: s
   return draft;
 }
 
-export type DraftCheck = { ok: true; params: Params } | { ok: false; issues: ErrorIssue[] };
-
-export function checkDraft(spec: OperationSpec, draft: Draft): DraftCheck {
+/** The same check the engine makes, for feedback while typing. */
+export function checkDraft(spec: OperationSpec, draft: Draft): ParamsResult {
   return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source) });
 }

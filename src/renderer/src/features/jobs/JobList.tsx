@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type JobStatus } from '@shared/jobs';
-import { getOperation } from '@shared/operations';
+import { getOperation } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { describeError } from '../../lib/errors';
@@ -47,7 +47,7 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
   const now = useNow(1000, active);
   if (!job) return null;
   const title = jobTitle(job, locale);
-  const error = job.error ? describeError(job.error, t).text : undefined;
+  const error = job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined;
   return (
     <div
       role="listitem"
