@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
 import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import { startSandbox } from './sandbox';
-import { DATABASE_FILE, openDatabase, type Database } from './core/db/database';
+import type { Database } from './core/db/database';
+import { openAppDatabase, scheduleBackups, type DatabaseNotice } from './core/db/storage';
 import { downloadHandlers } from './core/downloads/handlers';
 import { DownloadManager, type DownloadSettings } from './core/downloads/manager';
 import type { HostCapabilities } from './core/host';
@@ -15,6 +16,7 @@ import { EventBus } from './core/events';
 import { PathGrants } from './platform/paths-policy';
 import { guardJobInputs, releaseStagedInputs } from './core/files/job-inputs';
 import { createStaging } from './core/files/staging';
+import type { MediaTarget } from './core/fs/serve';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
 import type { LimitSettings } from './core/jobs/limiter';
@@ -72,6 +74,11 @@ export interface EngineHost {
    * system dialog or a drop (see `PathGrants`). The browser shell has no dialog and takes typed paths.
    */
   requireGrantedPaths?: boolean;
+  /**
+   * The database was damaged and replaced at start-up: the host tells the user (a dialog, one line).
+   * Default: a warning in the log. A database that cannot be opened at all throws `DatabaseProblem`.
+   */
+  onStorageNotice?: (notice: DatabaseNotice) => void;
 }
 
 /** Where the engine gets its vendors: live clients with keys, the built-in sandbox without. */
@@ -133,7 +140,7 @@ export interface Runtime {
   downloads: DownloadManager;
   library: LibraryStore;
   /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
-  resolveMedia(pathname: string): { path: string; mime: string } | undefined;
+  resolveMedia(pathname: string): MediaTarget | undefined;
   /** A path the host itself got from the user (a file dropped on the window), which a request may then name. */
   grantPath(path: string): void;
   close(): Promise<void>;
@@ -144,9 +151,15 @@ export function limitsFromSettings(settings: Settings): LimitSettings {
   return limitsFor(settings.membership);
 }
 
-/** The one database of a data directory, opened (and migrated) at start-up. */
-export function openRuntimeDatabase(dataDir: string): Database {
-  return openDatabase(join(dataDir, DATABASE_FILE));
+/**
+ * The one database of a data directory, opened (and migrated) at start-up. A damaged file is set aside
+ * and replaced (`onNotice` says how); one that cannot be opened throws `DatabaseProblem`, whose message
+ * the host shows as it is.
+ */
+export function openRuntimeDatabase(dataDir: string, options: { log?: Logger; onNotice?: (notice: DatabaseNotice) => void } = {}): Database {
+  const { db, notice } = openAppDatabase(dataDir, options.log ? { log: options.log } : {});
+  if (notice) (options.onNotice ?? ((n: DatabaseNotice) => options.log?.warn(n.message)))(notice);
+  return db;
 }
 
 /**
@@ -164,7 +177,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     host.settings ?? SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir, log });
   const grants = new PathGrants(host.requireGrantedPaths ?? false);
-  const db = openRuntimeDatabase(dataDir);
+  const db = openRuntimeDatabase(dataDir, { log: log.child('db'), ...(host.onStorageNotice ? { onNotice: host.onStorageNotice } : {}) });
+  const stopBackups = scheduleBackups(dataDir, { log: log.child('db') });
   // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
   // processes' work alone unless asked (`promptreel resume`).
   const adoptEveryMs = forUser ? 30_000 : null;
@@ -224,12 +238,12 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   }
 
   /** Library items (`/<id>`, `/<id>/poster`) and finished downloads (`/download/<id>`), for the media routes. */
-  const resolveMedia = (pathname: string): { path: string; mime: string } | undefined => {
+  const resolveMedia = (pathname: string): MediaTarget | undefined => {
     const download = /^\/download\/([\w-]{1,100})$/.exec(pathname)?.[1];
     if (!download) return library.resolveMedia(pathname);
     const record = downloads.get(download);
     if (record?.status !== 'completed' || !record.path) return undefined;
-    return { path: record.path, mime: record.contentType ?? 'application/octet-stream' };
+    return { path: record.path, mime: record.contentType ?? 'application/octet-stream', root: dirname(record.path) };
   };
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
@@ -242,6 +256,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     // After the last download settled: files it finished are still being added to the library.
     await stopLibraryIntake();
     stopLibraryEvents();
+    await stopBackups();
     db.close();
   };
 

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '@main/core/library/store';
 import { jpegHeader, mp4, png } from '../support/media-files';
@@ -159,8 +159,9 @@ describe('posters and media', () => {
     const updated = await env.store.setPoster(id, png(32, 18), { width: 1280, height: 720, durationMs: 6_000 });
     expect(updated).toMatchObject({ width: 1280, height: 720, durationMs: 6_000 });
     expect(readFileSync(updated.posterPath ?? '')).toEqual(png(32, 18));
-    expect(env.store.resolveMedia(`/${id}`)).toEqual({ path: updated.path, mime: 'video/webm' });
-    expect(env.store.resolveMedia(`/${id}/poster`)).toEqual({ path: updated.posterPath, mime: 'image/png' });
+    // Each with the folder it must stay inside when served: its own, and the thumbnails folder.
+    expect(env.store.resolveMedia(`/${id}`)).toEqual({ path: updated.path, mime: 'video/webm', root: dirname(updated.path) });
+    expect(env.store.resolveMedia(`/${id}/poster`)).toEqual({ path: updated.posterPath, mime: 'image/png', root: dirname(updated.posterPath ?? '') });
     expect(env.store.resolveMedia('/../../etc/passwd')).toBeUndefined();
     expect(env.store.resolveMedia('/999')).toBeUndefined();
 

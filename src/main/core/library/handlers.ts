@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { RequestName } from '@shared/ipc';
@@ -68,6 +68,10 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
     'library.startDrag': async ({ id }) => {
       const item = store.get(id);
       if (item.missing) throw new AppError('not_found', `${item.path} is missing, so it cannot be dragged.`);
+      // Dragged out, a link swapped in for the file would hand over whatever it points to.
+      if (lstatSync(item.path, { throwIfNoEntry: false })?.isFile() === false) {
+        throw new AppError('forbidden', `${item.path} is no longer the library's file (it is now a link or not a regular file), so it is not dragged.`);
+      }
       if (!options.host) return { started: false };
       await options.host.startDrag(item.path);
       return { started: true };

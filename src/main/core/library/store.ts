@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, normalize } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path';
 import type { StatementSync } from 'node:sqlite';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
@@ -30,6 +30,7 @@ import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
 import { readHead } from '../fs/head';
+import type { MediaTarget } from '../fs/serve';
 import { probeFile } from './probe';
 import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
@@ -752,14 +753,18 @@ export class LibraryStore {
     }));
   }
 
-  /** The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media protocols. */
-  resolveMedia(pathname: string): { path: string; mime: string } | undefined {
+  /**
+   * The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes, which
+   * serve it through `mediaReply` only while it is still a plain file inside `root`: a poster inside
+   * the thumbnails folder, an item in the folder it was recorded in.
+   */
+  resolveMedia(pathname: string): MediaTarget | undefined {
     const match = /^\/?([1-9]\d{0,14})(\/poster)?\/?$/.exec(pathname);
     if (!match?.[1]) return undefined;
     const row = this.stmt('get').get(Number(match[1])) as ItemRow | undefined;
     if (!row) return undefined;
-    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png' } : undefined;
-    return { path: row.path, mime: row.mime };
+    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png', root: this.thumbnailDir } : undefined;
+    return { path: row.path, mime: row.mime, root: dirname(row.path) };
   }
 
   // ---------------------------------------------------------------- writing
