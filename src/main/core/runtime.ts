@@ -199,6 +199,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       keyStorage: keys.describe(),
       mediaUrlPrefix,
       canPickPaths: options.host !== undefined,
+      canRevealFiles: options.host !== undefined,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {

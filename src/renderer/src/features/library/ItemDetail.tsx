@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
 import type { OperationId } from '@shared/operations';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
 import { formatBytes, formatDuration, formatTime } from './format';
+import { chainLabel, operationLabel } from './labels';
 import { useLibraryStore } from './store';
 
 /** The system's open dialog (desktop only); resolves null when the user cancels. */
@@ -22,6 +23,12 @@ interface Props extends ReuseActions {
   nativeDrag: boolean;
   /** Offered for relinking where the host has a file dialog; elsewhere the path is typed. */
   pickPath?: PickPath | undefined;
+  /** The host can show a file in the system's file manager (the desktop app; not the browser shell). */
+  canReveal?: boolean;
+  /** Take focus when shown (it was opened from the keyboard). */
+  autoFocus?: boolean;
+  /** Close the panel (✕ or Esc); the view puts focus back on the item's card. */
+  onClose: () => void;
 }
 
 function errorText(error: unknown): string {
@@ -29,7 +36,7 @@ function errorText(error: unknown): string {
 }
 
 /** Everything about one item, and what can be done with it. */
-export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Props): React.JSX.Element {
+export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, autoFocus = false, onClose, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
   const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
   /** Edits in progress; null shows the item's saved value (which events keep current). */
@@ -43,6 +50,10 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
   const [lineage, setLineage] = useState<Lineage>();
   const [now] = useState(Date.now);
   const locale = i18n.language;
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (autoFocus) panel.current?.focus();
+  }, [autoFocus]);
 
   // The parent keys this component by item id, so every item starts with fresh local state.
   useEffect(() => {
@@ -129,7 +140,19 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
   };
 
   return (
-    <section className="library-detail" aria-label={t('details')}>
+    <section
+      ref={panel}
+      className="library-detail"
+      aria-label={t('details')}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        e.preventDefault();
+        // A field being edited saves on blur; blur it before the panel goes away.
+        if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) e.target.blur();
+        onClose();
+      }}
+    >
       <div className="library-detail-head">
         <label className="library-title-field">
           <span className="visually-hidden">{t('rename')}</span>
@@ -145,7 +168,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
         <button type="button" className="library-icon-button" aria-pressed={item.favourite} onClick={() => void act(() => call('library.update', { id: item.id, favourite: !item.favourite }))}>
           {item.favourite ? `★ ${t('unfavouriteAction')}` : `☆ ${t('favouriteAction')}`}
         </button>
-        <button type="button" className="library-icon-button" onClick={() => void select(null)} aria-label={t('close')}>
+        <button type="button" className="library-icon-button" onClick={onClose} aria-label={t('close')}>
           ✕
         </button>
       </div>
@@ -198,9 +221,11 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
             {t('remix')}
           </button>
         )}
-        <button type="button" onClick={() => void reveal()} disabled={item.missing}>
-          {t('reveal')}
-        </button>
+        {canReveal && (
+          <button type="button" onClick={() => void reveal()} disabled={item.missing}>
+            {t('reveal')}
+          </button>
+        )}
         {confirming ? (
           <span className="library-confirm" role="group" aria-label={t('delete')}>
             <span>{t('confirmDelete', { title: item.title })}</span>
@@ -232,7 +257,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
                   aria-describedby={why ? hint : undefined}
                   onClick={() => onChain?.(option.operation, option.params, option.parentItemId, option.file)}
                 >
-                  {t(`op_${option.operation}`)}
+                  {chainLabel(t, option.operation)}
                 </button>
                 {why && (
                   <small id={hint} className="library-hint">
@@ -309,7 +334,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           </>
         )}
         <dt>{t('fact_operation')}</dt>
-        <dd>{item.operation ? t(`op_${item.operation}`) : t('imported')}</dd>
+        <dd>{operationLabel(t, item.operation, item.params)}</dd>
         {item.prompt && (
           <>
             <dt>{t('fact_prompt')}</dt>
@@ -334,7 +359,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.ancestors.map((a) => (
             <li key={a.id}>
               <button type="button" className="link" onClick={() => void select(a.id)}>
-                {t('madeFrom')}: {a.title} ({a.operation ? t(`op_${a.operation}`) : t('imported')})
+                {t('madeFrom')}: {a.title} ({operationLabel(t, a.operation, a.params)})
               </button>
             </li>
           ))}
@@ -344,7 +369,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.descendants.map((d) => (
             <li key={d.item.id} style={{ paddingInlineStart: `${d.depth}em` }}>
               <button type="button" className="link" onClick={() => void select(d.item.id)}>
-                {t('madeInto')}: {d.item.title} ({d.item.operation ? t(`op_${d.item.operation}`) : t('imported')})
+                {t('madeInto')}: {d.item.title} ({operationLabel(t, d.item.operation, d.item.params)})
               </button>
             </li>
           ))}
