@@ -247,12 +247,12 @@ describe('Library search as you type', () => {
     // The real runtime, with each search after the first held until the test lets it go.
     const held: Api = {
       on: (name, listener) => real.on(name, listener),
-      invoke: ((name: Parameters<Api['invoke']>[0], input: never) => {
+      invoke: ((name: Parameters<Api['invoke']>[0], input: never): Promise<unknown> => {
         if (name !== 'library.search') return real.invoke(name, input);
         const text = (input as LibraryQuery).text;
         searches.push(text);
         if (searches.length === 1) return real.invoke(name, input);
-        return new Promise((resolve) => {
+        return new Promise<unknown>((resolve) => {
           release = () => resolve(real.invoke(name, input));
         });
       }) as Api['invoke'],
