@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LibraryItemSummary } from '@shared/library';
-import { formatDay } from './dates';
+import { formatCardDay, formatDay } from './dates';
 import { formatDuration } from './format';
 import { operationLabel } from './labels';
 import { requestPoster } from './posters';
@@ -290,8 +290,10 @@ function Card({ item, locale, open, picked, tabStop, nativeDrag, onChoose, onPre
   const [scrub, setScrub] = useState<number | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const canPlay = item.kind === 'video' && !item.missing;
-  const badges = [item.kind === 'video' ? t('kindVideo') : t('kindImage'), operationLabel(t, item.operation)];
+  // An operation's name already says what it made ("HiDream text to image"); an import says its kind.
+  const badges = item.operation ? [operationLabel(t, item.operation)] : [item.kind === 'video' ? t('cardVideo') : t('cardImage'), t('imported')];
   const day = formatDay(item.createdAt, locale);
+  const [now] = useState(Date.now);
 
   const onPointerMove = (event: PointerEvent<HTMLElement>): void => {
     const element = video.current;
@@ -341,7 +343,7 @@ function Card({ item, locale, open, picked, tabStop, nativeDrag, onChoose, onPre
         </span>
         <span className="library-card-text">
           <span className="library-card-title">{item.title}</span>
-          <span className="library-card-meta">{`${badges.join(' · ')} · ${day}`}</span>
+          <span className="library-card-meta">{`${badges.join(' · ')} · ${formatCardDay(item.createdAt, locale, now)}`}</span>
         </span>
       </button>
     </div>

@@ -6,6 +6,12 @@ export function formatDay(ms: number, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(ms));
 }
 
+/** A card's date: the day and month, and the year only when it is not this year's. */
+export function formatCardDay(ms: number, locale: string, now: number): string {
+  const sameYear = new Date(ms).getFullYear() === new Date(now).getFullYear();
+  return new Intl.DateTimeFormat(locale, sameYear ? { month: 'short', day: 'numeric' } : { dateStyle: 'medium' }).format(new Date(ms));
+}
+
 /**
  * A filter's first and last day as the user reads them ("Dec 1, 2026", "2026年12月1日"). Each end is
  * formatted on its own: ICU's range format for Chinese falls back to "2026/11/25 – 2026/12/1".
