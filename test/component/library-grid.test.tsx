@@ -114,6 +114,8 @@ describe('Library grid: keyboard', () => {
     cards()[0]?.focus();
     await user.keyboard(' ');
     const box = await screen.findByRole('dialog', { name: `Preview: ${order[0]}` });
+    // Space previews only: it does not also click the card open.
+    expect(screen.queryByRole('region', { name: 'Item details' })).toBeNull();
     expect(within(box).getByRole('img', { name: order[0] })).toBeTruthy();
     expect(within(box).getByText(`1 of ${STILLS + 2}`)).toBeTruthy();
     await user.keyboard('{ArrowRight}{ArrowRight}');
@@ -129,6 +131,11 @@ describe('Library grid: keyboard', () => {
     const video = (await screen.findByRole('dialog', { name: 'Preview: Fox in neon rain' })).querySelector('video');
     expect(video?.controls).toBe(true);
     expect(video?.autoplay).toBe(true);
+    await user.keyboard('{Escape}');
+
+    // A screen reader's activation is a click without a key or pointer (detail 0): it opens the details.
+    fireEvent.click(within(grid()).getByRole('button', { name: /^Cat in a teacup/ }));
+    expect(await screen.findByRole('region', { name: 'Item details' })).toBeTruthy();
   });
 });
 
