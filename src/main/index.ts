@@ -8,11 +8,11 @@ import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createRuntime } from './core/runtime';
+import { createEngine } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
-import { isExternalWebLink, isTrustedUrl } from './trust';
+import { isExternalWebLink, isTrustedUrl, lockDownContents, trustedDevServerUrl } from './trust';
 import { createMainWindow, preloadPath } from './window';
 
 /**
@@ -20,7 +20,8 @@ import { createMainWindow, preloadPath } from './window';
  * runtime, which the browser shell and the CLI share.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+// Only an unpackaged build on a loopback dev server; a packaged app ignores the variable.
+const devServerUrl = trustedDevServerUrl(process.env['ELECTRON_RENDERER_URL'], app.isPackaged);
 
 /** Shown under the pointer while a file is dragged out when the system has no icon for its type. */
 const FALLBACK_DRAG_ICON =
@@ -32,8 +33,8 @@ async function dragIcon(path: string): Promise<NativeImage> {
   return icon.isEmpty() ? nativeImage.createFromBuffer(Buffer.from(FALLBACK_DRAG_ICON, 'base64')) : icon;
 }
 
-/** File actions for the runtime; the runtime only ever passes paths of files it downloaded itself. */
-const host: HostCapabilities = {
+/** File actions for the engine; it only ever passes paths of files it downloaded itself. */
+const files: HostCapabilities = {
   showItemInFolder: (path) => shell.showItemInFolder(path),
   openPath: async (path) => {
     const problem = await shell.openPath(path);
@@ -58,31 +59,42 @@ const host: HostCapabilities = {
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
+// Every web contents, from the first window on, gets the same navigation and window-open rules.
+app.on('web-contents-created', (_event, contents) => {
+  lockDownContents(contents, {
+    devServerUrl,
+    openExternal: (url) => {
+      void shell.openExternal(url);
+    },
+  });
+});
+
 void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   const log = createLogger({ scope: 'main' });
   // safeStorage works only once the app is ready, so the vault is opened here and not earlier.
   const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
   const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
-  const runtime = createRuntime({
-    transport: 'electron',
-    dataDir,
-    openExternal: async (url) => {
-      if (!isExternalWebLink(url)) return false;
-      await shell.openExternal(url);
-      return true;
+  const runtime = createEngine(dataDir, {
+    host: {
+      transport: 'electron',
+      log,
+      keys,
+      settings,
+      openExternal: async (url) => {
+        if (!isExternalWebLink(url)) return false;
+        await shell.openExternal(url);
+        return true;
+      },
+      notify: ({ title, body }) => {
+        if (!Notification.isSupported()) return false;
+        new Notification({ title, body, silent: false }).show();
+        return true;
+      },
+      files,
+      mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
+      trashFile: (path) => shell.trashItem(path),
     },
-    keys,
-    settings,
-    log,
-    notify: ({ title, body }) => {
-      if (!Notification.isSupported()) return false;
-      new Notification({ title, body, silent: false }).show();
-      return true;
-    },
-    host,
-    mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
-    trashFile: (path) => shell.trashItem(path),
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.

@@ -6,7 +6,7 @@ import { initReactI18next } from 'react-i18next';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LibraryView, libraryLocales } from '@renderer/features/library';
 import { useLibraryStore } from '@renderer/features/library/store';
-import { useToasts } from '@renderer/app/toasts';
+import { useToasts } from '@renderer/lib/toasts';
 import type { Api } from '@shared/ipc';
 import type { LibraryQuery } from '@shared/library';
 

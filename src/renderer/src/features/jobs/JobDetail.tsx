@@ -2,12 +2,12 @@ import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { getOperation, getParam, type Field } from '@shared/operations';
 import type { Locale } from '@shared/i18n-text';
-import { useNavigation } from '../../app/navigation';
+import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { JobPreview } from '../preview/JobPreview';
 import { cancelJob, duplicateJob, resolveJob, retryJob } from './actions';
-import { describeError, type FixAction } from './errors';
+import { describeError, type FixAction } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle } from './format';
 import { ProgressBar, StatusBadge } from './JobList';
 

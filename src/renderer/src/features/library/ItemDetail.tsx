@@ -4,7 +4,8 @@ import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
 import type { OperationId } from '@shared/operations';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
-import { formatBytes, formatDuration, formatTime } from './format';
+import { formatBytes, formatDuration } from '@shared/format';
+import { formatTime } from './format';
 import { chainLabel, operationLabel } from './labels';
 import { useLibraryStore } from './store';
 
@@ -27,8 +28,8 @@ interface Props extends ReuseActions {
   canReveal?: boolean;
   /** Take focus when shown (it was opened from the keyboard). */
   autoFocus?: boolean;
-  /** Close the panel (✕ or Esc); the view puts focus back on the item's card. */
-  onClose: () => void;
+  /** Close the panel (✕ or Esc); the view puts focus back on the item's card. Default: just close. */
+  onClose?: () => void;
 }
 
 function errorText(error: unknown): string {
@@ -36,9 +37,10 @@ function errorText(error: unknown): string {
 }
 
 /** Everything about one item, and what can be done with it. */
-export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, autoFocus = false, onClose, onRemix, onChain }: Props): React.JSX.Element {
+export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, autoFocus = false, onClose: close, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
   const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
+  const onClose = close ?? ((): void => void select(null));
   /** Edits in progress; null shows the item's saved value (which events keep current). */
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [notesDraft, setNotesDraft] = useState<string | null>(null);

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { LibraryItem, LibraryItemSummary, LibraryQuery, TagCount } from '@shared/library';
 import i18next from 'i18next';
-import { toast } from '../../app/toasts';
+import { toast } from '../../lib/toasts';
 import { call, IpcError } from '../../lib/ipc';
 
 /** The search and filters the view controls; paging is the store's business. */
