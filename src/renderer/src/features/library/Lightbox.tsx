@@ -59,11 +59,11 @@ export function Lightbox({ items, id, hasMore, onShow, onClose, onEndReached }: 
           '=': () => setZoomed(true),
           '-': () => setZoomed(false),
           z: () => setZoomed(!zoomed),
-          // Space closes, as it opened (Quick Look), unless a video control has focus.
+          // Space closes, as it opened (Quick Look), unless a button or the video has focus.
           ' ': () => onClose(item.id),
         };
         const target = event.target as HTMLElement;
-        if (event.key === ' ' && target.tagName === 'VIDEO') return;
+        if (event.key === ' ' && (target.tagName === 'VIDEO' || target.tagName === 'BUTTON')) return;
         const action = keys[event.key];
         if (action) {
           event.preventDefault();
