@@ -125,12 +125,14 @@ test.describe('library grid with mixed aspect ratios', () => {
 
   const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
 
+  /** Opens the Library at another width first, then resizes: the rows must follow a live resize. */
   const openLibrary = async (page: Page, width: number): Promise<void> => {
-    await page.setViewportSize({ width, height: 1000 });
+    await page.setViewportSize({ width: 1280, height: 1000 });
     await page.goto(shell.url);
     await page.getByRole('button', { name: /^(Library|素材库)$/ }).click();
     const grid = page.getByRole('grid');
     await expect(grid.getByRole('gridcell').first()).toBeVisible();
+    await page.setViewportSize({ width, height: 1000 });
     // Posters are made in the page as cards come into view; wait for those on screen.
     await expect
       .poll(
@@ -213,6 +215,13 @@ test.describe('library grid with mixed aspect ratios', () => {
 
     // One Tab stop: a single card is in the Tab order.
     await expect(grid.locator('button[tabindex="0"]')).toHaveCount(1);
+
+    // Several picked with Shift+arrows while the details are open: the bulk bar and the panel.
+    await clip.click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect(page.getByRole('toolbar', { name: 'Actions on the selected items' })).toContainText('3 selected');
+    await page.screenshot({ path: join(SCREENSHOTS, 'library-grid-selection.png') });
   });
 
   test('the grid in Chinese', async ({ page }) => {
