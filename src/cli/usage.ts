@@ -5,7 +5,8 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** `held`: unfinished work was left alone because another live Promptreel process holds it. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, held: 3 } as const;
 
 export const HELP = `Usage: promptreel <command> [options]
 
@@ -16,8 +17,11 @@ Commands:
   jobs [--json]                 List jobs, newest first.
   show <jobId> [--json]         Show one job.
   resume [--wait] [--resubmit] [--json]
-      Continue every unfinished job (e.g. after a crash). A job interrupted while it was being
-      submitted may have been billed: it is only sent again with --resubmit.
+      Continue every unfinished job and download (e.g. after a crash; downloads paused by a full
+      disk too). Work another running Promptreel process holds is left alone; with --wait, resume
+      waits until that process's hold lapses (it died or hung) and then takes the work over. A job
+      interrupted while it was being submitted may have been billed: it is only sent again with
+      --resubmit.
 
 Operations: ${OPERATION_IDS.join(', ')}
 
@@ -27,7 +31,8 @@ Options:
   -h, --help Show this help.  --version  Show the version.
 
 Exit codes: 0 all jobs succeeded (or were accepted, without --wait); 1 a job failed or needs
-attention; 2 bad usage or invalid parameters (nothing was sent).
+attention; 2 bad usage or invalid parameters (nothing was sent); 3 (resume) unfinished work was
+left to another running Promptreel process (stderr says which, and who holds it).
 
 Environment: PROMPTREEL_DATA_DIR, PROMPTREEL_HIDREAM_URL, PROMPTREEL_HIDREAM_TOKEN,
 PROMPTREEL_HIDREAM_USER_ID, PROMPTREEL_CLOUDSWAY_URL, PROMPTREEL_CLOUDSWAY_ENDPOINT,

@@ -23,6 +23,7 @@ import type { KeyVault } from './core/keys/vault';
 import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './core/library/handlers';
 import { LibraryStore } from './core/library/store';
 import { createLogger, type Logger } from './core/log';
+import type { BackgroundProblem } from './platform/timer';
 import { settingsHandlers } from './core/settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './core/settings/store';
 import { createVendorClient } from './core/vendors';
@@ -160,6 +161,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
   // processes' work alone unless asked (`promptreel resume`).
   const adoptEveryMs = forUser ? 30_000 : null;
+  // A background task that fails (a busy or full database) is retried; the user sees that it did.
+  const onProblem = (problem: BackgroundProblem): void => events.emit('app.notice', { level: problem.level, message: problem.message });
   const downloads = new DownloadManager({
     db,
     log: log.child('downloads'),
@@ -167,6 +170,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     onUpdated: (download) => events.emit('downloads.updated', download),
     onProgress: (progress) => events.emit('downloads.progress', progress),
     adoptEveryMs,
+    onProblem,
   });
   const mediaUrlPrefix = host.mediaUrlPrefix ?? '/media/';
   const library = new LibraryStore(db, {
@@ -177,7 +181,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
   // Every finished file becomes a library item, with its job's parameters and lineage. A command adds
   // its own files; the app also sweeps up those finished while it was not running.
-  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null });
+  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null, onProblem });
 
   const jobs = createJobServices({
     dataDir,
@@ -191,6 +195,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     ...(vendors.timeScale ? { timeScale: vendors.timeScale } : {}),
     startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
     adoptEveryMs,
+    onProblem,
   });
   const announceVendors = (): void => events.emit('jobs.vendors', vendorStates(jobs.engine, jobs.vendors));
   jobs.engine.subscribe((event) => {

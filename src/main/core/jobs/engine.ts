@@ -5,7 +5,8 @@ import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCatego
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
-import { isDeadOwner, ownerName } from '../owner';
+import { isDeadOwner, ownerName } from '@main/platform/lease';
+import { describeFailure, every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
 import type { TaskStatus, VendorClient } from '../vendors/types';
 import { jitter, systemClock, type Clock } from './clock';
 import { Coalescer } from './coalesce';
@@ -56,6 +57,8 @@ export interface JobEngineOptions {
   leaseMs?: number;
   /** Take over unfinished jobs nobody holds every so often (the app: yes; a one-shot CLI run: no). */
   adoptEveryMs?: number | null;
+  /** A background task (lease renewal, adopting) failed or works again: for the user to see. */
+  onProblem?: (problem: BackgroundProblem) => void;
   /** Checks a local input file before anything is stored; throws `AppError('invalid_input')`. */
   checkInputFile?: (path: string) => Promise<void>;
 }
@@ -163,8 +166,14 @@ export class JobEngine {
     this.progress = new Coalescer(this.clock, 100, (_id, progress) => this.emit({ type: 'progress', progress }));
     this.unsubscribe = this.clients.onChange((vendor) => this.onCredentialsChanged(vendor));
     this.seedLimiter();
-    this.heartbeat();
-    if (options.adoptEveryMs) this.scheduleAdopt(options.adoptEveryMs);
+    const report = (what: string) => ({ clock: this.clock, ...reportBackground(what, this.log, options.onProblem) });
+    // A renewal that fails (a busy or full database) is retried at the same pace: the lease is only lost
+    // if the failures outlast it, and then another engine may take the jobs, as after a crash.
+    this.timers.lease = every(this.leaseMs / 3, () => this.renewLeases(), report('renew its hold on running jobs'));
+    if (options.adoptEveryMs) {
+      const adoptEvery = options.adoptEveryMs;
+      this.timers.adopt = every(adoptEvery, () => this.resumeAll(), { ...report('take over unfinished jobs'), maxBackoffMs: adoptEvery * 8 });
+    }
   }
 
   /** Vendor-time ms → clock ms. */
@@ -503,7 +512,7 @@ export class JobEngine {
       this.queue.delete(q.id);
       sending[q.vendor]++;
       this.submittingJobs.set(q.id, q);
-      const done = this.send(q).finally(() => {
+      const done = this.send(q).catch((error: unknown) => this.sendCrashed(q, error)).finally(() => {
         this.submitting.delete(q.id);
         this.submittingJobs.delete(q.id);
         this.schedulePump(this.clock.now());
@@ -545,6 +554,42 @@ export class JobEngine {
       if (outcome.kind === 'not_sent') this.limiter.withdraw(q.id, q.vendor, q.category);
       else this.limiter.answered(q.id, q.vendor, q.category, this.clock.now());
       this.submitFailed(q, outcome);
+    }
+  }
+
+  /**
+   * A step of a submission could not be written (a busy or full database). A job still `queued` was
+   * never sent, so it waits its turn again. One left `submitting` may have been billed: it keeps its
+   * slot for a while and is set aside for the user (or, if that cannot be written either, by the next
+   * pickup, as after a crash).
+   */
+  private sendCrashed(q: Queued, error: unknown): void {
+    const reason = describeFailure(error);
+    this.log.error('a submission step could not be recorded', { id: q.id, error });
+    this.options.onProblem?.({ level: 'error', message: `Promptreel could not record a job's submission: ${reason}.` });
+    const now = this.clock.now();
+    try {
+      const job = this.store.get(q.id);
+      if (job?.status === 'queued') {
+        this.limiter.release(q.id, q.vendor);
+        this.limiter.withdraw(q.id, q.vendor, q.category);
+        const at = now + this.real(UNREACHED_BACKOFF.base);
+        this.queue.set(q.id, { ...q, notBefore: at });
+        this.schedulePump(at);
+        return;
+      }
+      this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
+      if (job?.status === 'running') {
+        this.startPolling(job);
+      } else if (job?.status === 'submitting') {
+        const name = VENDOR_NAMES[q.vendor];
+        const message =
+          `Promptreel could not record ${name}'s answer to this job (${reason}), so it cannot tell whether ${name} received it ` +
+          '(and billed it). It was not sent again: resubmit it or discard it.';
+        if (this.store.toNeedsAttention(q.id, this.owner, ['submitting'], message, { kind: 'internal', message }, now)) this.emitJob(this.store.require(q.id));
+      }
+    } catch (cause) {
+      this.log.error('the job is left for the next pickup', { id: q.id, error: cause });
     }
   }
 
@@ -733,33 +778,17 @@ export class JobEngine {
     if (changed) this.emitJob(this.store.require(job.id));
   }
 
-  private heartbeat(): void {
-    this.timers.lease = this.clock.setTimeout(() => {
-      if (this.closed) return;
-      if (this.activeCount) {
-        const held = this.store.renewLeases(this.owner, this.clock.now() + this.leaseMs);
-        for (const id of [...this.queue.keys()]) if (!held.has(id)) this.queue.delete(id);
-        for (const [id, r] of [...this.running]) {
-          if (held.has(id)) continue;
-          this.running.delete(id);
-          this.poller.untrack(id);
-          this.limiter.release(id, r.vendor);
-        }
-      }
-      this.heartbeat();
-    }, this.leaseMs / 3);
-  }
-
-  private scheduleAdopt(every: number): void {
-    this.timers.adopt = this.clock.setTimeout(() => {
-      if (this.closed) return;
-      try {
-        this.resumeAll();
-      } catch (error) {
-        this.log.error('adopting unfinished jobs failed', { error });
-      }
-      this.scheduleAdopt(every);
-    }, every);
+  /** Extends this engine's leases; jobs another engine took over meanwhile are let go. */
+  private renewLeases(): void {
+    if (this.closed || !this.activeCount) return;
+    const held = this.store.renewLeases(this.owner, this.clock.now() + this.leaseMs);
+    for (const id of [...this.queue.keys()]) if (!held.has(id)) this.queue.delete(id);
+    for (const [id, r] of [...this.running]) {
+      if (held.has(id)) continue;
+      this.running.delete(id);
+      this.poller.untrack(id);
+      this.limiter.release(id, r.vendor);
+    }
   }
 }
 

@@ -233,8 +233,13 @@ export class Poller {
       const handle = (): void => {
         for (const t of group) this.answered(t, statuses, now);
       };
-      if (this.deps.atomically) this.deps.atomically(handle);
-      else handle();
+      try {
+        if (this.deps.atomically) this.deps.atomically(handle);
+        else handle();
+      } catch (error) {
+        // The answers could not be recorded (a busy or full database): they are asked for again later.
+        this.failed(vendor, group, error);
+      }
     } finally {
       this.inFlight[vendor]--;
       this.scheduleTick();
