@@ -279,6 +279,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       keyStorage: keys.describe(),
       mediaUrlPrefix,
       canPickPaths: host.files !== undefined,
+      canRevealFiles: host.files !== undefined,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
