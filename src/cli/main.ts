@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { validateParams } from '@shared/operations';
+import { OPERATIONS, validateParams } from '@shared/operations';
 import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
@@ -68,7 +68,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const credentials = credentialsFromEnv(io.env);
     // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
-    if (command.name === 'run') await precheck(command);
+    // A vendor without a key runs on the built-in sandbox, which can fetch loopback URLs (its own results).
+    if (command.name === 'run') await precheck(command, credentials.get(OPERATIONS[command.operation].vendor) === undefined);
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
     const { createJobServices } = await import('@main/core/jobs/services');
@@ -163,7 +164,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function precheck(command: Extract<Command, { name: 'run' }>): Promise<void> {
+async function precheck(command: Extract<Command, { name: 'run' }>, sandbox: boolean): Promise<void> {
   if (command.file !== undefined) {
     if (command.operation !== 'hidream.video_stylize') throw new UsageError(`--file: ${command.operation} does not take a local file (only hidream.video_stylize does).`);
     try {
@@ -172,7 +173,7 @@ async function precheck(command: Extract<Command, { name: 'run' }>): Promise<voi
       throw new UsageError(`--file: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined, allowLoopback: sandbox });
   if (!result.ok) {
     throw new UsageError(`invalid parameters for ${command.operation}:\n${result.issues.map((i) => `  --params ${i.path || '(object)'}: ${i.message}`).join('\n')}`);
   }

@@ -58,8 +58,8 @@ describe('operation specs', () => {
     ['hidream.txt2img', { img_count: 0 }, 'img_count: img_count must be at least 1 (got 0)'],
     ['hidream.txt2img', { version: 'v3' }, 'version: version must be one of v2L (got "v3")'],
     ['hidream.txt2img', { aspect_ratio: '1:1' }, ': the parameters has unknown field aspect_ratio; allowed: prompt, negative_prompt, img_count, version, resolution'],
-    ['hidream.video_stylize', { video_name: 'https://x/v.mp4', style: 'pixar' }, 'style: style must be one of barbie_doll, ink_wash, van_goph, hayao_miyazaki, cyber_punk, cartoon, anime, vector_art, abstract, watercolor (got "pixar")'],
-    ['hidream.video_stylize', { video_name: 'https://x/v.mp4' }, 'style: Choose a style or write a prompt (or both).'],
+    ['hidream.video_stylize', { video_name: 'https://x.example/v.mp4', style: 'pixar' }, 'style: style must be one of barbie_doll, ink_wash, van_goph, hayao_miyazaki, cyber_punk, cartoon, anime, vector_art, abstract, watercolor (got "pixar")'],
+    ['hidream.video_stylize', { video_name: 'https://x.example/v.mp4' }, 'style: Choose a style or write a prompt (or both).'],
     ['hidream.video_stylize', { style: 'anime', video_name: 'ftp://x/v.mp4' }, 'video_name: video_name must be an http(s) URL, or give a local video file instead'],
     ['haiper.generate', { prompt: 'x', settings: { duration: 3 } }, 'settings.duration: settings.duration must be one of 2, 4, 8 (got 3)'],
     ['haiper.generate', { prompt: 'x', settings: { aspectRatio: '21:9' } }, 'settings.aspectRatio: settings.aspectRatio must be one of 16:9, 9:16, 3:4, 4:3, 1:1 (got "21:9")'],
@@ -75,7 +75,7 @@ describe('operation specs', () => {
 
   it('take a local file in place of the stylize URL, and refuse both at once', () => {
     expect(issues('hidream.video_stylize', { style: 'anime' }, true)).toEqual([]);
-    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x/v.mp4' }, true)).toEqual([
+    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x.example/v.mp4' }, true)).toEqual([
       'video_name: video_name must be left out when a video file is given',
     ]);
   });
@@ -85,10 +85,10 @@ describe('operation specs', () => {
 const MINIMAL: Record<OperationId, Record<string, unknown>> = {
   'hidream.txt2video': { prompt: 'x' },
   'hidream.txt2img': {},
-  'hidream.video_stylize': { style: 'anime', video_name: 'https://x/v.mp4' },
+  'hidream.video_stylize': { style: 'anime', video_name: 'https://x.example/v.mp4' },
   'haiper.generate': { prompt: 'x' },
-  'haiper.upscale': { config: { sourceVideo: 'https://x/v.mp4' } },
-  'haiper.extend': { config: { sourceVideo: 'https://x/v.mp4' } },
+  'haiper.upscale': { config: { sourceVideo: 'https://x.example/v.mp4' } },
+  'haiper.extend': { config: { sourceVideo: 'https://x.example/v.mp4' } },
 };
 
 describe('every bounded field', () => {

@@ -54,7 +54,7 @@ describe('sandbox body reader', () => {
 describe('sandbox markers', () => {
   it('are found in any string, also URL-encoded inside a URL', () => {
     expect(markersIn({ prompt: 'a cat [fail]' })).toEqual(new Set(['[fail]']));
-    expect(markersIn({ config: { sourceVideo: 'https://x/clip.mp4?m=%5Bpoll-502%5D' } })).toEqual(new Set(['[poll-502]']));
+    expect(markersIn({ config: { sourceVideo: 'https://x.example/clip.mp4?m=%5Bpoll-502%5D' } })).toEqual(new Set(['[poll-502]']));
     expect(markersIn({ prompt: 'nothing here', n: 4 })).toEqual(new Set());
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorIssue } from '../errors';
+import { checkPublicUrl } from '../url';
 import { OPERATIONS } from './catalog';
 import { allowedValues } from './describe';
 import type { Field, OperationId, OperationSpec } from './spec';
@@ -10,17 +11,19 @@ export type Params = Record<string, unknown>;
 export interface ValidationContext {
   /** A local file will be streamed into the operation's video field, so the field itself stays empty. */
   hasFile?: boolean;
+  /** Loopback URLs are fetchable: the vendor is the built-in sandbox on this computer. */
+  allowLoopback?: boolean;
 }
 
 export type ParamsResult = { ok: true; params: Params } | { ok: false; issues: ErrorIssue[] };
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
+/** A URL the vendor must fetch: http(s) and on a public host (see shared/url.ts). */
+function publicUrl(schema: z.ZodString, name: string, ctx: ValidationContext, notHttp: string): z.ZodType {
+  return schema.superRefine((value, c) => {
+    const check = checkPublicUrl(value, name, { allowLoopback: ctx.allowLoopback === true });
+    if (check.ok) return;
+    c.addIssue({ code: 'custom', message: check.problem === 'not_url' || check.problem === 'not_http' ? notHttp : check.message });
+  });
 }
 
 function got(input: unknown): string {
@@ -56,10 +59,10 @@ function fieldSchema(field: Field, ctx: ValidationContext): z.ZodType {
       });
     }
     case 'url':
-      return z.string({ error: typeError(name, allowed) }).refine(isHttpUrl, `${name} must be ${allowed}`);
+      return publicUrl(z.string({ error: typeError(name, allowed) }), name, ctx, `${name} must be ${allowed}`);
     case 'video_source':
       if (ctx.hasFile) return z.never({ error: `${name} must be left out when a video file is given` });
-      return z.string({ error: typeError(name, allowed) }).refine(isHttpUrl, `${name} must be an http(s) URL, or give a local video file instead`);
+      return publicUrl(z.string({ error: typeError(name, allowed) }), name, ctx, `${name} must be an http(s) URL, or give a local video file instead`);
   }
 }
 
@@ -144,7 +147,7 @@ function isBlank(value: unknown): boolean {
 const schemaCache = new Map<string, z.ZodType>();
 
 export function paramsSchema(spec: OperationSpec, ctx: ValidationContext = {}): z.ZodType {
-  const cacheKey = `${spec.id}:${ctx.hasFile ? 'file' : 'url'}`;
+  const cacheKey = `${spec.id}:${ctx.hasFile ? 'file' : 'url'}:${ctx.allowLoopback ? 'loopback' : 'public'}`;
   let schema = schemaCache.get(cacheKey);
   if (!schema) {
     schema = objectSchema(tree(spec.fields), '', ctx).superRefine((value, c) => {

@@ -6,6 +6,8 @@ export interface VendorLimits {
   perMinute: Record<RateCategory, number>;
   /** Tasks the vendor runs at once for this account, across categories. */
   concurrent: number;
+  /** The membership level the concurrency comes from (HiDream), for "membership: free, 1 at a time". */
+  tier?: string;
 }
 
 /** What the settings store keeps; `resolveLimits` turns it into numbers. */
@@ -23,7 +25,11 @@ export const DEFAULT_LIMIT_SETTINGS: LimitSettings = {
 
 export function resolveLimits(settings: LimitSettings): Record<VendorId, VendorLimits> {
   return {
-    hidream: { perMinute: settings.hidream.perMinute, concurrent: settings.hidream.concurrent ?? HIDREAM_CONCURRENCY[settings.hidream.membership] },
+    hidream: {
+      perMinute: settings.hidream.perMinute,
+      concurrent: settings.hidream.concurrent ?? HIDREAM_CONCURRENCY[settings.hidream.membership],
+      tier: settings.hidream.membership,
+    },
     haiper: settings.haiper,
   };
 }
@@ -35,7 +41,15 @@ interface WindowEntry {
   at: number;
 }
 
-export type Acquired = { ok: true } | { ok: false; /** When to look again; null = when something is released. */ retryAt: number | null };
+export type Acquired =
+  | { ok: true }
+  | {
+      ok: false;
+      /** When to look again; null = when something is released. */
+      retryAt: number | null;
+      /** `penalty`: the vendor itself said "too many" a moment ago. */
+      reason: 'concurrency' | 'per_minute' | 'penalty';
+    };
 
 /**
  * Keeps the engine inside the vendors' limits, counted the way the vendor counts them.
@@ -80,12 +94,12 @@ export class RateLimiter {
   /** Reserves a slot and a window entry for a submission about to be sent, if the limits allow. */
   tryAcquire(jobId: string, vendor: VendorId, category: RateCategory, weight: number, now: number): Acquired {
     const penalty = this.penalties.get(`${vendor}:${category}`) ?? 0;
-    if (penalty > now) return { ok: false, retryAt: penalty };
+    if (penalty > now) return { ok: false, retryAt: penalty, reason: 'penalty' };
 
     const slots = this.activeSlots(vendor, now);
     if (slots.size >= this.limits[vendor].concurrent) {
       const timed = [...slots.values()].filter(Number.isFinite);
-      return { ok: false, retryAt: timed.length ? Math.min(...timed) : null };
+      return { ok: false, retryAt: timed.length ? Math.min(...timed) : null, reason: 'concurrency' };
     }
 
     const limit = Math.max(1, this.limits[vendor].perMinute[category]);
@@ -94,7 +108,7 @@ export class RateLimiter {
     const cost = Math.min(weight, limit);
     const entries = this.window(vendor, category, now);
     const used = entries.reduce((sum, e) => sum + e.weight, 0);
-    if (used + cost > limit) return { ok: false, retryAt: this.freeAt(entries, used + cost - limit) };
+    if (used + cost > limit) return { ok: false, retryAt: this.freeAt(entries, used + cost - limit), reason: 'per_minute' };
 
     entries.push({ jobId, weight: cost, at: Infinity });
     slots.set(jobId, Infinity);
@@ -149,6 +163,20 @@ export class RateLimiter {
   penalize(vendor: VendorId, category: RateCategory, until: number): void {
     const key = `${vendor}:${category}`;
     this.penalties.set(key, Math.max(until, this.penalties.get(key) ?? 0));
+  }
+
+  limitsOf(vendor: VendorId): VendorLimits {
+    return this.limits[vendor];
+  }
+
+  /** Units of the per-minute window in use by this engine (sent or answered within the window). */
+  used(vendor: VendorId, category: RateCategory, now: number): number {
+    return this.window(vendor, category, now).reduce((sum, e) => sum + e.weight, 0);
+  }
+
+  /** Whether this engine's window for the category already counts `jobId`. */
+  counts(vendor: VendorId, category: RateCategory, jobId: string): boolean {
+    return (this.windows.get(`${vendor}:${category}`) ?? []).some((e) => e.jobId === jobId);
   }
 
   /** Slots in use, for tests and diagnostics. */

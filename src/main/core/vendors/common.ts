@@ -51,11 +51,11 @@ export function specFor(vendor: VendorId, operation: OperationId): OperationSpec
 }
 
 /** Validation before any network call; the message lists every problem, each naming its field. */
-export function validateForSubmit(operation: OperationId, params: Record<string, unknown>, hasFile: boolean): Params {
+export function validateForSubmit(operation: OperationId, params: Record<string, unknown>, hasFile: boolean, allowLoopback = false): Params {
   if (hasFile && operation !== 'hidream.video_stylize') {
     throw new VendorError('validation', `${operation} cannot take a local file; give an http(s) URL.`, { delivery: 'not_sent' });
   }
-  const result = validateParams(operation, params, { hasFile });
+  const result = validateParams(operation, params, { hasFile, allowLoopback });
   if (!result.ok) {
     const list = result.issues.map((issue) => issue.message).join('; ');
     throw new VendorError('validation', `Invalid parameters for ${operation}: ${list}`, { delivery: 'not_sent', issues: result.issues });
@@ -104,6 +104,12 @@ export function parseBaseUrl(vendorName: string, value: string): URL {
     throw new VendorError('validation', `The ${vendorName} base URL must be an http(s) URL (got ${JSON.stringify(value)}).`, { delivery: 'not_sent' });
   }
   return url;
+}
+
+/** A vendor served from this computer (the built-in sandbox) can fetch loopback URLs; no real one can. */
+export function isLoopbackOrigin(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** Joins a base URL's path and a relative path without doubling or losing slashes. */

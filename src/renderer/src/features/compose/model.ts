@@ -1,6 +1,7 @@
 import type { ErrorIssue } from '@shared/errors';
 import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params } from '@shared/operations';
 import type { SourceFile } from '../../lib/files';
+import { useVendorStates } from '../../app/appInfo';
 
 /**
  * What a form holds, by field key: text as typed, a choice's value, a number as the text of its input
@@ -46,17 +47,21 @@ function text(value: FormValue): string {
 }
 
 /**
- * The parameters a form stands for, in the vendor's shape. Blank optional inputs are left out so the
- * spec's defaults apply; required ones stay in, so their message is the spec's own.
+ * The parameters a form stands for, in the vendor's shape, exactly as the CLI would send them: blank
+ * optional inputs are left out so the spec's defaults apply (an empty `prompt` beside a `style` could
+ * be read as prompt mode, on the tightest quota); required ones stay in, so their message is the spec's
+ * own.
  */
 export function draftToParams(spec: OperationSpec, draft: Draft): Params {
   const params: Params = {};
   for (const field of spec.fields) {
     const raw = draft.values[field.key];
     switch (field.type) {
-      case 'text':
-        setParam(params, field.key, text(raw));
+      case 'text': {
+        const typed = text(raw);
+        if (typed.trim() !== '' || field.required) setParam(params, field.key, typed);
         break;
+      }
       case 'choice':
         if (raw !== undefined && raw !== '') setParam(params, field.key, raw);
         break;
@@ -95,5 +100,7 @@ export function paramsToDraft(spec: OperationSpec, params: Params, inputFile?: s
 export type DraftCheck = { ok: true; params: Params } | { ok: false; issues: ErrorIssue[] };
 
 export function checkDraft(spec: OperationSpec, draft: Draft): DraftCheck {
-  return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source) });
+  // The built-in sandbox runs on this computer and can fetch its own (loopback) results; no vendor can.
+  const allowLoopback = useVendorStates.getState().states?.[spec.vendor].mode === 'sandbox';
+  return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source), allowLoopback });
 }
