@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +66,12 @@ describe('sandbox markers', () => {
       expect(marker.hidream.length).toBeGreaterThan(5);
       expect(marker.haiper.length).toBeGreaterThan(5);
     }
+  });
+
+  it('each has a row in the README’s marker table', () => {
+    const readme = readFileSync(resolve('README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `['));
+    for (const { marker } of SANDBOX_MARKERS) expect(rows.some((row) => row.includes(`\`${marker}\``)), marker).toBe(true);
   });
 });
 

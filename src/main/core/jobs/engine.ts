@@ -77,6 +77,7 @@ interface Queued {
 
 interface Running {
   vendor: VendorId;
+  operation: OperationId;
   /** Per-output states and progress last written: an answer that changes neither is not written. */
   states: string;
   progress: number;
@@ -483,6 +484,7 @@ export class JobEngine {
     this.limiter.hold(job.id, job.vendor);
     this.running.set(job.id, {
       vendor: job.vendor,
+      operation: job.operation,
       states: job.outputs.map((o) => o.status).join(),
       progress: job.progress,
       expected: Math.max(1, job.outputs.length),
@@ -751,7 +753,7 @@ export class JobEngine {
         return this.progressed(jobId, running, outputs, progress, now);
       }
     }
-    const spec = OPERATIONS[this.store.require(jobId).operation];
+    const spec = OPERATIONS[running.operation];
     const final = [...outputs.map((o) => ({ state: o.state, error: o.error })), ...Array.from({ length: expected - outputs.length }, () => ({ state: 'failed' as const, error: missing ?? null }))];
     const outcome = outcomeOf(final, spec.output, VENDOR_NAMES[running.vendor]);
     if (!this.store.finish(jobId, this.owner, outcome.status, outcome.error, outputs, now, missing)) return this.lost(jobId);
