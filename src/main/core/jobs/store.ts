@@ -281,18 +281,22 @@ export class JobStore {
 
   /** Unfinished submissions and tasks of `vendor` held by other live engines (their lease runs). */
   slotsHeldByOthers(vendor: VendorId, owner: string, now: number): number {
-    const row = this.stmt(
-      `SELECT COUNT(*) AS n FROM jobs WHERE status IN ('submitting', 'running') AND vendor = ? AND owner IS NOT NULL AND owner <> ? AND lease_until > ?`,
-    ).get(vendor, owner, now) as { n: number };
-    return row.n;
+    // Two ranges of the (vendor, owner) index around `owner`: this process's own rows are never read.
+    const count = this.stmt(
+      `SELECT (SELECT COUNT(*) FROM jobs WHERE status IN ('submitting', 'running') AND vendor = ? AND owner < ? AND lease_until > ?)
+            + (SELECT COUNT(*) FROM jobs WHERE status IN ('submitting', 'running') AND vendor = ? AND owner > ? AND lease_until > ?) AS n`,
+    );
+    return (count.get(vendor, owner, now, vendor, owner, now) as { n: number }).n;
   }
 
   /** Submissions of `vendor` by other engines that the vendor counts in a window starting at `since`. */
   submissionsByOthers(vendor: VendorId, owner: string, since: number): { id: string; operation: OperationId; params: Record<string, unknown> }[] {
     const rows = this.stmt(
-      `SELECT id, operation, params FROM jobs WHERE submitted_at >= ? AND vendor = ? AND owner IS NOT ?
+      `SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner < ? AND submitted_at >= ?
+       UNION SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner > ? AND submitted_at >= ?
+       UNION SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner IS NULL AND submitted_at >= ?
        UNION SELECT id, operation, params FROM jobs WHERE status = 'submitting' AND vendor = ? AND owner IS NOT ?`,
-    ).all(since, vendor, owner, vendor, owner) as unknown as { id: string; operation: string; params: string }[];
+    ).all(vendor, owner, since, vendor, owner, since, vendor, since, vendor, owner) as unknown as { id: string; operation: string; params: string }[];
     return rows.map((r) => ({ id: r.id, operation: r.operation as OperationId, params: JSON.parse(r.params) as Record<string, unknown> }));
   }
 

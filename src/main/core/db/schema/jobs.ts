@@ -9,7 +9,10 @@ export const jobWaitingMigration: Migration = {
   up: (db) => {
     db.exec(`
       ALTER TABLE jobs ADD COLUMN waiting TEXT;   -- JSON WaitReason while a queued job waits for its turn
-      CREATE INDEX jobs_by_submitted ON jobs(submitted_at) WHERE submitted_at IS NOT NULL;
+      -- Read before every submission: what other processes hold and sent. By owner, so a process's
+      -- own (many) rows are skipped rather than scanned; lease_until stays out (renewed for every job).
+      CREATE INDEX jobs_slots_by_owner ON jobs(vendor, owner) WHERE status IN ('submitting', 'running');
+      CREATE INDEX jobs_submitted_by_owner ON jobs(vendor, owner, submitted_at) WHERE submitted_at IS NOT NULL;
     `);
   },
 };
