@@ -26,7 +26,7 @@ import type { HaiperCredentials, HidreamCredentials } from '../src/main/core/cre
 import { MemoryCredentialSource } from '../test/support/credentials-memory';
 import { DATABASE_FILE, openDatabase } from '../src/main/core/db/database';
 import { DownloadManager } from '../src/main/core/downloads/manager';
-import { downloadSettingsFrom } from '../src/main/core/runtime';
+import { downloadSettingsFrom } from '../src/main/runtime';
 import { defaultSettings } from '../src/main/core/settings/store';
 import type { Downloader } from '../src/main/core/downloads/types';
 import type { Download } from '../src/shared/downloads';

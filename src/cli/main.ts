@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
     const { createJobServices } = await import('@main/core/jobs/services');
-    const { downloadSettingsFrom, openRuntimeDatabase } = await import('@main/core/runtime');
+    const { downloadSettingsFrom, openRuntimeDatabase } = await import('@main/runtime');
     const { DownloadManager } = await import('@main/core/downloads/manager');
     const { JsonFileSettingsBacking, SettingsStore } = await import('@main/core/settings/store');
     const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });

@@ -8,11 +8,11 @@ import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createRuntime } from './core/runtime';
+import { createRuntime } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
-import { isExternalWebLink, isTrustedUrl } from './trust';
+import { isExternalWebLink, isTrustedUrl, lockDownContents, trustedDevServerUrl } from './trust';
 import { createMainWindow, preloadPath } from './window';
 
 /**
@@ -20,7 +20,8 @@ import { createMainWindow, preloadPath } from './window';
  * runtime, which the browser shell and the CLI share.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+// Only an unpackaged build on a loopback dev server; a packaged app ignores the variable.
+const devServerUrl = trustedDevServerUrl(process.env['ELECTRON_RENDERER_URL'], app.isPackaged);
 
 /** Shown under the pointer while a file is dragged out when the system has no icon for its type. */
 const FALLBACK_DRAG_ICON =
@@ -57,6 +58,16 @@ const host: HostCapabilities = {
 
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
+
+// Every web contents, from the first window on, gets the same navigation and window-open rules.
+app.on('web-contents-created', (_event, contents) => {
+  lockDownContents(contents, {
+    devServerUrl,
+    openExternal: (url) => {
+      void shell.openExternal(url);
+    },
+  });
+});
 
 void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');

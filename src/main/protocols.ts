@@ -2,6 +2,9 @@ import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@shared/csp';
+import { readHead } from './core/fs/head';
+import { SERVED_SNIFF_BYTES, servedMediaHeaders } from './core/library/served-media';
+import { APP_ORIGIN } from './trust';
 
 /** Must run before `app.ready`: both schemes behave like https (secure, standard, fetchable). */
 export function registerSchemes(): void {
@@ -26,7 +29,13 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const relative = path === '/' ? 'index.html' : path.slice(1);
     const file = within(root, relative);
     if (!file) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
@@ -37,13 +46,24 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
   });
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const file = resolveMedia(decodeURIComponent(url.pathname));
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const file = resolveMedia(pathname);
     if (!file) return new Response('Not found', { status: 404 });
+    const head = await readHead(file, SERVED_SNIFF_BYTES).catch(() => undefined);
+    if (!head) return new Response('Not found', { status: 404 });
     // net.fetch on a file URL answers Range requests, which <video> seeking needs.
     const response = await net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
     const headers = new Headers(response.headers);
-    // Only the app's own pages can load this scheme; the header lets them read frames into a canvas.
-    headers.set('access-control-allow-origin', '*');
+    // The type the file's bytes show, never one derived from its name or a remote server.
+    for (const [name, value] of Object.entries(servedMediaHeaders(head))) headers.set(name, value);
+    // Only the app's own page may read frames into a canvas (poster capture), not any origin.
+    headers.set('access-control-allow-origin', APP_ORIGIN);
+    headers.set('vary', 'origin');
     return new Response(response.body, { status: response.status, headers });
   });
 }

@@ -1,4 +1,4 @@
-import { SHELL_WS_PATH } from '@shared/ipc/channels';
+import { SHELL_TOKEN_PARAM, SHELL_TOKEN_PROTOCOL_PREFIX, SHELL_TOKEN_STORAGE_KEY, SHELL_WS_PATH, SHELL_WS_PROTOCOL } from '@shared/ipc/channels';
 import type { Api, Envelope, EventFrame } from '@shared/ipc';
 
 /**
@@ -17,8 +17,44 @@ let nextId = 1;
 let socket: WebSocket | undefined;
 let retryMs = 250;
 
-function connect(): void {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SHELL_WS_PATH}`);
+const TOKEN = /^[\w-]{16,200}$/;
+
+/**
+ * The token from the address's fragment (`#token=…`, which no server ever receives), kept in this
+ * tab's sessionStorage so a reload still works, and then dropped from the address bar and history.
+ * sessionStorage is per origin including the port, so no other local server's page can read it.
+ */
+function takeToken(): string | undefined {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const given = fragment.get(SHELL_TOKEN_PARAM);
+  let kept: string | null = null;
+  try {
+    if (given !== null && TOKEN.test(given)) sessionStorage.setItem(SHELL_TOKEN_STORAGE_KEY, given);
+    kept = sessionStorage.getItem(SHELL_TOKEN_STORAGE_KEY);
+  } catch {
+    // Storage switched off in this browser: the page still works until it is reloaded.
+  }
+  if (given !== null) {
+    fragment.delete(SHELL_TOKEN_PARAM);
+    const rest = fragment.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+  }
+  const found = given !== null && TOKEN.test(given) ? given : kept;
+  return found !== null && TOKEN.test(found) ? found : undefined;
+}
+
+const token = takeToken();
+
+const NO_TOKEN: Envelope<never> = {
+  ok: false,
+  error: { kind: 'forbidden', message: 'This page has no access token: open the address the shell printed when it started (it ends in #token=…).' },
+};
+
+function connect(key: string): void {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${SHELL_WS_PATH}`, [
+    SHELL_WS_PROTOCOL,
+    `${SHELL_TOKEN_PROTOCOL_PREFIX}${key}`,
+  ]);
   socket = ws;
   ws.addEventListener('open', () => {
     retryMs = 250;
@@ -40,7 +76,7 @@ function connect(): void {
       pending.delete(id);
     }
     socket = undefined;
-    setTimeout(connect, retryMs);
+    setTimeout(() => connect(key), retryMs);
     retryMs = Math.min(retryMs * 2, 5_000);
   });
 }
@@ -48,6 +84,10 @@ function connect(): void {
 const api: Api = {
   invoke: (name, input) =>
     new Promise((resolve) => {
+      if (!token) {
+        resolve(NO_TOKEN);
+        return;
+      }
       const id = nextId++;
       pending.set(id, { resolve: resolve as (envelope: Envelope<unknown>) => void });
       const frame = JSON.stringify({ id, name, input });
@@ -66,4 +106,4 @@ const api: Api = {
 };
 
 Object.defineProperty(window, 'api', { value: Object.freeze(api), writable: false, configurable: false });
-connect();
+if (token) connect(token);

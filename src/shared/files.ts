@@ -12,7 +12,7 @@
  */
 export const MAX_VIDEO_BYTES = 200 * 1024 * 1024;
 
-/** Raw bytes per staging frame: base64 grows it by 4/3, which keeps a frame under the shell's 1 MiB cap. */
+/** Raw bytes per staging frame: base64 grows it by 4/3, which keeps a frame well under the shell's frame cap. */
 export const STAGE_CHUNK_BYTES = 512 * 1024;
 
 /** How many leading bytes `sniffVideo` needs (an EBML header names its doc type within them). */

@@ -34,7 +34,7 @@ test('a folder imported in the Library is searchable, gets a poster made in the 
   await expect(card).toBeVisible();
   // The renderer drew the image into a canvas and main cached the PNG: the card now shows it.
   const poster = card.locator('img');
-  await expect(poster).toHaveAttribute('src', /^\/media\/\d+\/poster\?v=\d+$/);
+  await expect(poster).toHaveAttribute('src', /^\/media\/[\w-]+\/\d+\/poster\?v=\d+$/);
   await expect(poster).toHaveJSProperty('naturalWidth', 320);
 
   await page.getByRole('searchbox', { name: 'Search the library' }).fill('harbour');

@@ -38,7 +38,7 @@ test.describe('workbench flows against the sandbox', () => {
     await expect(details.locator('video, img').first()).toBeVisible();
     // Every result is downloaded automatically; the preview then plays the file on this computer.
     await expect(details.getByText('Saved on this computer').first()).toBeVisible({ timeout: 30_000 });
-    await expect(details.locator('video[src*="/media/download/"], img[src*="/media/download/"]').first()).toBeVisible();
+    await expect(details.locator('video[src^="/media/"][src*="/download/"], img[src^="/media/"][src*="/download/"]').first()).toBeVisible();
   };
 
   test('each of the six operations is composed and completed through the UI', async ({ page }) => {

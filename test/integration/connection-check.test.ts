@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 
 /** "Test connection" end to end: the runtime's dispatcher, the real vendor clients, the sandbox vendor over loopback HTTP. */

@@ -7,7 +7,7 @@ import type { Download } from '@shared/downloads';
 import type { EventName } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
 let server: RangeServer;

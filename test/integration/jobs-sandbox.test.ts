@@ -12,7 +12,7 @@ import type { LimitSettings } from '@main/core/jobs/limiter';
 import { createLogger } from '@main/core/log';
 import { DownloadManager } from '@main/core/downloads/manager';
 import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
-import { openRuntimeDatabase } from '@main/core/runtime';
+import { openRuntimeDatabase } from '@main/runtime';
 import { eventually } from '../support/cli-process';
 
 /*

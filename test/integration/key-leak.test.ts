@@ -1,19 +1,20 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@shared/errors';
 import type { Job } from '@shared/jobs';
 import { KeyVault } from '@main/core/keys/vault';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import type { VendorClient } from '@main/core/vendors/types';
 import { createVendorClient } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { startShell, type Shell } from '@main/shell/server';
+import { createShellSecrets, startShell, type Shell } from '@main/shell/server';
 import { createElectronSecretStore, createSafeStorageCipher } from '@main/keys-electron';
 import { FakeSafeStorage, leakForms, useSafeStorage } from '../support/fake-safe-storage';
+import { openShellSocket } from '../support/shell-client';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
 
@@ -100,14 +101,8 @@ beforeAll(async () => {
 
   const rendererDir = mkdtempSync(join(tmpdir(), 'promptreel-leak-renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<html></html>');
-  shell = await startShell({ runtime, rendererDir, port: 0 });
-  ws = await new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${shell.port}/__shell/ws`, {
-      headers: { cookie: `promptreel_token=${shell.token}`, origin: shell.origin },
-    });
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
+  shell = await startShell({ runtime, rendererDir, port: 0, secrets: createShellSecrets() });
+  ws = await openShellSocket(shell);
   ws.on('message', (data: Buffer) => pageFrames.push(data.toString('utf8')));
 });
 

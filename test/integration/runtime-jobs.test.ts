@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
 import type { VendorStates } from '@shared/ipc/jobs';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
 import { eventually } from '../support/cli-process';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Api, Envelope, RequestInput, RequestName, RequestOutput } from '@shared/ipc';
 import type { LibraryQuery } from '@shared/library';
 import { createLogger } from '@main/core/log';
-import { createRuntime } from '@main/core/runtime';
+import { createRuntime } from '@main/runtime';
 import { mp4, png } from './media-files';
 
 /** What a renderer test gets: the real runtime behind a `window.api`, seeded with two items. */

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ShellProcess {
+  /** As printed: `http://127.0.0.1:<port>/#token=<token>`. */
   url: string;
   origin: string;
+  port: number;
+  token: string;
   dataDir: string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -25,7 +28,7 @@ export async function startShellProcess(env: Record<string, string> = {}): Promi
     const timer = setTimeout(() => reject(new Error(`shell did not start:\n${out}\n${stderr}`)), 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
+      const match = /^(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)$/m.exec(out);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -36,9 +39,12 @@ export async function startShellProcess(env: Record<string, string> = {}): Promi
       reject(new Error(`shell exited with ${String(code)}:\n${out}\n${stderr}`));
     });
   });
+  const parsed = new URL(url);
   return {
     url,
-    origin: new URL(url).origin,
+    origin: parsed.origin,
+    port: Number(parsed.port),
+    token: new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '',
     dataDir,
     child,
     stop: () =>

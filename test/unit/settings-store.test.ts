@@ -8,7 +8,7 @@ import { settingsPatchSchema, type Settings } from '@shared/settings';
 import { createLogger } from '@main/core/log';
 import { defaultSettings, JsonFileSettingsBacking, SettingsStore, type Migration, type SettingsBacking } from '@main/core/settings/store';
 import { ElectronSettingsBacking } from '@main/keys-electron';
-import { createRuntime } from '@main/core/runtime';
+import { createRuntime } from '@main/runtime';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
 

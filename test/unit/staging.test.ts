@@ -7,7 +7,7 @@ import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { AppNotification } from '@shared/ipc/app';
 import { createStaging } from '@main/core/files/staging';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/core/runtime';
+import { createRuntime, type Runtime } from '@main/runtime';
 
 const CLIP = readFileSync('test/fixtures/clip.mp4');
 const quiet = createLogger({ scope: 'test', sink: () => undefined });

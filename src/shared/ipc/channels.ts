@@ -5,4 +5,15 @@ export const IPC_EVENT_CHANNEL = 'promptreel:event';
 /** The browser shell's WebSocket path, and the bridge script it injects in place of a preload. */
 export const SHELL_WS_PATH = '/__shell/ws';
 export const SHELL_BRIDGE_PATH = '/shell-bridge.js';
-export const SHELL_TOKEN_COOKIE = 'promptreel_token';
+/**
+ * The shell's token travels in the address's fragment (`/#token=…`, never sent to a server), is kept
+ * by the page in sessionStorage (per origin, port included) and is offered in the WebSocket handshake
+ * as a subprotocol beside `SHELL_WS_PROTOCOL`. No cookie: cookies ignore ports, so every other server
+ * on loopback would receive one.
+ */
+export const SHELL_TOKEN_PARAM = 'token';
+export const SHELL_TOKEN_STORAGE_KEY = 'promptreel.shell.token';
+export const SHELL_WS_PROTOCOL = 'promptreel.v1';
+export const SHELL_TOKEN_PROTOCOL_PREFIX = 'promptreel.token.';
+/** Media routes: `/media/<per-run media key>/<id>`, so <video src> works without a cookie. */
+export const SHELL_MEDIA_PATH = '/media/';
