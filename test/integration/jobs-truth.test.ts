@@ -10,7 +10,7 @@ import type { LimitSettings } from '@main/core/jobs/limiter';
 import { createLogger } from '@main/core/log';
 import { DownloadManager } from '@main/core/downloads/manager';
 import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
-import { openRuntimeDatabase } from '@main/core/runtime';
+import { openRuntimeDatabase } from '@main/runtime';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '@main/core/vendors';
 import { MemoryCredentialSource } from '../support/credentials-memory';
 import { eventually } from '../support/cli-process';
