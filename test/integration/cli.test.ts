@@ -212,15 +212,16 @@ describe('promptreel CLI', () => {
   });
 
   it('two runs on one data folder share one free-tier HiDream slot: the second waits, saying why, and the vendor refuses nothing', async () => {
-    const vendor = await startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [20_000, 25_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 1 } });
+    // Clips long enough (5-6 s) that the second run surely starts while the first one's task runs.
+    const vendor = await startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [50_000, 60_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 1 } });
     const dir = dataDir();
     const db = openDatabase(join(dir, 'promptreel.db'));
     const store = new JobStore(db);
     const run = (prompt: string) => spawnCli(['run', 'hidream.txt2video', '--params', JSON.stringify({ prompt }), '--wait', '--json'], env(dir, vendor.origin, vendor));
+    // Both at once: whichever submits first holds the one slot, and the other waits for it.
     const first = run('the first clip');
-    await eventually(() => store.list({ offset: 0, limit: 10 }).jobs.find((j) => j.status === 'running'), 20_000, 'the first job running');
     const second = run('the second clip');
-    const waiting = await eventually(() => store.list({ offset: 0, limit: 10 }).jobs.find((j) => j.waiting !== null), 20_000, 'the second job waiting');
+    const waiting = await eventually(() => store.list({ offset: 0, limit: 10 }).jobs.find((j) => j.waiting !== null), 30_000, 'a job waiting');
     expect(waiting).toMatchObject({ status: 'queued', attention: 'Waiting for a free HiDream slot (membership: free, 1 at a time).' });
     const [a, b] = await Promise.all([first.result, second.result]);
     expect(a.code, a.stderr).toBe(0);
