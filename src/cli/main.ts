@@ -3,6 +3,7 @@ import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { OPERATIONS, validateParams } from '@shared/operations';
+import { isLoopbackBaseUrl } from '@shared/url';
 import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
@@ -68,8 +69,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const credentials = credentialsFromEnv(io.env);
     // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
-    // A vendor without a key runs on the built-in sandbox, which can fetch loopback URLs (its own results).
-    if (command.name === 'run') await precheck(command, credentials.get(OPERATIONS[command.operation].vendor) === undefined);
+    // A vendor without a key runs on the built-in sandbox, which (like one configured on this computer)
+    // can fetch loopback URLs, its own results among them.
+    if (command.name === 'run') {
+      const live = credentials.get(OPERATIONS[command.operation].vendor);
+      await precheck(command, !live || isLoopbackBaseUrl(live.baseUrl));
+    }
     // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
     const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
     const { createJobServices } = await import('@main/core/jobs/services');

@@ -91,3 +91,17 @@ export function checkPublicUrl(value: string, what = 'The URL', options: PublicU
 export function isPublicHttpUrl(value: string, options: PublicUrlOptions = {}): boolean {
   return checkPublicUrl(value, 'The URL', options).ok;
 }
+
+/**
+ * A vendor served from this computer (the built-in sandbox, `npm run sandbox`) can fetch loopback URLs,
+ * such as its own results; no real vendor can.
+ */
+export function isLoopbackOrigin(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Whether a configured base URL points at this computer (false for anything that is not a URL). */
+export function isLoopbackBaseUrl(baseUrl: string): boolean {
+  return URL.canParse(baseUrl) && isLoopbackOrigin(new URL(baseUrl));
+}

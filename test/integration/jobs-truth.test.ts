@@ -252,18 +252,25 @@ describe('7. the smaller ones', () => {
   });
 
   it('refuses a source URL the vendor cannot reach (loopback, private, link-local, .local) before anything is sent', async () => {
-    const sandbox = await vendor(40);
     const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
-    // A live vendor (not the built-in sandbox): the engine's check is the real one.
-    const { engine } = engineOn(sandbox, dataDir, 40);
-    const before = sandbox.stats().submissions.length;
-    for (const url of ['http://127.0.0.1:8080/clip.mp4', 'http://192.168.1.20/clip.mp4', 'http://169.254.169.254/clip.mp4', 'http://nas.local/clip.mp4']) {
-      await expect(engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: url } } })).rejects.toMatchObject({
+    // Keys for the real Cloudsway: nothing may be sent to it (there is no internet here), and its engine
+    // is the one whose check a user meets.
+    const credentials = new MemoryCredentialSource([{ vendor: 'haiper', baseUrl: 'https://genaiapi.cloudsway.net/v1/ai', endpointPath: 'maas-ep', accessKey: 'ak-test' }]);
+    const db = openRuntimeDatabase(dataDir);
+    const downloads = new DownloadManager({ db, log: quiet, settings: () => ({ concurrency: 1, sizeCapBytes: 1024, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: dataDir }) });
+    const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet });
+    open.push({ services, downloads });
+    for (const url of ['http://127.0.0.1:8080/clip.mp4', 'http://localhost/clip.mp4', 'http://192.168.1.20/clip.mp4', 'http://169.254.169.254/clip.mp4', 'http://nas.local/clip.mp4']) {
+      await expect(services.engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: url } } })).rejects.toMatchObject({
         kind: 'invalid_input',
-        message: expect.stringMatching(/config\.sourceVideo .*which the vendor cannot reach/) as string,
+        message: expect.stringMatching(/config\.sourceVideo: config\.sourceVideo .*which the vendor cannot reach/) as string,
       });
     }
-    expect(sandbox.stats().submissions.length).toBe(before);
+    expect(services.engine.list().total).toBe(0);
+    // The sandbox on this computer can fetch its own (loopback) results, for chaining.
+    const sandbox = await vendor(40);
+    const local = engineOn(sandbox, mkdtempSync(join(tmpdir(), 'promptreel-truth-')), 40);
+    await expect(local.engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: `${sandbox.origin}/clip.mp4` } } })).resolves.toMatchObject({ status: 'queued' });
   });
 
   it('one upload cap for the form, the staging IPC, the vendor client and the sandbox', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPublicUrl, isPublicHttpUrl } from '@shared/url';
+import { checkPublicUrl, isLoopbackBaseUrl, isPublicHttpUrl } from '@shared/url';
 import { validateParams } from '@shared/operations';
 
 describe('is this a public http(s) URL', () => {
@@ -40,6 +40,13 @@ describe('is this a public http(s) URL', () => {
     expect(isPublicHttpUrl('http://127.0.0.1:41234/sandbox-media/x.mp4')).toBe(false);
     expect(isPublicHttpUrl('http://127.0.0.1:41234/sandbox-media/x.mp4', { allowLoopback: true })).toBe(true);
     expect(isPublicHttpUrl('http://10.0.0.1/x.mp4', { allowLoopback: true })).toBe(false);
+  });
+
+  it('knows a vendor configured on this computer (the sandbox) from a real one', () => {
+    expect(isLoopbackBaseUrl('http://127.0.0.1:41234/v1/ai')).toBe(true);
+    expect(isLoopbackBaseUrl('http://localhost:8080')).toBe(true);
+    expect(isLoopbackBaseUrl('https://genaiapi.cloudsway.net/v1/ai')).toBe(false);
+    expect(isLoopbackBaseUrl('not a url')).toBe(false);
   });
 
   it('guards every URL field a vendor fetches: sourceImage, sourceVideo, video_name', () => {

@@ -23,6 +23,8 @@ export interface VendorClients {
   onChange(listener: (vendor: VendorId) => void): () => void;
   /** `sandbox` when the vendor is the built-in demo, whose tasks live only as long as this process. */
   mode?(vendor: VendorId): VendorMode;
+  /** The vendor runs on this computer (the built-in sandbox, or `npm run sandbox`): it can fetch loopback URLs. */
+  onThisComputer?(vendor: VendorId): boolean;
 }
 
 export type EngineEvent =
@@ -239,7 +241,7 @@ export class JobEngine {
     const result = validateParams(input.operation, input.params, {
       hasFile: input.file !== undefined,
       // The built-in sandbox runs on this computer and can fetch its own (loopback) results.
-      allowLoopback: this.clients.mode?.(spec.vendor) === 'sandbox',
+      allowLoopback: this.clients.onThisComputer?.(spec.vendor) ?? this.clients.mode?.(spec.vendor) === 'sandbox',
     });
     if (!result.ok) {
       const first = result.issues[0];

@@ -1,5 +1,6 @@
 import { OPERATIONS, validateParams, type OperationId, type OperationSpec, type Params, type VendorId } from '@shared/operations';
 import type { Logger } from '../log';
+export { isLoopbackOrigin } from '@shared/url';
 import { DEFAULT_TIMEOUTS, type HttpTimeouts } from './http';
 import { DEFAULT_QUERY_RETRY, isTransient, withRetry, type RetryPolicy } from './retry';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './upload';
@@ -104,12 +105,6 @@ export function parseBaseUrl(vendorName: string, value: string): URL {
     throw new VendorError('validation', `The ${vendorName} base URL must be an http(s) URL (got ${JSON.stringify(value)}).`, { delivery: 'not_sent' });
   }
   return url;
-}
-
-/** A vendor served from this computer (the built-in sandbox) can fetch loopback URLs; no real one can. */
-export function isLoopbackOrigin(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 /** Joins a base URL's path and a relative path without doubling or losing slashes. */

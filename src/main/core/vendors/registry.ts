@@ -4,6 +4,7 @@ import type { Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
 import type { VendorClients } from '../jobs/engine';
 import type { Logger } from '../log';
+import { isLoopbackBaseUrl } from '@shared/url';
 import { createVendorClient, type VendorClientOptions } from './index';
 import type { VendorClient } from './types';
 
@@ -35,6 +36,11 @@ export class VendorRegistry implements VendorClients {
 
   mode(vendor: VendorId): VendorMode {
     return this.options.credentials.get(vendor) ? 'live' : 'sandbox';
+  }
+
+  onThisComputer(vendor: VendorId): boolean {
+    const live = this.options.credentials.get(vendor);
+    return !live || isLoopbackBaseUrl(live.baseUrl);
   }
 
   client(vendor: VendorId): Promise<VendorClient> {
