@@ -3,6 +3,7 @@ import type { OperationId, OperationSpec } from '@shared/operations';
 import type { HaiperCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
 import { normalizeEndpointPath } from '../keys/validate';
+import { isModerationReason } from './haiper-errors';
 import { clamp01, isLoopbackOrigin, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
@@ -23,9 +24,6 @@ const taskAnswer = z.object({
 });
 
 type TaskAnswer = z.infer<typeof taskAnswer>;
-
-/** UNCERTAIN: Haiper has no moderation status; a FAIL whose reason reads like moderation is reported as one. */
-const MODERATION_REASON = /moderat|sensitive|nsfw|unsafe|policy|违规|审核|敏感/i;
 
 function failReason(answer: TaskAnswer): string | null {
   const reason = answer.failReason ?? answer.message ?? messageOf(JSON.stringify({ error: answer.error }));
@@ -69,7 +67,7 @@ export function mapHaiperTask(answer: TaskAnswer, spec: OperationSpec, now: numb
     }
     case 'FAIL': {
       const reason = failReason(answer);
-      const moderated = reason !== null && MODERATION_REASON.test(reason);
+      const moderated = reason !== null && isModerationReason(reason);
       return {
         ...base,
         state: 'failed',
