@@ -291,12 +291,15 @@ export class JobStore {
 
   /** Submissions of `vendor` by other engines that the vendor counts in a window starting at `since`. */
   submissionsByOthers(vendor: VendorId, owner: string, since: number): { id: string; operation: OperationId; params: Record<string, unknown> }[] {
+    // Index ranges on either side of `owner`, so this process's own rows are never read. A row in
+    // `submitting` has no submitted_at yet, so the parts cannot overlap.
     const rows = this.stmt(
       `SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner < ? AND submitted_at >= ?
-       UNION SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner > ? AND submitted_at >= ?
-       UNION SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner IS NULL AND submitted_at >= ?
-       UNION SELECT id, operation, params FROM jobs WHERE status = 'submitting' AND vendor = ? AND owner IS NOT ?`,
-    ).all(vendor, owner, since, vendor, owner, since, vendor, since, vendor, owner) as unknown as { id: string; operation: string; params: string }[];
+       UNION ALL SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner > ? AND submitted_at >= ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner IS NULL AND submitted_at >= ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE status IN ('submitting', 'running') AND status = 'submitting' AND vendor = ? AND owner < ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE status IN ('submitting', 'running') AND status = 'submitting' AND vendor = ? AND owner > ?`,
+    ).all(vendor, owner, since, vendor, owner, since, vendor, since, vendor, owner, vendor, owner) as unknown as { id: string; operation: string; params: string }[];
     return rows.map((r) => ({ id: r.id, operation: r.operation as OperationId, params: JSON.parse(r.params) as Record<string, unknown> }));
   }
 
