@@ -201,6 +201,22 @@ describe('5. limits are per account, counted across every process on the data fo
     expect(sandbox.stats().tasksCreated).toBe(2);
   });
 
+  it('two engines on one database share the per-minute stylization quota', async () => {
+    const speedup = 20;
+    const sandbox = await vendor(speedup, { durations: { video: [8_000, 10_000] } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
+    const app = engineOn(sandbox, dataDir, speedup);
+    const cli = engineOn(sandbox, dataDir, speedup);
+    const stylize = (prompt: string) => ({ operation: 'hidream.video_stylize' as const, params: { style: 'anime', prompt, video_name: 'https://cdn.example.com/in.mp4' } });
+    const mine = [await app.engine.submit(stylize('one')), await app.engine.submit(stylize('two'))];
+    await Promise.all(mine.map((j) => app.until(j.id, (x) => x.submittedAt !== null)));
+    const third = await cli.engine.submit(stylize('three'));
+    const waiting = await cli.until(third.id, (j) => j.waiting !== null);
+    expect(waiting).toMatchObject({ status: 'queued', waiting: { kind: 'per_minute', category: 'stylize', limit: 2 }, attention: "Waiting for HiDream's per-minute limit (2 stylizations a minute)." });
+    expect((await cli.until(third.id, finalOrWaiting)).status).toBe('succeeded');
+    expect(sandbox.stats().limitViolations).toEqual({ total: 0 });
+  });
+
   it('a concurrency refusal from the vendor itself requeues the job, which then goes through', async () => {
     const { engine, sandbox, until } = await setup(40);
     const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'a crowded moment [busy]' } });
