@@ -10,14 +10,9 @@ import { JobStore } from '@main/core/jobs/store';
 import { createLogger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
-import type { JobServices } from '@main/core/jobs/services';
-
-/** The engine with the app's download manager, whose look-ups `resume` and the output need. */
-type CliServices = JobServices & {
-  downloader: DownloadManager;
-  /** Resolves when the download settled, or paused (disk full, …): nothing more happens without the user. */
-  downloadStopped: (id: string) => Promise<Download>;
-};
+import type { JobEngine } from '@main/core/jobs/engine';
+import type { VendorRegistry } from '@main/core/vendors/registry';
+import type { Runtime } from '@main/runtime';
 import { inspectVideoFile } from '@main/core/vendors/upload';
 import { VENDOR_NAMES } from '@main/core/jobs/failures';
 import { parseCommand, type Command } from './args';
@@ -25,6 +20,16 @@ import { credentialsFromEnv } from '@main/core/keys/env';
 import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
 import { ProgressReporter } from './progress';
 import { EXIT, HELP, UsageError } from './usage';
+
+/** What a command uses of the engine. */
+interface CliServices {
+  engine: JobEngine;
+  vendors: VendorRegistry;
+  downloader: DownloadManager;
+  /** Resolves when the download settled, or paused (disk full, …): nothing more happens without the user. */
+  downloadStopped: (id: string) => Promise<Download>;
+  close(): Promise<void>;
+}
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -75,57 +80,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       const live = credentials.get(OPERATIONS[command.operation].vendor);
       await precheck(command, !live || isLoopbackBaseUrl(live.baseUrl));
     }
-    // Testing knob, not a user setting: lets the suite run against a sandbox with compressed time.
-    const timeScale = Number(io.env['PROMPTREEL_TIME_SCALE'] ?? '1');
-    const { createJobServices } = await import('@main/core/jobs/services');
-    const { downloadSettingsFrom, openRuntimeDatabase } = await import('@main/runtime');
-    const { DownloadManager } = await import('@main/core/downloads/manager');
-    const { JsonFileSettingsBacking, SettingsStore } = await import('@main/core/settings/store');
-    const settings = SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
-    const db = openRuntimeDatabase(dataDir);
-    const stopListeners = new Set<(download: Download) => void>();
-    const downloader = new DownloadManager({
-      db,
-      log: log.child('downloads'),
-      // The CLI has no button that starts a paused download: asking it for results is asking for the files.
-      settings: () => ({ ...downloadSettingsFrom(settings.get()), autoDownload: true }),
-      onUpdated: (download) => {
-        for (const listener of stopListeners) listener(download);
-      },
-    });
-    const jobServices = createJobServices({
-      dataDir,
-      db,
-      credentials,
-      log,
-      downloader,
-      // As in the app; `--out` overrides it per job.
-      outputDir: () => settings.get().downloadDir,
-      timeScale: timeScale > 0 ? timeScale : 1,
-    });
-    const stopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
-    services = {
-      ...jobServices,
-      downloader,
-      downloadStopped: (id) => {
-        const current = downloader.get(id);
-        if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
-        if (stopped(current)) return Promise.resolve(current);
-        return new Promise((resolve) => {
-          const listener = (download: Download): void => {
-            if (download.id !== id || !stopped(download)) return;
-            stopListeners.delete(listener);
-            resolve(download);
-          };
-          stopListeners.add(listener);
-        });
-      },
-      close: async () => {
-        await jobServices.close();
-        await downloader.close();
-        db.close();
-      },
-    };
+    const { createEngine, timeScaleFromEnv } = await import('@main/runtime');
+    // The keys from the environment reach the engine only: nothing is written to the data directory.
+    const engine = createEngine(dataDir, { host: { transport: 'cli', log }, vendors: { credentials, timeScale: timeScaleFromEnv(io.env) } });
+    services = { engine: engine.jobs.engine, vendors: engine.jobs.vendors, downloader: engine.downloads, close: () => engine.close(), downloadStopped: downloadStopped(engine) };
   } catch (error) {
     return usage(io, error);
   }
@@ -203,6 +161,22 @@ async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dat
   } finally {
     db.close();
   }
+}
+
+function downloadStopped(engine: Runtime): (id: string) => Promise<Download> {
+  const stopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
+  return (id) => {
+    const current = engine.downloads.get(id);
+    if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
+    if (stopped(current)) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const stop = engine.events.on('downloads.updated', (download) => {
+        if (download.id !== id || !stopped(download)) return;
+        stop();
+        resolve(download);
+      });
+    });
+  };
 }
 
 function usage(io: CliIo, error: unknown): number {

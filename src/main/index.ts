@@ -8,7 +8,7 @@ import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createRuntime } from './runtime';
+import { createEngine } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
@@ -33,8 +33,8 @@ async function dragIcon(path: string): Promise<NativeImage> {
   return icon.isEmpty() ? nativeImage.createFromBuffer(Buffer.from(FALLBACK_DRAG_ICON, 'base64')) : icon;
 }
 
-/** File actions for the runtime; the runtime only ever passes paths of files it downloaded itself. */
-const host: HostCapabilities = {
+/** File actions for the engine; it only ever passes paths of files it downloaded itself. */
+const files: HostCapabilities = {
   showItemInFolder: (path) => shell.showItemInFolder(path),
   openPath: async (path) => {
     const problem = await shell.openPath(path);
@@ -75,25 +75,26 @@ void app.whenReady().then(async () => {
   // safeStorage works only once the app is ready, so the vault is opened here and not earlier.
   const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
   const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
-  const runtime = createRuntime({
-    transport: 'electron',
-    dataDir,
-    openExternal: async (url) => {
-      if (!isExternalWebLink(url)) return false;
-      await shell.openExternal(url);
-      return true;
+  const runtime = createEngine(dataDir, {
+    host: {
+      transport: 'electron',
+      log,
+      keys,
+      settings,
+      openExternal: async (url) => {
+        if (!isExternalWebLink(url)) return false;
+        await shell.openExternal(url);
+        return true;
+      },
+      notify: ({ title, body }) => {
+        if (!Notification.isSupported()) return false;
+        new Notification({ title, body, silent: false }).show();
+        return true;
+      },
+      files,
+      mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
+      trashFile: (path) => shell.trashItem(path),
     },
-    keys,
-    settings,
-    log,
-    notify: ({ title, body }) => {
-      if (!Notification.isSupported()) return false;
-      new Notification({ title, body, silent: false }).show();
-      return true;
-    },
-    host,
-    mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
-    trashFile: (path) => shell.trashItem(path),
   });
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.

@@ -4,7 +4,7 @@ import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
-import type { Sandbox } from './sandbox';
+import { startSandbox } from './sandbox';
 import { DATABASE_FILE, openDatabase, type Database } from './core/db/database';
 import { downloadHandlers } from './core/downloads/handlers';
 import { DownloadManager, type DownloadSettings } from './core/downloads/manager';
@@ -12,6 +12,7 @@ import type { HostCapabilities } from './core/host';
 import { createDispatcher, type Dispatch, type Handlers } from './core/ipc/dispatcher';
 import { EventBus } from './core/events';
 import { createStaging } from './core/files/staging';
+import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
 import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './core/jobs/limiter';
 import { createJobServices, type JobServices } from './core/jobs/services';
@@ -25,40 +26,77 @@ import { createLogger, type Logger } from './core/log';
 import { settingsHandlers } from './core/settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './core/settings/store';
 import { createVendorClient } from './core/vendors';
+import type { Sandbox } from './core/vendors/registry';
 import { APP_NAME, APP_VERSION } from './core/version';
 
-export interface RuntimeOptions {
-  transport: Transport;
-  dataDir: string;
-  /** Opens an http(s) URL outside the app; the host decides how (shell.openExternal, or not at all). */
-  openExternal: (url: string) => Promise<boolean>;
+/**
+ * What a host brings to the engine: how it reaches the user and the system. Everything has a default
+ * that does nothing outside the data directory, so a test or a new host names only what it has.
+ */
+export interface EngineHost {
   /**
-   * Where keys come from and go: the desktop app's safeStorage vault. Default: keys held in memory for
-   * this run (the browser shell, tests). The engine reads credentials from it as a `CredentialSource`.
+   * Who talks to the engine. `electron` and `browser` serve a renderer and live until the user quits:
+   * unfinished work is picked up at start and work another process left behind is adopted while they
+   * run. `cli` lives as long as one command: it touches only what the command asks for (`promptreel
+   * resume` takes over explicitly), and it has no button that starts a paused download, so asking it
+   * for results is asking for the files.
+   */
+  transport: Transport;
+  log?: Logger;
+  /**
+   * Where keys typed into the app live and come from: the desktop app's safeStorage vault. Default: held
+   * in memory for this run (the browser shell, the CLI, tests).
    */
   keys?: KeyVault;
   /** Default: `<dataDir>/settings.json`. The desktop app passes its electron-store backed store. */
   settings?: SettingsStore;
-  /** Builds a vendor client from credentials, for "Test connection". Default: the vendor layer's `createVendorClient`. */
-  connectVendor?: VendorClientFactory;
+  /** Opens an http(s) URL outside the app; the host decides how (shell.openExternal). Default: opens nothing. */
+  openExternal?: (url: string) => Promise<boolean>;
   /**
    * Shows a desktop notification; the host decides how (Electron's Notification). Hosts without one
    * (the browser shell) leave it out and the request answers `shown: false`.
    */
   notify?: (notification: AppNotification) => boolean;
-  log?: Logger;
-  /** Fixed vendor limits (tests); by default they follow the settings' membership levels. */
-  limits?: LimitSettings;
-  /** Compresses the built-in sandbox's task durations and the engine's timing (tests only; 1 = real time). */
-  timeScale?: number;
-  /** Tests start a tuned sandbox; by default one is started on first use for vendors without a key. */
-  startSandbox?: () => Promise<Sandbox>;
-  /** Reveal, open and drag-out of local files: the desktop host has them, the browser shell does not. */
-  host?: HostCapabilities;
+  /** Reveal, open, drag-out and pick of local files: the desktop host has them, the browser shell does not. */
+  files?: HostCapabilities;
   /** Prefix of library media URLs the renderer loads: `promptreel-media://item/` (Electron), `/media/` (shell). */
   mediaUrlPrefix?: string;
   /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
   trashFile?: (path: string) => Promise<void>;
+}
+
+/** Where the engine gets its vendors: live clients with keys, the built-in sandbox without. */
+export interface EngineVendors {
+  /**
+   * Where the engine reads keys. Default: the host's key vault. The CLI passes the keys from its
+   * environment, which are never written anywhere.
+   */
+  credentials?: CredentialSource;
+  /**
+   * Starts the stand-in for vendors without a key, on first use; it is closed with the engine, so it
+   * lives as long as the host (for the CLI: the command). Default: the built-in sandbox.
+   */
+  sandbox?: () => Promise<Sandbox>;
+  /** Vendor time runs this many times faster in the engine's timing (tests; 1 = real time). */
+  timeScale?: number;
+  /** Fixed vendor limits (tests); by default they follow the settings' membership levels. */
+  limits?: LimitSettings;
+  /** Builds a vendor client from credentials, for "Test connection". Default: the vendor layer's `createVendorClient`. */
+  connect?: VendorClientFactory;
+}
+
+export interface EngineOptions {
+  host: EngineHost;
+  vendors?: EngineVendors;
+}
+
+/**
+ * `PROMPTREEL_TIME_SCALE`: a testing knob shared by the browser shell and the CLI, not a user setting;
+ * end-to-end tests run against a sandbox in compressed time. Anything but a positive number is real time.
+ */
+export function timeScaleFromEnv(env: NodeJS.ProcessEnv): number {
+  const scale = Number(env['PROMPTREEL_TIME_SCALE'] ?? '1');
+  return scale > 0 ? scale : 1;
 }
 
 /** What the download manager reads from the user's settings, at each use. */
@@ -73,8 +111,8 @@ export function downloadSettingsFrom(settings: Settings): DownloadSettings {
 }
 
 /**
- * The composition root shared by the Electron host and the browser shell: it owns the services and
- * exposes them as one dispatcher plus one event bus. Hosts only move frames.
+ * The running engine as its host sees it: one dispatcher plus one event bus for hosts that serve a
+ * renderer (they only move frames), and the services for the CLI, which calls them in-process.
  */
 export interface Runtime {
   dispatch: Dispatch;
@@ -104,47 +142,55 @@ export function openRuntimeDatabase(dataDir: string): Database {
   return openDatabase(join(dataDir, DATABASE_FILE));
 }
 
-export function createRuntime(options: RuntimeOptions): Runtime {
-  const log = options.log ?? createLogger({ scope: 'main' });
-  mkdirSync(options.dataDir, { recursive: true });
+/**
+ * The one composition root: the desktop app, the browser shell and the CLI each build the engine here
+ * and differ only in what their host brings. The sandbox vendor is wired in here, so the engine itself
+ * never depends on it.
+ */
+export function createEngine(dataDir: string, { host, vendors = {} }: EngineOptions): Runtime {
+  const log = host.log ?? createLogger({ scope: 'main' });
+  const forUser = host.transport !== 'cli';
+  mkdirSync(dataDir, { recursive: true });
   const events = new EventBus();
-  const keys = options.keys ?? createMemoryKeys(log.child('keys'));
+  const keys = host.keys ?? createMemoryKeys(log.child('keys'));
   const settings =
-    options.settings ??
-    SettingsStore.open({ backing: new JsonFileSettingsBacking(join(options.dataDir, 'settings.json')), dataDir: options.dataDir, log: log.child('settings') });
-  const staging = createStaging({ dataDir: options.dataDir, log });
-  const db = openRuntimeDatabase(options.dataDir);
+    host.settings ?? SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
+  const staging = createStaging({ dataDir, log });
+  const db = openRuntimeDatabase(dataDir);
+  // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
+  // processes' work alone unless asked (`promptreel resume`).
+  const adoptEveryMs = forUser ? 30_000 : null;
   const downloads = new DownloadManager({
     db,
     log: log.child('downloads'),
-    settings: () => downloadSettingsFrom(settings.get()),
+    settings: () => ({ ...downloadSettingsFrom(settings.get()), ...(forUser ? {} : { autoDownload: true }) }),
     onUpdated: (download) => events.emit('downloads.updated', download),
     onProgress: (progress) => events.emit('downloads.progress', progress),
-    // Downloads a killed CLI run left behind are taken over while the app runs, as its jobs are.
-    adoptEveryMs: 30_000,
+    adoptEveryMs,
   });
-  const mediaUrlPrefix = options.mediaUrlPrefix ?? '/media/';
+  const mediaUrlPrefix = host.mediaUrlPrefix ?? '/media/';
   const library = new LibraryStore(db, {
-    dataDir: options.dataDir,
-    trashFile: options.trashFile ?? ((path) => trash(path, { glob: false })),
+    dataDir,
+    trashFile: host.trashFile ?? ((path) => trash(path, { glob: false })),
     log: log.child('library'),
   });
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
-  // Every finished file becomes a library item, with its job's parameters and lineage.
-  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: INTAKE_SWEEP_MS });
+  // Every finished file becomes a library item, with its job's parameters and lineage. A command adds
+  // its own files; the app also sweeps up those finished while it was not running.
+  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null });
 
   const jobs = createJobServices({
-    dataDir: options.dataDir,
+    dataDir,
     db,
-    credentials: keys,
+    credentials: vendors.credentials ?? keys,
     downloader: downloads,
+    // `promptreel run --out` overrides it per job.
     outputDir: () => settings.get().downloadDir,
     log: log.child('jobs'),
-    limits: options.limits ?? limitsFromSettings(settings.get()),
-    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
-    ...(options.startSandbox ? { startSandbox: options.startSandbox } : {}),
-    // Jobs a CLI run left behind (e.g. `promptreel run` without --wait) are picked up while the app runs.
-    adoptEveryMs: 30_000,
+    limits: vendors.limits ?? limitsFromSettings(settings.get()),
+    ...(vendors.timeScale ? { timeScale: vendors.timeScale } : {}),
+    startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
+    adoptEveryMs,
   });
   const announceVendors = (): void => events.emit('jobs.vendors', vendorStates(jobs.engine, jobs.vendors));
   jobs.engine.subscribe((event) => {
@@ -155,11 +201,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   jobs.vendors.onChange(announceVendors);
   const unsubscribeSettings = settings.subscribe((values) => {
     events.emit('settings.changed', values);
-    if (!options.limits) jobs.engine.setLimits(limitsFromSettings(values));
+    if (!vendors.limits) jobs.engine.setLimits(limitsFromSettings(values));
   });
-  // Every unfinished job continues: queued ones are sent, running ones polled, downloads picked up.
-  jobs.engine.resumeAll();
-  downloads.resume();
+  if (forUser) {
+    // Every unfinished job continues: queued ones are sent, running ones polled, downloads picked up.
+    jobs.engine.resumeAll();
+    downloads.resume();
+  }
 
   /** Library items (`/<id>`, `/<id>/poster`) and finished downloads (`/download/<id>`), for the media routes. */
   const resolveMedia = (pathname: string): { path: string; mime: string } | undefined => {
@@ -172,11 +220,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
-    stopLibraryIntake();
-    stopLibraryEvents();
     await staging.close();
     await jobs.close();
     await downloads.close();
+    // After the last download settled: files it finished are still being added to the library.
+    await stopLibraryIntake();
+    stopLibraryEvents();
     db.close();
   };
 
@@ -185,20 +234,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       vault: keys,
       events,
       log: log.child('keys'),
-      connect: options.connectVendor ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
+      connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings, events),
     ...jobsHandlers(jobs.engine, jobs.vendors),
-    ...downloadHandlers(downloads, options.host),
-    ...libraryHandlers(library, { mediaUrlPrefix, host: options.host }),
+    ...downloadHandlers(downloads, host.files),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
-      transport: options.transport,
+      transport: host.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
       mediaUrlPrefix,
-      canPickPaths: options.host !== undefined,
+      canPickPaths: host.files !== undefined,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -206,18 +255,18 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
         throw new AppError('forbidden', 'Only http(s) links can be opened outside the app.');
       }
-      return { opened: await options.openExternal(parsed.toString()) };
+      return { opened: host.openExternal ? await host.openExternal(parsed.toString()) : false };
     },
     'app.pickPath': async (request) => {
-      if (!options.host) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
-      return { path: await options.host.pickPath(request) };
+      if (!host.files) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
+      return { path: await host.files.pickPath(request) };
     },
     'app.notify': (notification) => {
-      if (!options.notify) {
+      if (!host.notify) {
         log.info('notification (no desktop notifications in this host)', { title: notification.title });
         return { shown: false };
       }
-      return { shown: options.notify(notification) };
+      return { shown: host.notify(notification) };
     },
     ...staging.handlers,
   };

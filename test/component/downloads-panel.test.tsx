@@ -139,9 +139,11 @@ describe('DownloadsPanel', () => {
     expect(within(row('old')).getByText('The link expired (HTTP 403).')).toBeTruthy();
     expect(screen.getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual(['2024-05-06_hidream-txt2video_a-cat_1', 'done.mp4', 'old']);
 
-    main.emit('downloads.progress', { id: 'a', bytesDone: 12_000_000, bytesTotal: 30_000_000, speedBps: 4_000_000, etaSeconds: 5 });
+    // Sizes count in binary units, as every limit the app states does (src/shared/format.ts).
+    const MiB = 1024 * 1024;
+    main.emit('downloads.progress', { id: 'a', bytesDone: 12 * MiB, bytesTotal: 30 * MiB, speedBps: 4 * MiB, etaSeconds: 5 });
     const bar = within(active).getByRole('progressbar', { name: 'Progress' });
-    expect(bar.getAttribute('value')).toBe('12000000');
+    expect(bar.getAttribute('value')).toBe(String(12 * MiB));
     expect(within(active).getByText('12 MB of 30 MB · 4 MB/s · 0:05 left')).toBeTruthy();
     expect(main.calls.map((c) => c.name)).toEqual(['downloads.list']);
   });

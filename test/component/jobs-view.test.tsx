@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
-import { useNavigation } from '@renderer/app/navigation';
+import { useNavigation } from '@renderer/lib/navigation';
 import { useCompose } from '@renderer/features/compose/store';
 import { JobsView } from '@renderer/features/jobs/JobsView';
 import { ROW_HEIGHT } from '@renderer/features/jobs/JobList';

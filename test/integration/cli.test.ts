@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,19 @@ describe('promptreel CLI', () => {
     // The extension comes from the bytes the sandbox serves.
     expect(outputs.map((o) => o.path.replace(/\.[a-z]+$/, '')).sort()).toEqual([join(library, 'cli-1'), join(library, 'cli-2')]);
     for (const output of outputs) expect(sha256(output.path)).toBe(output.sha256);
+    // The same engine as the app's: the files are library items at once, with the job's prompt.
+    const db = openDatabase(join(dir, 'promptreel.db'));
+    const items = db.prepare('SELECT path, prompt FROM items ORDER BY path').all();
+    db.close();
+    expect(items).toEqual(outputs.map((o) => ({ path: o.path, prompt: 'a blue owl' })).sort((a, b) => a.path.localeCompare(b.path)));
+    // Keys given by the environment reach the engine only: no file in the data directory holds one.
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const bytes = readFileSync(join(file.parentPath, file.name));
+      expect(bytes.includes(sandbox.hidream.token), file.name).toBe(false);
+      expect(bytes.includes(sandbox.haiper.accessKey), file.name).toBe(false);
+    }
   });
 
   it('without --wait exits once the vendor accepted the job; resume --wait finishes it', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 
 /** "Test connection" end to end: the runtime's dispatcher, the real vendor clients, the sandbox vendor over loopback HTTP. */
@@ -14,12 +14,7 @@ let runtime: Runtime;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 0.01, log: quiet });
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir: mkdtempSync(join(tmpdir(), 'promptreel-check-')),
-    openExternal: () => Promise.resolve(false),
-    log: quiet,
-  });
+  runtime = createEngine(mkdtempSync(join(tmpdir(), 'promptreel-check-')), { host: { transport: 'browser', log: quiet } });
 });
 afterAll(async () => {
   await runtime.close();

@@ -7,7 +7,7 @@ import type { Download } from '@shared/downloads';
 import type { EventName } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
 
 let server: RangeServer;
@@ -27,12 +27,8 @@ afterEach(async () => {
 
 function start(host?: HostCapabilities): { runtime: Runtime; events: { name: EventName; payload: unknown }[] } {
   const events: { name: EventName; payload: unknown }[] = [];
-  runtime = createRuntime({
-    transport: host ? 'electron' : 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ sink: () => {} }),
-    ...(host ? { host } : {}),
+  runtime = createEngine(dataDir, {
+    host: { transport: host ? 'electron' : 'browser', log: createLogger({ sink: () => {} }), ...(host ? { files: host } : {}) },
   });
   runtime.events.subscribe((name, payload) => events.push({ name, payload }));
   return { runtime, events };

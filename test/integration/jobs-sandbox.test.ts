@@ -32,6 +32,9 @@ afterEach(async () => {
   }
 });
 
+// Both vendors have keys for the test's own sandbox: the engine never needs a stand-in of its own.
+const noSandbox = (): Promise<never> => Promise.reject(new Error('both vendors are configured'));
+
 async function setup(speedup: number, sandboxOptions: SandboxOptions = {}, limits?: LimitSettings) {
   const sandbox = await startSandbox({ timeScale: 1 / speedup, limitWindowMs: 60_000 / speedup, ...sandboxOptions });
   const credentials = new MemoryCredentialSource([sandbox.hidream, sandbox.haiper]);
@@ -43,7 +46,7 @@ async function setup(speedup: number, sandboxOptions: SandboxOptions = {}, limit
     log: quiet,
     settings: () => ({ concurrency: 3, sizeCapBytes: 1024 ** 3, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: join(dataDir, 'Library') }),
   });
-  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, ...(limits ? { limits } : {}) });
+  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, startSandbox: noSandbox, ...(limits ? { limits } : {}) });
   open.push({ services, downloads, sandbox });
   const { engine } = services;
   const all = (ids: string[], done: (j: Job) => boolean) => eventually(() => (ids.every((id) => done(engine.get(id))) ? true : undefined), 60_000);

@@ -22,6 +22,7 @@ import { eventually } from '../support/cli-process';
  * The real engine, a real SQLite file and the real download manager over loopback; time compressed.
  */
 const quiet = createLogger({ sink: () => {} });
+const noSandbox = (): Promise<never> => Promise.reject(new Error('the vendors are configured'));
 const open: { services: JobServices; downloads: DownloadManager }[] = [];
 const sandboxes: Sandbox[] = [];
 
@@ -55,7 +56,7 @@ function engineOn(sandbox: Sandbox, dataDir: string, speedup: number, limits: Li
     settings: () => ({ concurrency: 3, sizeCapBytes: 1024 ** 3, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: join(dataDir, 'Library') }),
     retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
   });
-  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, limits });
+  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, limits, startSandbox: noSandbox });
   open.push({ services, downloads });
   const { engine } = services;
   const until = (id: string, done: (j: Job) => boolean, ms = 30_000) => eventually(() => (done(engine.get(id)) ? engine.get(id) : undefined), ms, `job ${id}`);
@@ -274,7 +275,7 @@ describe('7. the smaller ones', () => {
     const credentials = new MemoryCredentialSource([{ vendor: 'haiper', baseUrl: 'https://genaiapi.cloudsway.net/v1/ai', endpointPath: 'maas-ep', accessKey: 'ak-test' }]);
     const db = openRuntimeDatabase(dataDir);
     const downloads = new DownloadManager({ db, log: quiet, settings: () => ({ concurrency: 1, sizeCapBytes: 1024, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: dataDir }) });
-    const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet });
+    const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, startSandbox: noSandbox });
     open.push({ services, downloads });
     for (const url of ['http://127.0.0.1:8080/clip.mp4', 'http://localhost/clip.mp4', 'http://192.168.1.20/clip.mp4', 'http://169.254.169.254/clip.mp4', 'http://nas.local/clip.mp4']) {
       await expect(services.engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: url } } })).rejects.toMatchObject({

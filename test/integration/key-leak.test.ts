@@ -7,7 +7,7 @@ import { AppError } from '@shared/errors';
 import type { Job } from '@shared/jobs';
 import { KeyVault } from '@main/core/keys/vault';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import type { VendorClient } from '@main/core/vendors/types';
 import { createVendorClient } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
@@ -87,15 +87,13 @@ beforeAll(async () => {
   useSafeStorage(new FakeSafeStorage('gnome_libsecret'));
   const log = createLogger({ level: 'debug', sink: (line) => logLines.push(line) });
   const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    keys,
-    log,
-    // HiDream: the real client against the sandbox. Haiper: a hostile client that logs and echoes its key.
-    connectVendor: (credentials) =>
-      credentials.vendor === 'hidream' ? createVendorClient(credentials, { log: log.child('vendors') }) : leakyClient(log, credentials.accessKey),
+  runtime = createEngine(dataDir, {
+    host: { transport: 'browser', keys, log },
+    vendors: {
+      // HiDream: the real client against the sandbox. Haiper: a hostile client that logs and echoes its key.
+      connect: (credentials) =>
+        credentials.vendor === 'hidream' ? createVendorClient(credentials, { log: log.child('vendors') }) : leakyClient(log, credentials.accessKey),
+    },
   });
   runtime.events.subscribe((name, payload) => events.push(JSON.stringify({ name, payload })));
 

@@ -19,6 +19,14 @@ async function importOne(name: string, bytes: Buffer, tags: string[] = []): Prom
 }
 
 describe('importing a folder', () => {
+  it('picks up an AVI video by its bytes, as download naming and the stylize check do', async () => {
+    env = libraryEnv();
+    // RIFF header, form type 'AVI ', then the first list: enough for every sniffer in the app.
+    const avi = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('AVI LIST'), Buffer.alloc(64, 1)]);
+    const id = await importOne('old camera.avi', avi);
+    expect(env.store.get(id)).toMatchObject({ title: 'old camera', kind: 'video', mime: 'video/x-msvideo', source: 'import' });
+  });
+
   it('adds videos and images by their bytes, skips duplicates and other files, and makes them searchable', async () => {
     env = libraryEnv();
     const folder = join(env.media, 'shoot');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@shared/ipc';
 import type { LibraryItem, LibraryPage } from '@shared/library';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { byteRange, createShellSecrets, startShell, type Shell } from '@main/shell/server';
 import { mp4, png } from '../support/media-files';
 import { startRangeServer } from '../support/range-server';
@@ -27,15 +27,15 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-data-'));
   mkdirSync(join(dataDir, 'in'));
   writeFileSync(join(dataDir, 'in', 'served clip.mp4'), video);
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ sink: () => undefined }),
-    mediaUrlPrefix: secrets.mediaUrlPrefix,
-    trashFile: (path) => {
-      trashed.push(path);
-      return Promise.resolve();
+  runtime = createEngine(dataDir, {
+    host: {
+      transport: 'browser',
+      log: createLogger({ sink: () => undefined }),
+      mediaUrlPrefix: secrets.mediaUrlPrefix,
+      trashFile: (path) => {
+        trashed.push(path);
+        return Promise.resolve();
+      },
     },
   });
   await runtime.library.importFolder(join(dataDir, 'in'));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
 import type { VendorStates } from '@shared/ipc/jobs';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
 import { eventually } from '../support/cli-process';
 
@@ -16,13 +16,10 @@ const events: [string, unknown][] = [];
 const ctx = { origin: 'test' };
 
 beforeAll(() => {
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir: mkdtempSync(join(tmpdir(), 'promptreel-runtime-')),
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ sink: () => {} }),
+  runtime = createEngine(mkdtempSync(join(tmpdir(), 'promptreel-runtime-')), {
+    host: { transport: 'browser', log: createLogger({ sink: () => {} }) },
     // The zero-setup default, sped up for the test.
-    startSandbox: async () => (demo = await startSandbox({ timeScale: 0.02 })),
+    vendors: { sandbox: async () => (demo = await startSandbox({ timeScale: 0.02 })) },
   });
   runtime.events.subscribe((name, payload) => events.push([name, payload]));
 });

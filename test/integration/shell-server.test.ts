@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
 import { createShellSecrets, MAX_FRAME_BYTES, startShell, type Shell } from '@main/shell/server';
 import { POSTER_MAX_BASE64 } from '@shared/library';
@@ -22,13 +22,7 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(tmpdir(), 'outside.txt'), 'outside');
-  runtime = createRuntime({
-    transport: 'browser',
-    dataDir: mkdtempSync(join(tmpdir(), 'promptreel-data-')),
-    openExternal: () => Promise.resolve(false),
-    log: quiet,
-    mediaUrlPrefix: secrets.mediaUrlPrefix,
-  });
+  runtime = createEngine(mkdtempSync(join(tmpdir(), 'promptreel-data-')), { host: { transport: 'browser', log: quiet, mediaUrlPrefix: secrets.mediaUrlPrefix } });
   shell = await startShell({ runtime, rendererDir, port: 0, secrets });
 });
 afterAll(async () => {

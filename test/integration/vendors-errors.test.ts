@@ -92,7 +92,7 @@ describe('validation', () => {
     const error = await vendorError(() =>
       small.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
     );
-    expect(error.message).toBe('source-clip.mp4 is 4.5 KB; a video to stylize can be at most 1.0 KB. Trim or compress it, or give its URL instead.');
+    expect(error.message).toBe('source-clip.mp4 is 4.5 KB; a video to stylize can be at most 1 KB. Trim or compress it, or give its URL instead.');
   });
 
   it('refuses credentials that cannot work, before any request', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Api, Envelope, RequestInput, RequestName, RequestOutput } from '@shared/ipc';
 import type { LibraryQuery } from '@shared/library';
 import { createLogger } from '@main/core/log';
-import { createRuntime } from '@main/runtime';
+import { createEngine } from '@main/runtime';
 import { mp4, png } from './media-files';
 
 /** What a renderer test gets: the real runtime behind a `window.api`, seeded with two items. */
@@ -22,14 +22,14 @@ const HOUR = 3600_000;
 export function startLibraryRuntime(): LibraryRuntime {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-view-'));
   const trashed: string[] = [];
-  const runtime = createRuntime({
-    transport: 'browser',
-    dataDir,
-    openExternal: () => Promise.resolve(false),
-    log: createLogger({ sink: () => undefined }),
-    trashFile: (path) => {
-      trashed.push(path);
-      return Promise.resolve();
+  const runtime = createEngine(dataDir, {
+    host: {
+      transport: 'browser',
+      log: createLogger({ sink: () => undefined }),
+      trashFile: (path) => {
+        trashed.push(path);
+        return Promise.resolve();
+      },
     },
   });
   const media = join(dataDir, 'media');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExtension, extensionFromContentType, sniffExtension } from '@main/core/downloads/sniff';
+import { chooseExtension, extensionFromContentType } from '@main/core/downloads/sniff';
+import { sniffMedia } from '@shared/sniff';
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
@@ -11,6 +12,7 @@ describe('extension from Content-Type', () => {
     ['Video/WebM; codecs="vp9"', 'webm'],
     ['image/jpeg', 'jpg'],
     ['image/png', 'png'],
+    ['image/avif', 'avif'],
     ['application/octet-stream', null],
     ['', null],
   ])('%s → %s', (type, ext) => {
@@ -30,12 +32,20 @@ describe('extension from magic bytes', () => {
     ['png', bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])],
     ['jpg', bytes([0xff, 0xd8, 0xff, 0xe0])],
     ['gif', bytes('GIF89a')],
+    ['avif', bytes([0, 0, 0, 0x1c], 'ftypavif', [0, 0, 0, 0], 'avifmif1')],
   ])('%s', (ext, head) => {
-    expect(sniffExtension(head)).toBe(ext);
+    expect(sniffMedia(head)?.ext).toBe(ext);
   });
 
-  it('knows nothing about text', () => {
-    expect(sniffExtension(bytes('<html><body>Access denied'))).toBeNull();
+  it('knows nothing about text, nor about HEIF stills nothing in the app can show', () => {
+    expect(sniffMedia(bytes('<html><body>Access denied'))).toBeUndefined();
+    expect(sniffMedia(bytes([0, 0, 0, 0x18], 'ftypheic', [0, 0, 0, 0], 'mif1heic'))).toBeUndefined();
+  });
+
+  it('names an AVIF image .avif, not .mp4, when the server does not say what it sent', () => {
+    const avif = bytes([0, 0, 0, 0x1c], 'ftypavif', [0, 0, 0, 0], 'avifmif1miaf');
+    expect(chooseExtension('application/octet-stream', avif)).toBe('avif');
+    expect(chooseExtension(null, avif)).toBe('avif');
   });
 
   it('prefers the Content-Type, then the bytes, then "bin" — never the URL', () => {

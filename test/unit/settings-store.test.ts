@@ -8,7 +8,7 @@ import { settingsPatchSchema, type Settings } from '@shared/settings';
 import { createLogger } from '@main/core/log';
 import { defaultSettings, JsonFileSettingsBacking, SettingsStore, type Migration, type SettingsBacking } from '@main/core/settings/store';
 import { ElectronSettingsBacking } from '@main/keys-electron';
-import { createRuntime } from '@main/runtime';
+import { createEngine } from '@main/runtime';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
 
@@ -202,7 +202,7 @@ describe('settings in the desktop app (electron-store backing)', () => {
 describe('settings through the runtime', () => {
   it('announces a reset settings file once, as an app notice, when the first page asks for the settings', async () => {
     writeFileSync(file, '{ broken');
-    const runtime = createRuntime({ transport: 'browser', dataDir: dir, openExternal: () => Promise.resolve(false), log: quiet });
+    const runtime = createEngine(dir, { host: { transport: 'browser', log: quiet } });
     const notices: unknown[] = [];
     runtime.events.subscribe((name, payload) => {
       if (name === 'app.notice') notices.push(payload);

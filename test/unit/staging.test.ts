@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_VIDEO_BYTES, sniffVideo, STAGE_CHUNK_BYTES } from '@shared/files';
+import { MAX_VIDEO_BYTES, STAGE_CHUNK_BYTES } from '@shared/files';
+import { sniffVideo } from '@shared/sniff';
 import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { AppNotification } from '@shared/ipc/app';
 import { createStaging } from '@main/core/files/staging';
 import { createLogger } from '@main/core/log';
-import { createRuntime, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 
 const CLIP = readFileSync('test/fixtures/clip.mp4');
 const quiet = createLogger({ scope: 'test', sink: () => undefined });
@@ -22,7 +23,7 @@ type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope
 
 function start(notify?: (n: AppNotification) => boolean): { call: Call; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-staging-'));
-  runtime = createRuntime({ transport: 'browser', dataDir, openExternal: () => Promise.resolve(false), log: quiet, ...(notify ? { notify } : {}) });
+  runtime = createEngine(dataDir, { host: { transport: 'browser', log: quiet, ...(notify ? { notify } : {}) } });
   const r = runtime;
   const call: Call = (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>;
   return { call, dataDir };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sniffVideo } from '@shared/files';
+import { sniffVideo } from '@shared/sniff';
 import { base64Length, jsonWithFileField, UPLOAD_CHUNK_BYTES } from '@main/core/vendors/upload';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptreel-upload-'));

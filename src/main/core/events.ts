@@ -14,4 +14,11 @@ export class EventBus {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  /** One event, typed: for in-process listeners (the CLI), where hosts forward every frame with `subscribe`. */
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.subscribe((emitted, payload) => {
+      if (emitted === name) listener(payload as EventPayload<E>);
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OPERATIONS, validateParams, type OperationSpec, type Params, type VendorId } from '@shared/operations';
-import { sniffVideo } from '@shared/files';
+import { sniffVideo } from '@shared/sniff';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
 import { mediaFileFor, type MediaStore } from './media';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { event, request } from './define';
 
-export type Transport = 'electron' | 'browser';
+/** How a client reaches the engine: a window, a browser page, or a CLI command in the same process (no renderer). */
+export type Transport = 'electron' | 'browser' | 'cli';
 
 export interface AppInfo {
   name: string;

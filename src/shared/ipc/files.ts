@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_VIDEO_BYTES, STAGE_CHUNK_BYTES } from '../files';
+import { formatBytes } from '../format';
 import { request } from './define';
 
 const uploadId = z.uuid();
@@ -27,7 +28,7 @@ export const filesRequests = {
           .number()
           .int()
           .min(1, 'The file is empty.')
-          .max(MAX_VIDEO_BYTES, `The file is larger than the ${MAX_VIDEO_BYTES / 1024 / 1024} MB limit.`),
+          .max(MAX_VIDEO_BYTES, `The file is larger than the ${formatBytes(MAX_VIDEO_BYTES)} limit.`),
       })
       .strict(),
   ).returns<{ uploadId: string; chunkBytes: number }>(),

@@ -14,7 +14,8 @@ import { APP_NAME, APP_VERSION } from '../version';
 import { renderBaseName, uniqueFileName } from './naming';
 import { ProgressMeter } from './progress';
 import { processReclaimer, type BufferReclaimer } from './reclaim';
-import { chooseExtension, SNIFF_BYTES } from './sniff';
+import { SNIFF_BYTES } from '@shared/sniff';
+import { chooseExtension } from './sniff';
 import { classifyError, commitPart, describeUrl, nodeTransferFs, transferOnce, type TransferError, type TransferFs, type TransferResult } from './transfer';
 import type { DownloadRequest, Downloader } from './types';
 

@@ -3,6 +3,7 @@ import { link, open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { formatBytes } from '@shared/format';
 import type { HashJob, PartHasher } from './hasher';
 
 /**
@@ -251,17 +252,6 @@ class PartWriter {
     this.failure = error;
     this.events.failed(error);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit] ?? ''}`;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
-import { SNIFF_BYTES, sniffVideo, STAGE_CHUNK_BYTES, type SniffedVideo } from '@shared/files';
+import { STAGE_CHUNK_BYTES } from '@shared/files';
+import { SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/sniff';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { Logger } from '../log';
 

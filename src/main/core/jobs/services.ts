@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { AppError } from '@shared/errors';
-import { startSandbox, type Sandbox } from '../../sandbox';
 import type { CredentialSource } from '../credentials';
 import { DATABASE_FILE, openDatabase, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import type { Logger } from '../log';
 import { inspectVideoFile, isVendorError } from '../vendors';
-import { VendorRegistry } from '../vendors/registry';
+import { VendorRegistry, type Sandbox } from '../vendors/registry';
 import type { Clock } from './clock';
 import { JobEngine } from './engine';
 import type { LimitSettings } from './limiter';
@@ -23,8 +22,8 @@ export interface JobServicesOptions {
   credentials: CredentialSource;
   log: Logger;
   limits?: LimitSettings;
-  /** How to start the sandbox for vendors without a key (tests pass a tuned one). */
-  startSandbox?: () => Promise<Sandbox>;
+  /** Starts the stand-in for vendors without a key, on first use (the composition root injects the built-in sandbox). */
+  startSandbox: () => Promise<Sandbox>;
   /** Vendor time runs this many times faster (tests and benchmarks against a compressed sandbox). */
   timeScale?: number;
   clock?: Clock;
@@ -45,14 +44,14 @@ export interface JobServices {
 
 /**
  * The job engine with everything it needs: the database, vendor clients (live or sandbox) and the
- * downloader. The Electron app, the browser shell and the CLI all build it here.
+ * downloader. The composition root (src/main/runtime.ts) builds it for every host.
  */
 export function createJobServices(options: JobServicesOptions): JobServices {
   const db = options.db ?? openDatabase(join(options.dataDir, DATABASE_FILE));
   const log = options.log;
   const vendors = new VendorRegistry({
     credentials: options.credentials,
-    startSandbox: options.startSandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
+    startSandbox: options.startSandbox,
     clientOptions: { log: log.child('vendor') },
     log: log.child('vendors'),
   });

@@ -96,15 +96,21 @@ export function addCompletedDownloads(
   store: LibraryStore,
   log: Logger,
   options: { sweepEveryMs?: number | null } = {},
-): () => void {
-  const add = (download: Download, quiet: boolean): Promise<void> =>
-    store.addFromDownload(download).then(
+): () => Promise<void> {
+  /** Adds under way: stopping waits for them, so a host that closes the database next loses no item. */
+  const pending = new Set<Promise<void>>();
+  const add = (download: Download, quiet: boolean): Promise<void> => {
+    const adding = store.addFromDownload(download).then(
       () => undefined,
       (error: unknown) => {
         if (quiet && error instanceof AppError && error.kind === 'not_found') return;
         log.error('library: a completed download could not be added', { downloadId: download.id, path: download.path, error });
       },
     );
+    pending.add(adding);
+    void adding.finally(() => pending.delete(adding));
+    return adding;
+  };
   const stopListening = downloader.onCompleted((download) => void add(download, false));
 
   let stopped = false;
@@ -140,9 +146,10 @@ export function addCompletedDownloads(
     timer.unref();
   };
   if (options.sweepEveryMs !== null) runSweep();
-  return () => {
+  return async () => {
     stopped = true;
     clearTimeout(timer);
     stopListening();
+    await Promise.all(pending);
   };
 }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { MediaKind } from '@shared/operations';
+import { sniffMedia } from '@shared/sniff';
 import { readHead } from '../fs/head';
 
 /**
@@ -21,26 +22,6 @@ const HEAD_BYTES = 64 * 1024;
 const MOOV_MAX_BYTES = 16 * 1024 * 1024;
 
 const ascii = (bytes: Uint8Array, start: number, end: number): string => String.fromCharCode(...bytes.subarray(start, end));
-
-/** The kind and MIME type of a file from its first bytes, or null when it is not media we handle. */
-export function sniff(head: Uint8Array): { kind: MediaKind; mime: string } | null {
-  if (head.length < 12) return null;
-  if (head[0] === 0x89 && ascii(head, 1, 4) === 'PNG') return { kind: 'image', mime: 'image/png' };
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { kind: 'image', mime: 'image/jpeg' };
-  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return { kind: 'image', mime: 'image/gif' };
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return { kind: 'image', mime: 'image/webp' };
-  if (ascii(head, 4, 8) === 'ftyp') {
-    const brand = ascii(head, 8, 12);
-    if (brand === 'avif' || brand === 'avis') return { kind: 'image', mime: 'image/avif' };
-    if (brand === 'qt  ') return { kind: 'video', mime: 'video/quicktime' };
-    if (/^(heic|heix|mif1|msf1)$/.test(brand)) return null;
-    return { kind: 'video', mime: 'video/mp4' };
-  }
-  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
-    return ascii(head, 0, Math.min(head.length, 64)).includes('webm') ? { kind: 'video', mime: 'video/webm' } : { kind: 'video', mime: 'video/x-matroska' };
-  }
-  return null;
-}
 
 interface Size {
   width: number;
@@ -171,12 +152,12 @@ async function probeMp4(file: string): Promise<{ durationMs: number | null; size
   }
 }
 
-
 /** Kind, MIME type and what is cheaply known of size and duration; null when the bytes are not media. */
 export async function probeFile(file: string): Promise<MediaInfo | null> {
   const head = await readHead(file, HEAD_BYTES);
-  const type = sniff(head);
-  if (!type) return null;
+  const sniffed = sniffMedia(head);
+  if (!sniffed) return null;
+  const type = { kind: sniffed.kind, mime: sniffed.mime };
   if (type.kind === 'image') {
     const size = imageSize(head, type.mime);
     return { ...type, width: size?.width ?? null, height: size?.height ?? null, durationMs: null };

@@ -1,7 +1,7 @@
-import { sniff } from './probe';
+import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
 
 /** How many leading bytes `servedMediaHeaders` looks at. */
-export const SERVED_SNIFF_BYTES = 64;
+export const SERVED_SNIFF_BYTES = SNIFF_BYTES;
 
 /**
  * The type a local media file is served with, from its own bytes. A download's Content-Type is the
@@ -11,7 +11,7 @@ export const SERVED_SNIFF_BYTES = 64;
  * guessing otherwise.
  */
 export function servedMediaHeaders(head: Uint8Array): Record<string, string> {
-  const type = sniff(head);
+  const type = sniffMedia(head);
   if (type) return { 'content-type': type.mime, 'x-content-type-options': 'nosniff' };
   return { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment', 'x-content-type-options': 'nosniff' };
 }

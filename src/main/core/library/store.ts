@@ -25,11 +25,12 @@ import {
   type TagCount,
 } from '@shared/library';
 import { getParam, isOperationId, OPERATION_IDS, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
 import { readHead } from '../fs/head';
-import { probeFile, sniff } from './probe';
+import { probeFile } from './probe';
 import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
 /** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */
@@ -979,7 +980,7 @@ export class LibraryStore {
           result.duplicates++;
           continue;
         }
-        const type = sniff(await readHead(path, 64));
+        const type = sniffMedia(await readHead(path, SNIFF_BYTES));
         if (!type) {
           result.unsupported++;
           continue;
@@ -1154,7 +1155,7 @@ export class LibraryStore {
     if (!fileStat?.isFile()) throw new AppError('not_found', `There is no file at ${path}.`);
     const other = this.stmt('byPath').get(path) as ItemRow | undefined;
     if (other && String(other.id) !== id) throw new AppError('conflict', `${path} is already library item "${other.title}".`);
-    const type = sniff(await readHead(path, 64));
+    const type = sniffMedia(await readHead(path, SNIFF_BYTES));
     if (type?.kind !== item.kind) throw new AppError('conflict', `${path} is not a ${item.kind} file, so it cannot be "${item.title}".`);
     if (item.sha256) {
       const sha256 = await sha256File(path);
@@ -1181,7 +1182,7 @@ export class LibraryStore {
   async setPoster(id: string, png: Uint8Array, media: { width?: number; height?: number; durationMs?: number } = {}): Promise<StoredItem> {
     const item = this.get(id);
     if (png.length > POSTER_MAX_BYTES) throw new AppError('invalid_input', `A poster can be at most ${POSTER_MAX_BYTES} bytes (got ${png.length}).`);
-    if (sniff(png)?.mime !== 'image/png') throw new AppError('invalid_input', 'A poster must be a PNG image.');
+    if (sniffMedia(png)?.mime !== 'image/png') throw new AppError('invalid_input', 'A poster must be a PNG image.');
     const file = join(this.thumbnailDir, `${item.id}.png`);
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, png);

@@ -1,12 +1,22 @@
 import type { VendorMode } from '@shared/ipc/jobs';
 import type { VendorId } from '@shared/operations';
-import type { Sandbox } from '../../sandbox';
-import type { CredentialSource } from '../credentials';
+import type { CredentialSource, HaiperCredentials, HidreamCredentials } from '../credentials';
 import type { VendorClients } from '../jobs/engine';
 import type { Logger } from '../log';
 import { isLoopbackBaseUrl } from '@shared/url';
 import { createVendorClient, type VendorClientOptions } from './index';
 import type { VendorClient } from './types';
+
+/**
+ * A stand-in vendor for both wire protocols, as the engine sees it: where it answers and keys that work
+ * there. The composition root injects the built-in sandbox (src/main/sandbox); the engine never starts one itself.
+ */
+export interface Sandbox {
+  readonly origin: string;
+  readonly hidream: HidreamCredentials;
+  readonly haiper: HaiperCredentials;
+  close(): Promise<void>;
+}
 
 export interface VendorRegistryOptions {
   credentials: CredentialSource;

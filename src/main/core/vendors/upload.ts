@@ -1,6 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatBytes, MAX_VIDEO_BYTES, SNIFF_BYTES, sniffVideo, type VideoContainer } from '@shared/files';
+import { MAX_VIDEO_BYTES } from '@shared/files';
+import { formatBytes } from '@shared/format';
+import { SNIFF_BYTES, sniffVideo, type VideoContainer } from '@shared/sniff';
 import { readHead } from '../fs/head';
 import { VendorError } from './types';
 

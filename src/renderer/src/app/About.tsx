@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, IpcError } from '../lib/ipc';
-import { sandboxedVendors, useAppInfo, useVendorStates } from './appInfo';
+import { sandboxedVendors, useAppInfo, useVendorStates } from '../lib/appInfo';
 
 /** About and diagnostics: what runs where, and a round trip to main. */
 export function About(): React.JSX.Element {

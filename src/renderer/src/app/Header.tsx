@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { sandboxedVendors, useVendorStates } from './appInfo';
+import { sandboxedVendors, useVendorStates } from '../lib/appInfo';
 
 /** Says plainly when results are demo media from the sandbox rather than the real services. */
 export function SandboxBanner(): React.JSX.Element | null {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useToasts, type Toast } from './toasts';
+import { useToasts, type Toast } from '../lib/toasts';
 
 const TOAST_MS = 5_000;
 

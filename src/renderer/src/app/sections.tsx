@@ -6,8 +6,8 @@ import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { LibraryView } from '../features/library';
 import { SettingsView } from '../features/settings';
 import { call } from '../lib/ipc';
-import { useAppInfo } from './appInfo';
-import { useNavigation } from './navigation';
+import { useAppInfo } from '../lib/appInfo';
+import { useNavigation } from '../lib/navigation';
 
 /** The sections whose views live in their own feature folders, wired to the app shell here. */
 export function LibrarySection(): React.JSX.Element {

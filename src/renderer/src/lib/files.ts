@@ -1,4 +1,7 @@
-import { MAX_VIDEO_BYTES, SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/files';
+import type { TFunction } from 'i18next';
+import { MAX_VIDEO_BYTES } from '@shared/files';
+import { formatBytes } from '@shared/format';
+import { SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/sniff';
 import { call } from './ipc';
 
 /**
@@ -66,4 +69,15 @@ export async function pathForSource(source: SourceFile, onProgress?: (fraction: 
   const direct = window.api.getPathForFile?.(source.file);
   if (direct) return direct;
   return stageFile(source.file, onProgress);
+}
+
+type Rejection = Exclude<VideoCheck, { ok: true }>;
+
+/** Why a file was refused, naming it and, for size, the cap: the same words in the drop zone and the compose form. */
+export function rejectionMessage(rejection: Rejection, name: string, t: TFunction<'drop'>): string {
+  return t(`rejected.${rejection.reason}`, {
+    name,
+    size: rejection.reason === 'too_large' ? formatBytes(rejection.size) : '',
+    max: formatBytes(MAX_VIDEO_BYTES),
+  });
 }

@@ -1,7 +1,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@shared/operations';
-import { useNavigation } from '../../app/navigation';
+import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { OperationForm } from './OperationForm';
 import type { Picked } from './model';

@@ -1,7 +1,7 @@
 import type { ErrorIssue } from '@shared/errors';
 import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params } from '@shared/operations';
 import type { SourceFile } from '../../lib/files';
-import { useVendorStates } from '../../app/appInfo';
+import { useVendorStates } from '../../lib/appInfo';
 
 /**
  * What a form holds, by field key: text as typed, a choice's value, a number as the text of its input

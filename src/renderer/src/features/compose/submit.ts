@@ -1,8 +1,8 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
 import type { OperationId } from '@shared/operations';
-import { useNavigation } from '../../app/navigation';
-import { toast } from '../../app/toasts';
+import { useNavigation } from '../../lib/navigation';
+import { toast } from '../../lib/toasts';
 import { pathForSource } from '../../lib/files';
 import { call } from '../../lib/ipc';
 import { jobTitle } from '../jobs/format';

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { Download, DownloadProgress } from '@shared/downloads';
 import type { DownloadHostCapabilities } from '@shared/ipc/downloads';
-import { displayName, formatBytes, formatDuration } from './format';
+import { formatBytes, formatDuration } from '@shared/format';
+import { displayName } from './format';
 import { useDownloadsT, type DownloadsT } from './i18n';
 import { DOWNLOADS_NAMESPACE } from './locales';
 import { useDownloadsStore, type DownloadAction } from './store';
@@ -125,7 +126,7 @@ function Progress({ download, progress, locale, t }: { download: Download; progr
   ];
   if (download.status === 'active' && progress) {
     details.push(t('speed', { value: formatBytes(progress.speedBps, locale) }));
-    if (progress.etaSeconds !== null) details.push(t('eta', { time: formatDuration(progress.etaSeconds) }));
+    if (progress.etaSeconds !== null) details.push(t('eta', { time: formatDuration(progress.etaSeconds * 1000) }));
   }
   return (
     <div className="download-progress">

@@ -5,7 +5,7 @@ import { isFinalStatus, type JobStatus } from '@shared/jobs';
 import { getOperation } from '@shared/operations';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
-import { describeError } from './errors';
+import { describeError } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle, percent } from './format';
 import { partialText, waitingText } from './outcome';
 import { useJobs } from './store';

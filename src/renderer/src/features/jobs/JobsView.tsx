@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { describeError } from './errors';
+import { describeError } from '../../lib/errors';
 import { JobDetail } from './JobDetail';
 import { JobList } from './JobList';
 import { useJobs } from './store';

@@ -1,12 +1,12 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
 import { getOperation } from '@shared/operations';
-import { toast } from '../../app/toasts';
-import { useNavigation } from '../../app/navigation';
+import { toast } from '../../lib/toasts';
+import { useNavigation } from '../../lib/navigation';
 import { call, IpcError } from '../../lib/ipc';
 import { paramsToDraft } from '../compose/model';
 import { useCompose } from '../compose/store';
-import { describeError } from './errors';
+import { describeError } from '../../lib/errors';
 import { useJobs } from './store';
 
 async function act(run: () => Promise<Job>, done: string, select = false): Promise<void> {

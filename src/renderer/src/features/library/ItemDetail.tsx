@@ -4,7 +4,8 @@ import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
 import type { OperationId } from '@shared/operations';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
-import { formatBytes, formatDuration, formatTime } from './format';
+import { formatBytes, formatDuration } from '@shared/format';
+import { formatTime } from './format';
 import { useLibraryStore } from './store';
 
 /** The system's open dialog (desktop only); resolves null when the user cancels. */

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LibraryItemSummary } from '@shared/library';
-import { formatDuration } from './format';
+import { formatDuration } from '@shared/format';
 import { requestPoster } from './posters';
 import { startItemDrag } from './drag';
 

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { getOperation, getParam } from '@shared/operations';
 import type { Job, JobOutput } from '@shared/jobs';
-import { useAppInfo } from '../../app/appInfo';
+import { useAppInfo } from '../../lib/appInfo';
 import { useNow } from '../../lib/useNow';
 import { useDownloadsStore } from '../downloads/store';
 import { localInputUrl, outputMedia } from './media';

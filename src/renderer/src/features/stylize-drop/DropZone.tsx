@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatBytes, MAX_VIDEO_BYTES } from '@shared/files';
-import { checkVideoFile } from '../../lib/files';
-import { rejectionMessage } from './messages';
+import { MAX_VIDEO_BYTES } from '@shared/files';
+import { formatBytes } from '@shared/format';
+import { checkVideoFile, rejectionMessage } from '../../lib/files';
 import { StylizeSheet } from './StylizeSheet';
 
 function carriesFiles(e: DragEvent): boolean {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getOperation } from '@shared/operations';
 import { useLocale } from '../../i18n';
-import { useNavigation } from '../../app/navigation';
+import { useNavigation } from '../../lib/navigation';
 import { useModal } from '../../lib/useModal';
 import { OperationForm } from '../compose/OperationForm';
 import { emptyDraft } from '../compose/model';

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AppInfo } from '@shared/ipc/app';
 import type { VendorStates } from '@shared/ipc/jobs';
-import { call, IpcError, subscribe } from '../lib/ipc';
+import { call, IpcError, subscribe } from './ipc';
 
 interface AppInfoState {
   info: AppInfo | undefined;
