@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint-rules/layers.js';
 
 /**
- * The import directions between the layers: shared ← engine ← runtime ← hosts, the sandbox beside the
+ * The import directions between the layers: shared ← platform ← engine ← runtime ← hosts, the sandbox beside the
  * engine, and a renderer whose features import lib/ and never each other. A file belongs to the first
  * layer whose pattern matches its path (without extension, with a trailing slash).
  */
@@ -14,15 +14,21 @@ const LAYERS = {
   layers: [
     { name: 'shared', files: '^src/shared/', may: [], why: 'shared holds contracts and facts and depends on nothing but itself and libraries' },
     {
+      name: 'platform',
+      files: '^src/main/platform/',
+      may: ['shared'],
+      why: 'platform helpers (clock, periodic timers, leases) know no domain, so every layer above can use them',
+    },
+    {
       name: 'engine',
       files: '^src/main/core/',
-      may: ['shared'],
+      may: ['shared', 'platform'],
       why: 'the engine runs under every host, so it never imports a host, the sandbox or the renderer (src/main/runtime.ts wires them in)',
     },
-    { name: 'sandbox', files: '^src/main/sandbox/', may: ['shared'], why: 'the sandbox plays the vendors and knows only the shared contracts' },
-    { name: 'runtime', files: '^src/main/runtime/', may: ['shared', 'engine', 'sandbox'], why: 'the composition root builds the engine for the hosts and knows none of them' },
-    { name: 'host', files: '^src/(?:main/)?(shell|cli)/', may: ['shared', 'engine', 'runtime'], why: 'a host builds the engine with createEngine and moves frames; it uses no other host' },
-    { name: 'desktop host', files: '^src/main/[^/]+/$', may: ['shared', 'engine', 'runtime'], why: 'a host builds the engine with createEngine and moves frames; it uses no other host' },
+    { name: 'sandbox', files: '^src/main/sandbox/', may: ['shared', 'platform'], why: 'the sandbox plays the vendors and knows only the shared contracts' },
+    { name: 'runtime', files: '^src/main/runtime/', may: ['shared', 'platform', 'engine', 'sandbox'], why: 'the composition root builds the engine for the hosts and knows none of them' },
+    { name: 'host', files: '^src/(?:main/)?(shell|cli)/', may: ['shared', 'platform', 'engine', 'runtime'], why: 'a host builds the engine with createEngine and moves frames; it uses no other host' },
+    { name: 'desktop host', files: '^src/main/[^/]+/$', may: ['shared', 'platform', 'engine', 'runtime'], why: 'a host builds the engine with createEngine and moves frames; it uses no other host' },
     { name: 'preload', files: '^src/preload/', may: ['shared'], why: 'the preload runs beside the renderer and knows only the shared contracts' },
     { name: 'feature', files: '^src/renderer/src/features/([^/]+)/', may: ['shared', 'lib', 'i18n'], why: 'renderer features import lib/, never each other or the app around them' },
     { name: 'lib', files: '^src/renderer/src/lib/', may: ['shared'], why: 'lib/ serves every feature and knows none of them' },
@@ -84,7 +90,7 @@ export default tseslint.config(
   },
   {
     // The engine must run under plain Node: the CLI, the browser shell and the tests depend on it.
-    files: ['src/main/core/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/shell/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
+    files: ['src/main/core/**/*.ts', 'src/main/platform/**/*.ts', 'src/main/sandbox/**/*.ts', 'src/main/shell/**/*.ts', 'src/cli/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine must not depend on Electron.' }] }],
     },

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/main/core/db/database';
 import { LibraryStore, type NewItem } from '../src/main/core/library/store';
-import { OPERATIONS, type OperationId } from '../src/shared/operations';
+import { OPERATIONS, type OperationId } from '../src/shared/catalog';
 import type { LibraryQuery, LibrarySort } from '../src/shared/library';
 
 const ITEMS = Number(process.env['LIBRARY_BENCH_ITEMS'] ?? 1_000_000);

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { OperationId, VendorId } from '../src/shared/operations';
+import type { OperationId, VendorId } from '../src/shared/catalog';
 import type { SandboxStats } from '../src/main/sandbox/index';
 import type { HaiperCredentials, HidreamCredentials } from '../src/main/core/credentials';
 import { MemoryCredentialSource } from '../test/support/credentials-memory';
@@ -152,8 +152,8 @@ const engine = new JobEngine({
   timeScale: SPEEDUP,
   log,
   limits: {
-    hidream: { membership: 'L4', perMinute: { image: 1e6, video: 1e6, stylize: 1e6 }, concurrent: 1e6 },
-    haiper: { perMinute: { image: 1e6, video: 1e6, stylize: 1e6 }, concurrent: 1e6 },
+    hidream: { perMinute: { image: 1e6, video: 1e6, stylize: 1e6 }, concurrency: 1e6 },
+    haiper: { perMinute: { image: 1e6, video: 1e6, stylize: 1e6 }, concurrency: 1e6 },
   },
 });
 

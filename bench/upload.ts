@@ -17,6 +17,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateParams } from '../src/shared/catalog';
 import { createVendorClient, newRequestId } from '../src/main/core/vendors/index';
 import { base64Length } from '../src/main/core/vendors/upload';
 
@@ -69,8 +70,10 @@ async function main(): Promise<void> {
       { vendor: 'hidream', baseUrl: sink.origin, token: 'bench-token-not-a-secret' },
       { maxUploadBytes: 2 * FILE_BYTES, timeouts: { headersMs: 600_000 } },
     );
-    const upload = (): Promise<{ taskId: string }> =>
-      client.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file, requestId: newRequestId() });
+    // Validated once, as the engine does before a job is stored; the client sends what it is given.
+    const checked = validateParams('hidream.video_stylize', { style: 'anime' }, { hasFile: true });
+    if (!checked.ok) throw new Error('the bench params are invalid');
+    const upload = (): Promise<{ taskId: string }> => client.submit({ operation: 'hidream.video_stylize', params: checked.params, file, requestId: newRequestId() });
     // Warm both paths (page cache, JIT, connection, heap sizing) before measuring.
     const cold = process.memoryUsage.rss();
     let coldPeak = cold;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OPERATION_IDS, isOperationId, type OperationId } from '@shared/operations';
+import { OPERATION_IDS, isOperationId, type OperationId } from '@shared/catalog';
 import { UsageError } from './usage';
 
 export type Command =

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { OPERATIONS, validateParams } from '@shared/operations';
+import { formatIssue, OPERATIONS, validateParams, type OperationSpec, type ValidationIssue } from '@shared/catalog';
+import { DATABASE_FILE, openDatabase, type Database } from '@main/core/db/database';
 import { isLoopbackBaseUrl } from '@shared/url';
-import { DATABASE_FILE, openDatabase } from '@main/core/db/database';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
 import { createLogger, type LogLevel } from '@main/core/log';
@@ -19,10 +19,12 @@ import { parseCommand, type Command } from './args';
 import { credentialsFromEnv } from '@main/core/keys/env';
 import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
 import { ProgressReporter } from './progress';
+import { heldMessage, takeOver } from './resume';
 import { EXIT, HELP, UsageError } from './usage';
 
 /** What a command uses of the engine. */
 interface CliServices {
+  db: Database;
   engine: JobEngine;
   vendors: VendorRegistry;
   downloader: DownloadManager;
@@ -83,7 +85,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const { createEngine, timeScaleFromEnv } = await import('@main/runtime');
     // The keys from the environment reach the engine only: nothing is written to the data directory.
     const engine = createEngine(dataDir, { host: { transport: 'cli', log }, vendors: { credentials, timeScale: timeScaleFromEnv(io.env) } });
-    services = { engine: engine.jobs.engine, vendors: engine.jobs.vendors, downloader: engine.downloads, close: () => engine.close(), downloadStopped: downloadStopped(engine) };
+    const waits = downloadWaits(engine);
+    services = {
+      db: engine.jobs.db,
+      engine: engine.jobs.engine,
+      vendors: engine.jobs.vendors,
+      downloader: engine.downloads,
+      downloadStopped: waits.stopped,
+      close: async () => {
+        waits.close();
+        await engine.close();
+      },
+    };
   } catch (error) {
     return usage(io, error);
   }
@@ -104,18 +117,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return await follow(services, [job.id], command, io);
       }
       case 'resume': {
-        const taken = services.engine.resumeAll();
-        if (command.resubmit) for (const job of taken) if (job.status === 'needs_attention') services.engine.resolve(job.id, 'resubmit');
-        services.downloader.resume();
-        const ids = new Set(taken.map((j) => j.id));
-        // What `resume()` just queued again (a crash left them active), and what was still waiting for its turn.
-        const { downloads } = services.downloader.list({ status: ['queued', 'active'], limit: Number.MAX_SAFE_INTEGER });
-        for (const download of downloads) if (download.jobId) ids.add(download.jobId);
-        if (!ids.size) {
-          io.stderr.write('Nothing to resume: no unfinished job is left, or another Promptreel process is working on them.\n');
+        const taken = await takeOver(services, { wait: command.wait, resubmit: command.resubmit }, io.signal);
+        if (taken.interrupted) {
+          io.stderr.write('Stopped waiting. Run promptreel resume --wait again to take the work over.\n');
+          return 130;
+        }
+        if (taken.held.length) io.stderr.write(`promptreel: ${heldMessage(taken.held, command.wait)}`);
+        if (!taken.jobIds.length && !taken.downloadIds.length) {
+          if (taken.held.length) return EXIT.held;
+          io.stderr.write('Nothing to resume: no unfinished job or download is left.\n');
           return EXIT.ok;
         }
-        return await follow(services, [...ids], command, io);
+        let code = taken.jobIds.length ? await follow(services, taken.jobIds, command, io) : EXIT.ok;
+        if (command.wait && code === EXIT.ok) code = await settleDownloads(services, taken.downloadIds, io);
+        // Unfinished work was left to another process: the caller must not take this run as "all done".
+        return taken.held.length && code === EXIT.ok ? EXIT.held : code;
       }
     }
   } catch (error) {
@@ -127,18 +143,31 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** What a CLI user types that the label-worded message cannot show: the wire values and keys. */
+function wireHint(spec: OperationSpec, issue: ValidationIssue): string {
+  const field = spec.fields.find((f) => f.key === issue.path);
+  if (issue.code === 'not_one_of' && field?.type === 'choice') return ` (values: ${field.options.map((o) => JSON.stringify(o.value)).join(', ')})`;
+  if (issue.code === 'unknown_field' && issue.params?.allowed) return ` (fields: ${issue.params.allowed.join(', ')})`;
+  return '';
+}
+
+function where(path: string): string {
+  return path === 'file' ? '--file' : path ? `--params ${path}` : '--params';
+}
+
 async function precheck(command: Extract<Command, { name: 'run' }>, sandbox: boolean): Promise<void> {
+  const spec = OPERATIONS[command.operation];
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined, allowLoopback: sandbox });
+  if (!result.ok) {
+    const lines = result.issues.map((i) => `  ${where(i.path)}: ${formatIssue(spec, i, 'en')}${wireHint(spec, i)}`);
+    throw new UsageError(`invalid parameters for ${command.operation}:\n${lines.join('\n')}`);
+  }
   if (command.file !== undefined) {
-    if (command.operation !== 'hidream.video_stylize') throw new UsageError(`--file: ${command.operation} does not take a local file (only hidream.video_stylize does).`);
     try {
       await inspectVideoFile(command.file);
     } catch (error) {
       throw new UsageError(`--file: ${error instanceof Error ? error.message : String(error)}`);
     }
-  }
-  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined, allowLoopback: sandbox });
-  if (!result.ok) {
-    throw new UsageError(`invalid parameters for ${command.operation}:\n${result.issues.map((i) => `  --params ${i.path || '(object)'}: ${i.message}`).join('\n')}`);
   }
 }
 
@@ -163,20 +192,36 @@ async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dat
   }
 }
 
-function downloadStopped(engine: Runtime): (id: string) => Promise<Download> {
-  const stopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
-  return (id) => {
+/**
+ * Waits for a download to settle, or pause (disk full, …): nothing more happens without the user. The
+ * queue is shared, so the app may run (and finish) a download this command waits for: the database is
+ * looked at every second besides this engine's own events.
+ */
+function downloadWaits(engine: Runtime): { stopped: (id: string) => Promise<Download>; close: () => void } {
+  const isStopped = (download: Download): boolean => download.status === 'paused' || SETTLED_DOWNLOAD_STATUSES.includes(download.status);
+  const looks = new Set<NodeJS.Timeout>();
+  const stopped = (id: string): Promise<Download> => {
     const current = engine.downloads.get(id);
     if (!current) return Promise.reject(new Error(`No download with id ${id}.`));
-    if (stopped(current)) return Promise.resolve(current);
+    if (isStopped(current)) return Promise.resolve(current);
     return new Promise((resolve) => {
-      const stop = engine.events.on('downloads.updated', (download) => {
-        if (download.id !== id || !stopped(download)) return;
+      const done = (download: Download): void => {
         stop();
+        clearInterval(look);
+        looks.delete(look);
         resolve(download);
+      };
+      const stop = engine.events.on('downloads.updated', (download) => {
+        if (download.id === id && isStopped(download)) done(download);
       });
+      const look = setInterval(() => {
+        const latest = engine.downloads.get(id);
+        if (latest && isStopped(latest)) done(latest);
+      }, 1_000);
+      looks.add(look);
     });
   };
+  return { stopped, close: () => looks.forEach((look) => clearInterval(look)) };
 }
 
 function usage(io: CliIo, error: unknown): number {
@@ -186,7 +231,6 @@ function usage(io: CliIo, error: unknown): number {
   }
   if (isAppError(error)) {
     const issues = error.issues?.length ? error.issues : null;
-    const where = (path: string): string => (path === 'file' ? '--file' : path ? `--params ${path}` : '--params');
     io.stderr.write(
       issues ? `promptreel: invalid parameters:\n${issues.map((i) => `  ${where(i.path)}: ${i.message}`).join('\n')}\n` : `promptreel: ${error.message}\n`,
     );
@@ -279,6 +323,25 @@ async function follow(services: CliServices, ids: string[], command: { wait: boo
     } else if (job.status !== 'running' && job.status !== 'succeeded') {
       ok = false;
     }
+  }
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+/** Waits for downloads of no job (an on-demand download the app left) and says how each ended. */
+async function settleDownloads(services: CliServices, ids: string[], io: CliIo): Promise<number> {
+  const settled = await abortable(Promise.all(ids.map((id) => services.downloadStopped(id))), io.signal);
+  if (!settled) {
+    io.stderr.write('Stopped waiting. The downloads continue with: promptreel resume --wait\n');
+    return 130;
+  }
+  let ok = true;
+  for (const download of settled) {
+    if (download.status === 'completed') {
+      io.stderr.write(`download ${download.id}: saved ${download.path}\n`);
+      continue;
+    }
+    ok = false;
+    io.stderr.write(`download ${download.id} (${download.url}): ${download.status}${download.error ? `: ${download.error.message}` : ''}\n`);
   }
   return ok ? EXIT.ok : EXIT.failed;
 }

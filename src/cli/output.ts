@@ -1,7 +1,7 @@
 import type { Download } from '@shared/downloads';
 import type { ErrorInfo } from '@shared/errors';
 import type { Job, JobStatus } from '@shared/jobs';
-import { promptOf } from '@shared/operations';
+import { promptOf } from '@shared/catalog';
 
 /** The CLI's machine-readable contract: one of these per job per line with `--json`. Keys are fixed. */
 export interface JobLine {

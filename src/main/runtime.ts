@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
+import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import { startSandbox } from './sandbox';
@@ -14,7 +15,7 @@ import { EventBus } from './core/events';
 import { createStaging } from './core/files/staging';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
-import { DEFAULT_LIMIT_SETTINGS, type LimitSettings } from './core/jobs/limiter';
+import type { LimitSettings } from './core/jobs/limiter';
 import { createJobServices, type JobServices } from './core/jobs/services';
 import type { VendorClientFactory } from './core/keys/connection';
 import { keysHandlers } from './core/keys/handlers';
@@ -23,6 +24,7 @@ import type { KeyVault } from './core/keys/vault';
 import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './core/library/handlers';
 import { LibraryStore } from './core/library/store';
 import { createLogger, type Logger } from './core/log';
+import type { BackgroundProblem } from './platform/timer';
 import { settingsHandlers } from './core/settings/handlers';
 import { JsonFileSettingsBacking, SettingsStore } from './core/settings/store';
 import { createVendorClient } from './core/vendors';
@@ -130,11 +132,7 @@ export interface Runtime {
 
 /** The job queue's limits from the user's settings (membership level, Haiper quota). */
 export function limitsFromSettings(settings: Settings): LimitSettings {
-  const haiper = settings.membership.haiper;
-  return {
-    hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, membership: settings.membership.hidream },
-    haiper: { perMinute: { image: haiper.perMinute, video: haiper.perMinute, stylize: haiper.perMinute }, concurrent: haiper.concurrency },
-  };
+  return limitsFor(settings.membership);
 }
 
 /** The one database of a data directory, opened (and migrated) at start-up. */
@@ -160,6 +158,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
   // processes' work alone unless asked (`promptreel resume`).
   const adoptEveryMs = forUser ? 30_000 : null;
+  // A background task that fails (a busy or full database) is retried; the user sees that it did.
+  const onProblem = (problem: BackgroundProblem): void => events.emit('app.notice', { level: problem.level, message: problem.message });
   const downloads = new DownloadManager({
     db,
     log: log.child('downloads'),
@@ -167,6 +167,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     onUpdated: (download) => events.emit('downloads.updated', download),
     onProgress: (progress) => events.emit('downloads.progress', progress),
     adoptEveryMs,
+    onProblem,
   });
   const mediaUrlPrefix = host.mediaUrlPrefix ?? '/media/';
   const library = new LibraryStore(db, {
@@ -177,7 +178,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
   // Every finished file becomes a library item, with its job's parameters and lineage. A command adds
   // its own files; the app also sweeps up those finished while it was not running.
-  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null });
+  const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null, onProblem });
 
   const jobs = createJobServices({
     dataDir,
@@ -191,6 +192,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     ...(vendors.timeScale ? { timeScale: vendors.timeScale } : {}),
     startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
     adoptEveryMs,
+    onProblem,
   });
   const announceVendors = (): void => events.emit('jobs.vendors', vendorStates(jobs.engine, jobs.vendors));
   jobs.engine.subscribe((event) => {
@@ -236,7 +238,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       log: log.child('keys'),
       connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
-    ...settingsHandlers(settings, events),
+    ...settingsHandlers(settings),
     ...jobsHandlers(jobs.engine, jobs.vendors),
     ...downloadHandlers(downloads, host.files),
     ...libraryHandlers(library, { mediaUrlPrefix, host: host.files }),

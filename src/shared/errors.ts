@@ -32,6 +32,9 @@ export interface ErrorIssue {
   /** Dotted path of the offending field, e.g. `settings.duration`; empty for the whole payload. */
   path: string;
   message: string;
+  /** A parameter check's code (see the catalog's `ISSUE_CODES`): the UI words it again in its own language. */
+  code?: string;
+  params?: { keys?: string[]; allowed?: string[] };
 }
 
 /** The plain-data form of an error, safe to serialize over IPC, into the DB or as CLI JSON. */

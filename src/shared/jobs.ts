@@ -1,5 +1,5 @@
 import type { ErrorInfo } from './errors';
-import type { MediaKind, OperationId, RateCategory, VendorId } from './operations/spec';
+import type { MediaKind, OperationId, RateCategory, VendorId } from './catalog/spec';
 
 /**
  * A job's life: queued → submitting → running → succeeded | partial | failed | canceled, and

@@ -1,4 +1,4 @@
-import type { MediaKind, OperationId, VendorId } from './operations/spec';
+import type { MediaKind, OperationId, VendorId } from './catalog/spec';
 
 export const LIBRARY_SORTS = ['newest', 'oldest', 'title_asc', 'title_desc', 'largest', 'smallest'] as const;
 export type LibrarySort = (typeof LIBRARY_SORTS)[number];

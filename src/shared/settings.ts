@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultMembership, VENDORS, type Membership, type VendorCatalog, type VendorDescriptor } from './catalog/vendors';
 
 /**
  * User settings: one schema, shared by main (which owns and persists them) and the renderer (which
@@ -6,11 +7,6 @@ import { z } from 'zod';
  * so main fills it in (`<dataDir>/Library`).
  */
 
-export const HIDREAM_LEVELS = ['free', 'L1', 'L2', 'L3', 'L4'] as const;
-export type HidreamLevel = (typeof HIDREAM_LEVELS)[number];
-
-/** Concurrent tasks HiDream allows per membership level (vendor docs); the job queue reads it. */
-export const HIDREAM_CONCURRENCY: Record<HidreamLevel, number> = { free: 1, L1: 3, L2: 5, L3: 7, L4: 10 };
 
 /**
  * Tokens a file-name template may use. The download manager fills them in; a template that names an
@@ -51,13 +47,36 @@ export const fileNameTemplateSchema = z
     }
   });
 
-/** Haiper publishes no limits (UNCERTAIN), so the defaults are deliberately cautious; users can raise them. */
-export const haiperLimitsSchema = z
-  .object({
-    concurrency: z.number().int().min(1).max(50),
-    perMinute: z.number().int().min(1).max(600),
-  })
-  .strict();
+/** One vendor's membership as the settings keep it: its level, or the user's own numbers. */
+function vendorMembership(descriptor: VendorDescriptor, partial: boolean): z.ZodType {
+  const limits = descriptor.limits;
+  if (limits.kind === 'tiers') return z.enum(Object.keys(limits.concurrency) as [string, ...string[]]);
+  const own = z
+    .object({
+      concurrency: z.number().int().min(1).max(limits.max.concurrency),
+      perMinute: z.number().int().min(1).max(limits.max.perMinute),
+    })
+    .strict();
+  return partial ? own.partial().strict() : own;
+}
+
+function membershipShape(vendors: VendorCatalog, partial: boolean): z.ZodObject {
+  return z.object(Object.fromEntries(Object.entries(vendors).map(([id, d]) => [id, vendorMembership(d, partial)]))).strict();
+}
+
+/** The membership part of the settings: one entry per vendor of the catalog. */
+export function membershipSchema<C extends VendorCatalog>(vendors: C): z.ZodType<Membership<C>> {
+  return membershipShape(vendors, false) as unknown as z.ZodType<Membership<C>>;
+}
+
+/** A membership change: any subset of the vendors, and of a vendor's own numbers. */
+export type MembershipPatch<C extends VendorCatalog = typeof VENDORS> = {
+  [V in keyof Membership<C>]?: Membership<C>[V] extends object ? Partial<Membership<C>[V]> : Membership<C>[V];
+};
+
+export function membershipPatchSchema<C extends VendorCatalog>(vendors: C): z.ZodType<MembershipPatch<C>> {
+  return membershipShape(vendors, true).partial().strict() as unknown as z.ZodType<MembershipPatch<C>>;
+}
 
 export const settingsSchema = z
   .object({
@@ -67,12 +86,7 @@ export const settingsSchema = z
     autoDownload: z.boolean(),
     /** Downloads larger than this are stopped, so a wrong URL cannot fill the disk. */
     downloadSizeCapMb: z.number().int().min(1).max(100_000),
-    membership: z
-      .object({
-        hidream: z.enum(HIDREAM_LEVELS),
-        haiper: haiperLimitsSchema,
-      })
-      .strict(),
+    membership: membershipSchema(VENDORS),
     language: z.enum(LANGUAGES),
     theme: z.enum(THEMES),
   })
@@ -85,7 +99,7 @@ export const SETTINGS_DEFAULTS: Omit<Settings, 'downloadDir'> = {
   concurrentDownloads: 3,
   autoDownload: true,
   downloadSizeCapMb: 4096,
-  membership: { hidream: 'free', haiper: { concurrency: 2, perMinute: 10 } },
+  membership: defaultMembership(),
   language: 'system',
   theme: 'system',
 };
@@ -98,13 +112,7 @@ export const settingsPatchSchema = z
     concurrentDownloads: settingsSchema.shape.concurrentDownloads,
     autoDownload: z.boolean(),
     downloadSizeCapMb: settingsSchema.shape.downloadSizeCapMb,
-    membership: z
-      .object({
-        hidream: z.enum(HIDREAM_LEVELS),
-        haiper: haiperLimitsSchema.partial().strict(),
-      })
-      .partial()
-      .strict(),
+    membership: membershipPatchSchema(VENDORS),
     language: z.enum(LANGUAGES),
     theme: z.enum(THEMES),
   })

@@ -105,3 +105,13 @@ export function isLoopbackOrigin(url: URL): boolean {
 export function isLoopbackBaseUrl(baseUrl: string): boolean {
   return URL.canParse(baseUrl) && isLoopbackOrigin(new URL(baseUrl));
 }
+
+/**
+ * Whether a value is an absolute http(s) URL at all (any host). Which hosts a vendor can reach is
+ * `checkPublicUrl`'s question.
+ */
+export function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}

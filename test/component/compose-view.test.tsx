@@ -3,7 +3,7 @@ import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '@shared/jobs';
-import { OPERATIONS } from '@shared/operations';
+import { OPERATIONS } from '@shared/catalog';
 import { useNavigation } from '@renderer/lib/navigation';
 import { notifySettled } from '@renderer/app/notifications';
 import { useToasts } from '@renderer/lib/toasts';

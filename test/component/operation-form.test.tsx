@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { OPERATION_IDS, OPERATIONS, type OperationId } from '@shared/operations';
+import { OPERATION_IDS, OPERATIONS, type OperationId } from '@shared/catalog';
 import { OperationForm, type Submission } from '@renderer/features/compose/OperationForm';
 import { paramsToDraft } from '@renderer/features/compose/model';
 import { setLanguage } from './harness';
@@ -63,7 +63,7 @@ describe('the form generator', () => {
     expect((seed as HTMLInputElement).value).toBe('-1');
     await userEvent.clear(seed);
     await userEvent.type(seed, '99999999999');
-    const message = await screen.findByText('settings.seed must be at most 4294967295 (got 99999999999)');
+    const message = await screen.findByText('Seed must be a whole number from −1 to 4,294,967,295.');
     expect(message.getAttribute('role')).toBe('alert');
     expect(seed.getAttribute('aria-invalid')).toBe('true');
     expect(seed.getAttribute('aria-describedby')).toContain(message.id);
@@ -130,8 +130,59 @@ describe('the form generator', () => {
     const { onSubmit } = renderForm('haiper.extend');
     screen.getByLabelText('Prompt').focus();
     await userEvent.keyboard('{Control>}{Enter}{/Control}');
-    expect(await screen.findByText('config.sourceVideo must be a public http(s) URL')).toBeTruthy();
+    expect(await screen.findByText('Source video is required.')).toBeTruthy();
     expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('words every problem with the field’s label, never its wire key: a range, a choice, a required field, a URL', async () => {
+    // A job made when 3-second clips existed, duplicated now: its duration is no longer one of the choices.
+    const spec = OPERATIONS['haiper.generate'];
+    const draft = paramsToDraft(spec, { prompt: '', config: { sourceImage: 'cat.png' }, settings: { seed: -2, duration: 3 } });
+    const onSubmit = vi.fn(() => Promise.resolve());
+    render(<OperationForm spec={spec} initial={draft} onSubmit={onSubmit} />);
+    screen.getByLabelText('Prompt').focus();
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    expect(await screen.findByText('Seed must be a whole number from −1 to 4,294,967,295.')).toBeTruthy();
+    expect(screen.getByText('Duration must be one of: 2 s, 4 s, 8 s.')).toBeTruthy();
+    expect(screen.getByText('Prompt is required.')).toBeTruthy();
+    expect(screen.getByText('Source image must be a public http(s) URL.')).toBeTruthy();
+    const alerts = screen.getAllByRole('alert').map((a) => a.textContent).join(' ');
+    expect(alerts).not.toMatch(/settings\.|config\.|sourceImage|seed\b/);
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('words an issue main sends back in the UI’s language, from its code', async () => {
+    await setLanguage('zh-CN');
+    const { IpcError } = await import('@renderer/lib/ipc');
+    const onSubmit = vi.fn(() =>
+      Promise.reject(
+        new IpcError({
+          kind: 'invalid_input',
+          message: 'Duration must be one of: 2 s, 4 s, 8 s.',
+          issues: [{ path: 'settings.duration', code: 'not_one_of', message: 'Duration must be one of: 2 s, 4 s, 8 s.' }],
+        }),
+      ),
+    );
+    renderForm('haiper.generate', onSubmit);
+    await userEvent.type(screen.getByLabelText('提示词'), 'ok');
+    await waitFor(() => expect(submitButton('提交').hasAttribute('disabled')).toBe(false));
+    await userEvent.click(submitButton('提交'));
+    expect(await screen.findByText('时长必须是以下之一：2 秒、4 秒、8 秒。')).toBeTruthy();
+  });
+
+  it('words a refusal about no field (a file the operation cannot take) in the UI’s language too', async () => {
+    await setLanguage('zh-CN');
+    const { IpcError } = await import('@renderer/lib/ipc');
+    const english = 'Haiper · Generate video does not take a local file (only HiDream · Stylize a video does).';
+    const onSubmit = vi.fn(() =>
+      Promise.reject(new IpcError({ kind: 'invalid_input', message: english, issues: [{ path: 'file', code: 'file_not_accepted', message: english }] })),
+    );
+    renderForm('haiper.generate', onSubmit);
+    await userEvent.type(screen.getByLabelText('提示词'), 'ok');
+    await waitFor(() => expect(submitButton('提交').hasAttribute('disabled')).toBe(false));
+    await userEvent.click(submitButton('提交'));
+    expect(await screen.findByText(/Haiper · 生成视频不接受本地文件（只有HiDream · 视频风格化接受）。/)).toBeTruthy();
+    expect(screen.queryByText(new RegExp(english.replace(/[.()]/g, '\\$&')))).toBeNull();
   });
 
   it('shows issues main returns under their fields', async () => {
@@ -170,7 +221,7 @@ describe('the form generator', () => {
     expect(screen.getByRole('button', { name: '提交' })).toBeTruthy();
     await userEvent.clear(screen.getByLabelText('随机种子'));
     await userEvent.type(screen.getByLabelText('随机种子'), '-7');
-    expect(await screen.findByText('随机种子不能小于 -1。')).toBeTruthy();
+    expect(await screen.findByText('随机种子须为 −1 到 4,294,967,295 之间的整数。')).toBeTruthy();
     await userEvent.type(screen.getByLabelText('提示词'), 'x');
     await userEvent.clear(screen.getByLabelText('提示词'));
     expect(await screen.findByText('请填写提示词。')).toBeTruthy();

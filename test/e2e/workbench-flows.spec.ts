@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { OPERATIONS, type OperationId } from '../../src/shared/operations';
+import { OPERATIONS, type OperationId } from '../../src/shared/catalog';
 import { startShellProcess, type ShellProcess } from '../support/shell-process';
 import { dropFile, SCREENSHOTS } from '../support/workbench';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { OPERATION_IDS, OPERATIONS } from '../../src/shared/operations';
-import type { Field } from '../../src/shared/operations';
+import { OPERATION_IDS, OPERATIONS } from '../../src/shared/catalog';
+import type { Field } from '../../src/shared/catalog';
 import { startShellProcess, type ShellProcess } from '../support/shell-process';
 import { dropFile, SCREENSHOTS } from '../support/workbench';
 
@@ -65,12 +65,12 @@ test('inline validation uses the spec and blocks submitting', async ({ page }) =
   await page.getByLabel('Prompt', { exact: true }).fill('Fog rolling over green hills at sunrise');
   await expect(submit).toBeEnabled();
   await page.getByLabel('Seed').fill('99999999999');
-  await expect(page.getByRole('alert')).toHaveText('settings.seed must be at most 4294967295 (got 99999999999)');
+  await expect(page.getByRole('alert')).toHaveText('Seed must be a whole number from −1 to 4,294,967,295.');
   await expect(page.getByLabel('Seed')).toHaveAttribute('aria-invalid', 'true');
   await expect(submit).toBeDisabled();
 
   await page.getByLabel('Source image').fill('not a link');
-  await expect(page.getByText('config.sourceImage must be a public http(s) URL')).toBeVisible();
+  await expect(page.getByText('Source image must be a public http(s) URL.')).toBeVisible();
   await page.getByLabel('Seed').fill('42');
   await page.getByLabel('Source image').fill('https://example.com/still.png');
   await expect(page.getByRole('alert')).toHaveCount(0);

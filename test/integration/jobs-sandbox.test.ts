@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
-import type { OperationId } from '@shared/operations';
+import type { OperationId } from '@shared/catalog';
 import { startSandbox, type Sandbox, type SandboxOptions } from '@main/sandbox';
 import { MemoryCredentialSource } from '../support/credentials-memory';
 import { createJobServices, type JobServices } from '@main/core/jobs/services';
@@ -60,8 +60,8 @@ function sha256(path: string): string {
 describe('job engine against the sandbox vendor', () => {
   it('runs all six operations and writes every result to disk', async () => {
     const { engine, services, all, dataDir } = await setup(50, { hidreamLimits: { concurrency: 10 } }, {
-      hidream: { membership: 'L4', perMinute: { image: 100, video: 10, stylize: 2 } },
-      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 3 },
+      hidream: { perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 10 },
+      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrency: 3 },
     });
     const clip = resolve('resources/sandbox/haiper-16x9.mp4');
     const inputs: { operation: OperationId; params: Record<string, unknown>; file?: string }[] = [
@@ -89,8 +89,8 @@ describe('job engine against the sandbox vendor', () => {
   it('keeps 200 queued jobs inside tiny vendor limits: the sandbox counts no violation', async () => {
     const tiny = { hidream: { perMinute: { image: 4, video: 3, stylize: 1 }, concurrency: 3 }, haiper: { perMinute: 3, concurrency: 2 } };
     const { engine, sandbox, all } = await setup(200, { hidreamLimits: tiny.hidream, haiperLimits: tiny.haiper, durations: { image: [3_000, 6_000], video: [8_000, 15_000] } }, {
-      hidream: { membership: 'free', perMinute: tiny.hidream.perMinute, concurrent: tiny.hidream.concurrency },
-      haiper: { perMinute: { image: 3, video: 3, stylize: 3 }, concurrent: tiny.haiper.concurrency },
+      hidream: { perMinute: tiny.hidream.perMinute, concurrency: tiny.hidream.concurrency },
+      haiper: { perMinute: { image: 3, video: 3, stylize: 3 }, concurrency: tiny.haiper.concurrency },
     });
     const plan: [OperationId, Record<string, unknown>, number][] = [
       ['hidream.txt2img', { prompt: 'tiles', img_count: 2 }, 20],
@@ -112,8 +112,8 @@ describe('job engine against the sandbox vendor', () => {
 
   it('pauses a vendor whose token went bad, and resumes its jobs when the key changes', async () => {
     const { engine, sandbox, credentials, all } = await setup(20, { hidreamLimits: { concurrency: 10 }, durations: { video: [20_000, 30_000] } }, {
-      hidream: { membership: 'L4', perMinute: { image: 100, video: 10, stylize: 2 } },
-      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 3 },
+      hidream: { perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 10 },
+      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrency: 3 },
     });
     const running = await engine.submit({ operation: 'hidream.txt2video', params: { prompt: 'first' } });
     await all([running.id], (j) => j.status === 'running');
@@ -135,8 +135,8 @@ describe('job engine against the sandbox vendor', () => {
 
   it('sets aside a submission whose answer was lost (it may have been billed) and re-queues a rate-limited one', async () => {
     const { engine, sandbox, all } = await setup(50, { hidreamLimits: { concurrency: 10 } }, {
-      hidream: { membership: 'L4', perMinute: { image: 100, video: 10, stylize: 2 } },
-      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 3 },
+      hidream: { perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 10 },
+      haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrency: 3 },
     });
     const cut = await engine.submit({ operation: 'hidream.txt2video', params: { prompt: 'a bridge [cut]' } });
     const limited = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'a tower [limit]' } });

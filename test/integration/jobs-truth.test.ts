@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
+import { defaultMembership, limitsFor } from '@shared/catalog';
 import { MAX_VIDEO_BYTES } from '@shared/files';
 import { startSandbox, type Sandbox, type SandboxOptions } from '@main/sandbox';
 import { createJobServices, type JobServices } from '@main/core/jobs/services';
@@ -35,10 +36,7 @@ afterEach(async () => {
   for (const sandbox of sandboxes.splice(0)) await sandbox.close();
 });
 
-const ROOMY: LimitSettings = {
-  hidream: { membership: 'L4', perMinute: { image: 100, video: 10, stylize: 2 } },
-  haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 3 },
-};
+const ROOMY: LimitSettings = limitsFor({ ...defaultMembership(), hidream: 'L4', haiper: { concurrency: 3, perMinute: 10 } });
 
 async function vendor(speedup: number, options: SandboxOptions = {}): Promise<Sandbox> {
   const sandbox = await startSandbox({ timeScale: 1 / speedup, limitWindowMs: 60_000 / speedup, hidreamLimits: { concurrency: 10 }, ...options });
@@ -180,7 +178,7 @@ describe('4. lost results do not look done', () => {
 describe('5. limits are per account, counted across every process on the data folder', () => {
   it('two engines on one database share one free-tier HiDream slot, and the waiting job says why', async () => {
     const speedup = 20;
-    const free: LimitSettings = { ...ROOMY, hidream: { membership: 'free', perMinute: { image: 100, video: 10, stylize: 2 } } };
+    const free: LimitSettings = limitsFor({ ...defaultMembership(), hidream: 'free', haiper: { concurrency: 3, perMinute: 10 } });
     const sandbox = await vendor(speedup, { hidreamLimits: { concurrency: 1 }, durations: { video: [30_000, 40_000] } });
     const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
     const app = engineOn(sandbox, dataDir, speedup, free);

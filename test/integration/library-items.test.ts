@@ -154,8 +154,8 @@ describe('lineage and chaining', () => {
     const options = env.store.chainOptions(video.id);
     expect(options.map((o) => [o.operation, o.possible])).toEqual([
       ['hidream.video_stylize', true],
-      ['haiper.extend', true],
       ['haiper.upscale', true],
+      ['haiper.extend', true],
     ]);
     expect(options[0]).toMatchObject({ file: video.path, parentItemId: video.id });
     expect(options[1]?.params).toEqual({ config: { sourceVideo: 'https://haiper.example/waves.mp4' } });

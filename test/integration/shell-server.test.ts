@@ -191,8 +191,9 @@ describe('browser shell WebSocket', () => {
   it('pushes runtime events to connected pages', async () => {
     const ws = await openShellSocket(shell);
     const got = nextFrame(ws);
-    runtime.events.emit('app.notice', { level: 'info', message: 'hello' });
-    expect(await got).toEqual({ event: { name: 'app.notice', payload: { level: 'info', message: 'hello' } } });
+    const values = runtime.settings.get();
+    runtime.events.emit('settings.changed', values);
+    expect(await got).toEqual({ event: { name: 'settings.changed', payload: values } });
     ws.close();
   });
 

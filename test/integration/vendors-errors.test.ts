@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationId } from '@shared/operations';
+import type { OperationId } from '@shared/catalog';
 import { createVendorClient, isResendSafe, newRequestId, type VendorClient, type VendorClientOptions } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 import { closedPort, sendJson, startFaultServer, type FaultHandler, type FaultServer } from '../support/fault-server';
-import { download, instantRetries, manualClock, MEDIA_DIR, vendorError } from '../support/vendors';
+import { checked, download, instantRetries, manualClock, MEDIA_DIR, vendorError } from '../support/vendors';
 
 /*
  * Every error kind of the taxonomy, provoked over real HTTP: through the sandbox's markers and limits
@@ -49,39 +49,32 @@ function hidreamAt(origin: string, options: VendorClientOptions = {}): VendorCli
 }
 
 const submitVideo = (vendor: VendorClient, prompt: string, requestId = newRequestId()): Promise<unknown> =>
-  vendor.submit({ operation: 'hidream.txt2video', params: { prompt }, requestId });
+  vendor.submit({ ...checked('hidream.txt2video', { prompt }), requestId });
 
 async function finalOutputs(vendor: VendorClient, operation: OperationId, params: Record<string, unknown>): Promise<NonNullable<Awaited<ReturnType<VendorClient['query']>>[number]>['outputs']> {
-  const { taskId } = await vendor.submit({ operation, params, requestId: newRequestId() });
+  const { taskId } = await vendor.submit({ ...checked(operation, params), requestId: newRequestId() });
   clock.advance(200_000);
   const [status] = await vendor.query(operation, [taskId]);
   return status?.outputs ?? [];
 }
 
 describe('validation', () => {
-  it('refuses out-of-range parameters before any request, naming each field', async () => {
+  // Parameter ranges are checked once, by the engine (see jobs-engine and operations-validate); a client
+  // sends validated params as they are. It still refuses a file it has no field for, before any request.
+  it('refuses a file for an operation that takes none, before any request', async () => {
     const before = sandbox.stats().submissions.length;
-    const error = await vendorError(() =>
-      hidream.submit({ operation: 'hidream.txt2video', params: { prompt: 'x', camera_move_depth: 6, motion_strength: 0 }, requestId: newRequestId() }),
+    const file = await vendorError(() =>
+      haiper.submit({ ...checked('haiper.upscale', { config: { sourceVideo: 'https://x/v.mp4' } }), file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
     );
-    expect(error).toMatchObject({ kind: 'validation', delivery: 'not_sent' });
-    expect(error.issues?.map((i) => i.path)).toEqual(['camera_move_depth', 'motion_strength']);
-    expect(error.message).toContain('camera_move_depth must be at most 5 (got 6)');
-    expect(error.message).toContain('motion_strength must be above 0 (got 0)');
+    expect(file).toMatchObject({ kind: 'validation', delivery: 'not_sent' });
+    expect(file.message).toBe('Haiper · Upscale video does not take a local file (only HiDream · Stylize a video does).');
     expect(sandbox.stats().submissions.length).toBe(before);
-  });
-
-  it('refuses a Haiper source that is not an http(s) URL, and a file for an operation that takes none', async () => {
-    const bad = await vendorError(() => haiper.submit({ operation: 'haiper.generate', params: { prompt: 'x', config: { sourceImage: '/home/me/cat.png' } }, requestId: newRequestId() }));
-    expect(bad).toMatchObject({ kind: 'validation', message: expect.stringContaining('config.sourceImage must be a public http(s) URL') as unknown });
-    const file = await vendorError(() => haiper.submit({ operation: 'haiper.upscale', params: {}, file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }));
-    expect(file.message).toBe('haiper.upscale cannot take a local file; give an http(s) URL.');
   });
 
   it('refuses a local file that is not a video by its content, whatever its name', async () => {
     const fake = join(dir, 'holiday.mp4');
     writeFileSync(fake, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(100)]));
-    const error = await vendorError(() => hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file: fake, requestId: newRequestId() }));
+    const error = await vendorError(() => hidream.submit({ ...checked('hidream.video_stylize', { style: 'anime' }, true), file: fake, requestId: newRequestId() }));
     expect(error.kind).toBe('validation');
     expect(error.message).toBe('holiday.mp4 is not a video HiDream can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).');
   });
@@ -90,7 +83,7 @@ describe('validation', () => {
     const small = createVendorClient(sandbox.hidream, { maxUploadBytes: 1024 });
     clients.push(small);
     const error = await vendorError(() =>
-      small.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
+      small.submit({ ...checked('hidream.video_stylize', { style: 'anime' }, true), file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
     );
     expect(error.message).toBe('source-clip.mp4 is 4.5 KB; a video to stylize can be at most 1 KB. Trim or compress it, or give its URL instead.');
   });
@@ -105,7 +98,7 @@ describe('validation', () => {
   });
 
   it('refuses a missing file and a request_id that is not a UUID', async () => {
-    const missing = await vendorError(() => hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file: join(dir, 'nope.mp4'), requestId: newRequestId() }));
+    const missing = await vendorError(() => hidream.submit({ ...checked('hidream.video_stylize', { style: 'anime' }, true), file: join(dir, 'nope.mp4'), requestId: newRequestId() }));
     expect(missing.message).toMatch(/^The video file .*nope\.mp4 cannot be read \(ENOENT\)\.$/);
     const id = await vendorError(() => submitVideo(hidream, 'x', 'job-1'));
     expect(id.message).toBe('request_id must be a UUID (got "job-1").');
@@ -117,7 +110,7 @@ describe('validation', () => {
     Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom')]).copy(data);
     writeFileSync(file, data);
     const error = await vendorError(() =>
-      hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file, requestId: newRequestId(), onUploadProgress: () => truncateSync(file, 10) }),
+      hidream.submit({ ...checked('hidream.video_stylize', { style: 'anime' }, true), file, requestId: newRequestId(), onUploadProgress: () => truncateSync(file, 10) }),
     );
     expect(error).toMatchObject({ kind: 'validation', delivery: 'not_sent' });
     expect(error.message).toBe('Could not send the video: shrinking.mp4 got shorter while it was being sent.');
@@ -152,11 +145,11 @@ describe('auth', () => {
   it('a wrong or disabled Haiper key is auth (401 and 403)', async () => {
     const wrong = createVendorClient({ ...sandbox.haiper, accessKey: 'wrong-access-key' }, retries);
     clients.push(wrong);
-    expect(await vendorError(() => wrong.submit({ operation: 'haiper.generate', params: { prompt: 'x' }, requestId: newRequestId() }))).toMatchObject({ kind: 'auth', status: 401 });
+    expect(await vendorError(() => wrong.submit({ ...checked('haiper.generate', { prompt: 'x' }), requestId: newRequestId() }))).toMatchObject({ kind: 'auth', status: 401 });
     await expect(wrong.checkConnection()).rejects.toMatchObject({ kind: 'auth' });
     sandbox.setTokenValid('haiper', false);
     try {
-      expect(await vendorError(() => haiper.submit({ operation: 'haiper.generate', params: { prompt: 'x' }, requestId: newRequestId() }))).toMatchObject({ kind: 'auth', status: 403 });
+      expect(await vendorError(() => haiper.submit({ ...checked('haiper.generate', { prompt: 'x' }), requestId: newRequestId() }))).toMatchObject({ kind: 'auth', status: 403 });
     } finally {
       sandbox.setTokenValid('haiper', true);
     }
@@ -176,15 +169,15 @@ describe('rate_limit', () => {
     const limited = await startSandbox({ now: clock.now, hidreamLimits: { perMinute: { image: 3 }, concurrency: 10 } });
     const vendor = createVendorClient(limited.hidream, retries);
     try {
-      await vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'x', img_count: 2 }, requestId: newRequestId() });
+      await vendor.submit({ ...checked('hidream.txt2img', { prompt: 'x', img_count: 2 }), requestId: newRequestId() });
       // Each image counts: 2 used, 2 more would make 4 > 3.
-      const error = await vendorError(() => vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'x', img_count: 2 }, requestId: newRequestId() }));
+      const error = await vendorError(() => vendor.submit({ ...checked('hidream.txt2img', { prompt: 'x', img_count: 2 }), requestId: newRequestId() }));
       expect(error).toMatchObject({ kind: 'rate_limit', delivery: 'rejected', vendorCode: 1012 });
       expect(error.message).toContain('at most 3 image tasks per minute');
-      await vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'x', img_count: 1 }, requestId: newRequestId() });
+      await vendor.submit({ ...checked('hidream.txt2img', { prompt: 'x', img_count: 1 }), requestId: newRequestId() });
       expect(limited.stats().limitViolations).toEqual({ total: 1, 'hidream.image': 1 });
       clock.advance(60_001);
-      await vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'x', img_count: 3 }, requestId: newRequestId() });
+      await vendor.submit({ ...checked('hidream.txt2img', { prompt: 'x', img_count: 3 }), requestId: newRequestId() });
     } finally {
       await vendor.close();
       await limited.close();
@@ -213,8 +206,8 @@ describe('rate_limit', () => {
     const limited = await startSandbox({ now: clock.now, haiperLimits: { perMinute: 1, concurrency: 5 } });
     const vendor = createVendorClient(limited.haiper, retries);
     try {
-      await vendor.submit({ operation: 'haiper.generate', params: { prompt: 'x' }, requestId: newRequestId() });
-      const error = await vendorError(() => vendor.submit({ operation: 'haiper.generate', params: { prompt: 'y' }, requestId: newRequestId() }));
+      await vendor.submit({ ...checked('haiper.generate', { prompt: 'x' }), requestId: newRequestId() });
+      const error = await vendorError(() => vendor.submit({ ...checked('haiper.generate', { prompt: 'y' }), requestId: newRequestId() }));
       expect(error).toMatchObject({ kind: 'rate_limit', status: 429, delivery: 'rejected', retryAfterMs: 60_000 });
     } finally {
       await vendor.close();
@@ -280,7 +273,7 @@ describe('vendor', () => {
   });
 
   it('a Haiper 400 keeps its message', async () => {
-    const error = await vendorError(() => haiper.submit({ operation: 'haiper.extend', params: { config: { sourceVideo: 'https://x.example/[code].mp4' } }, requestId: newRequestId() }));
+    const error = await vendorError(() => haiper.submit({ ...checked('haiper.extend', { config: { sourceVideo: 'https://x.example/[code].mp4' } }), requestId: newRequestId() }));
     expect(error).toMatchObject({ kind: 'vendor', status: 400, delivery: 'rejected' });
     expect(error.message).toBe('Haiper refused the request (HTTP 400): The model service rejected the request (sandbox [code] marker)');
   });
@@ -306,7 +299,7 @@ describe('submissions that may have reached the vendor are never resent', () => 
   });
 
   it('bad_response: HTTP 200 with an HTML page, raw body kept for the log', async () => {
-    const error = await vendorError(() => haiper.submit({ operation: 'haiper.generate', params: { prompt: 'x [garbage]' }, requestId: newRequestId() }));
+    const error = await vendorError(() => haiper.submit({ ...checked('haiper.generate', { prompt: 'x [garbage]' }), requestId: newRequestId() }));
     expect(error).toMatchObject({ kind: 'bad_response', delivery: 'maybe_sent', status: 200 });
     expect(error.message).toBe('Haiper sent an answer we could not read (not JSON).');
     expect(error.rawBody).toContain('<!DOCTYPE html>');
@@ -340,7 +333,7 @@ describe('submissions that may have reached the vendor are never resent', () => 
   it('canceled: aborting while the vendor works on it', async () => {
     const server = await fault(() => undefined);
     const controller = new AbortController();
-    const pending = hidreamAt(server.origin).submit({ operation: 'hidream.txt2video', params: { prompt: 'x' }, requestId: newRequestId(), signal: controller.signal });
+    const pending = hidreamAt(server.origin).submit({ ...checked('hidream.txt2video', { prompt: 'x' }), requestId: newRequestId(), signal: controller.signal });
     while (server.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
     expect(await vendorError(() => pending)).toMatchObject({ kind: 'canceled', delivery: 'maybe_sent' });
@@ -361,14 +354,14 @@ describe('submissions that never left are resent', () => {
   it('canceled before it was sent is not_sent', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await vendorError(() => hidream.submit({ operation: 'hidream.txt2video', params: { prompt: 'x' }, requestId: newRequestId(), signal: controller.signal }));
+    const error = await vendorError(() => hidream.submit({ ...checked('hidream.txt2video', { prompt: 'x' }), requestId: newRequestId(), signal: controller.signal }));
     expect(error).toMatchObject({ kind: 'canceled', delivery: 'not_sent' });
   });
 });
 
 describe('result queries ride out transient failures', () => {
   it('a 502 during polling is retried and the poll succeeds', async () => {
-    const { taskId } = await haiper.submit({ operation: 'haiper.generate', params: { prompt: 'x [poll-502]' }, requestId: newRequestId() });
+    const { taskId } = await haiper.submit({ ...checked('haiper.generate', { prompt: 'x [poll-502]' }), requestId: newRequestId() });
     const sleeps = retries.sleeps.length;
     const [status] = await haiper.query('haiper.generate', [taskId]);
     expect(status?.outputs[0]?.state).toBe('pending');
@@ -377,8 +370,8 @@ describe('result queries ride out transient failures', () => {
   });
 
   it('a poll cut mid-answer is retried, also inside a HiDream batch', async () => {
-    const a = await hidream.submit({ operation: 'hidream.txt2img', params: { prompt: 'x [poll-cut]' }, requestId: newRequestId() });
-    const b = await hidream.submit({ operation: 'hidream.txt2img', params: { prompt: 'y' }, requestId: newRequestId() });
+    const a = await hidream.submit({ ...checked('hidream.txt2img', { prompt: 'x [poll-cut]' }), requestId: newRequestId() });
+    const b = await hidream.submit({ ...checked('hidream.txt2img', { prompt: 'y' }), requestId: newRequestId() });
     const statuses = await hidream.query('hidream.txt2img', [a.taskId, b.taskId]);
     expect(statuses.map((s) => s.taskId)).toEqual([a.taskId, b.taskId]);
     expect(sandbox.stats().queriesByTask[a.taskId]).toBe(2);
@@ -428,7 +421,7 @@ describe('wire format', () => {
   it('HiDream: exact body with defaults and our request_id, bearer token and API-User-ID headers', async () => {
     const server = await fault((_req, res) => sendJson(res, 200, { code: 0, message: '请求成功', result: { task_id: 'task', sub_task_ids: ['sub'] } }));
     const requestId = newRequestId();
-    expect(await hidreamAt(server.origin).submit({ operation: 'hidream.txt2video', params: { prompt: '小丑鱼', camera_move_depth: -5 }, requestId })).toEqual({ taskId: 'task', subTaskIds: ['sub'] });
+    expect(await hidreamAt(server.origin).submit({ ...checked('hidream.txt2video', { prompt: '小丑鱼', camera_move_depth: -5 }), requestId })).toEqual({ taskId: 'task', subTaskIds: ['sub'] });
     const [req] = server.requests;
     expect(req?.method).toBe('POST');
     expect(req?.url).toBe('/api-pub/gw/v3/video/txt2video/async');
@@ -450,7 +443,7 @@ describe('wire format', () => {
     const server = await fault((_req, res) => sendJson(res, 200, { code: 0, result: { task_id: 'task', sub_task_ids: ['s'] } }));
     const file = join(MEDIA_DIR, 'source-clip.mp4');
     const requestId = newRequestId();
-    await hidreamAt(server.origin).submit({ operation: 'hidream.video_stylize', params: { style: 'van_goph', prompt: '星空' }, file, requestId });
+    await hidreamAt(server.origin).submit({ ...checked('hidream.video_stylize', { style: 'van_goph', prompt: '星空' }, true), file, requestId });
     const [req] = server.requests;
     expect(req?.headers['transfer-encoding']).toBeUndefined();
     expect(Number(req?.headers['content-length'])).toBe(req?.body.length);
@@ -463,7 +456,7 @@ describe('wire format', () => {
     const server = await fault((_req, res) => sendJson(res, 200, { taskId: 'abc' }));
     const vendor = createVendorClient({ vendor: 'haiper', baseUrl: `${server.origin}/v1/ai/`, endpointPath: 'LPUqHEAjfonOmohV', accessKey: 'access-key-123456' });
     clients.push(vendor);
-    await vendor.submit({ operation: 'haiper.extend', params: { config: { sourceVideo: 'https://demo.mp4' }, settings: { seed: 42 } }, requestId: newRequestId() });
+    await vendor.submit({ ...checked('haiper.extend', { config: { sourceVideo: 'https://demo.mp4' }, settings: { seed: 42 } }), requestId: newRequestId() });
     const [req] = server.requests;
     expect(req?.url).toBe('/v1/ai/LPUqHEAjfonOmohV/video/extend');
     expect(req?.headers.authorization).toBe('Bearer access-key-123456');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { createVendorClient, newRequestId } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { sampleFile } from '../support/vendors';
+import { checked, sampleFile } from '../support/vendors';
 
 /*
  * The sandbox as a vendor, spoken to with raw HTTP (no client-side validation in the way): it must refuse
@@ -37,7 +37,12 @@ describe('sandbox as HiDream', () => {
   it('answers invalid parameters with HTTP 200, a non-zero code and a message naming the field', async () => {
     const { status, json } = await hidreamPost('/api-pub/gw/v3/video/txt2video/async', { prompt: 'x', motion_strength: 31, request_id: 'r1' });
     expect(status).toBe(200);
-    expect(json).toEqual({ code: 1001, message: '参数错误 (invalid parameter): motion_strength must be at most 30 (got 31)', request_id: 'r1', result: null });
+    expect(json).toEqual({
+      code: 1001,
+      message: '参数错误 (invalid parameter): motion_strength: 运动强度须为大于 0 且不超过 30 的数字。 (Motion strength must be a number above 0 and at most 30.)',
+      request_id: 'r1',
+      result: null,
+    });
   });
 
   it('refuses base64 in video_name that is not a video', async () => {
@@ -67,7 +72,7 @@ describe('sandbox as Haiper', () => {
   it('answers invalid parameters with HTTP 400 and a message', async () => {
     const { status, json } = await haiperPost('generate', { prompt: 'x', settings: { duration: 3 } });
     expect(status).toBe(400);
-    expect(json).toEqual({ message: 'settings.duration must be one of 2, 4, 8 (got 3)' });
+    expect(json).toEqual({ message: 'settings.duration: Duration must be one of: 2 s, 4 s, 8 s.' });
   });
 
   it('knows only its own endpoint path', async () => {
@@ -81,7 +86,7 @@ describe('sandbox in real time', () => {
   it('finishes tasks in real time by itself (no manual clock, no timers)', async () => {
     const vendor = createVendorClient(sandbox.hidream);
     try {
-      const { taskId } = await vendor.submit({ operation: 'hidream.txt2img', params: { prompt: 'real time', img_count: 2 }, requestId: newRequestId() });
+      const { taskId } = await vendor.submit({ ...checked('hidream.txt2img', { prompt: 'real time', img_count: 2 }), requestId: newRequestId() });
       const states = new Set<string>();
       for (let i = 0; i < 200; i++) {
         const [status] = await vendor.query('hidream.txt2img', [taskId]);

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OperationId } from '@shared/operations';
+import type { OperationId } from '@shared/catalog';
 import { createVendorClient, newRequestId, type VendorClient } from '@main/core/vendors';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { download, manualClock, MEDIA_DIR, sampleFile, sha256 } from '../support/vendors';
+import { checked, download, manualClock, MEDIA_DIR, sampleFile, sha256 } from '../support/vendors';
 
 /*
  * Every operation end to end over real HTTP against the sandbox vendor. The sandbox and the clients share
@@ -47,7 +47,7 @@ describe.each([
 ] as const)('%s end to end', (operation, params, outputs, file, contentType) => {
   it('is accepted, waits, runs with progress, succeeds, and its result downloads', async () => {
     const vendor = client(operation);
-    const submission = await vendor.submit({ operation, params, requestId: newRequestId() });
+    const submission = await vendor.submit({ ...checked(operation, params), requestId: newRequestId() });
     expect(submission.taskId).toMatch(/^[0-9a-f-]{36}$/);
     expect(submission.subTaskIds).toHaveLength(operation.startsWith('hidream') ? outputs : 0);
 
@@ -84,8 +84,8 @@ describe.each([
 
 describe('HiDream queries', () => {
   it('batch several tasks into one request and keep the order asked for', async () => {
-    const a = await hidream.submit({ operation: 'hidream.txt2img', params: { prompt: 'a', img_count: 2 }, requestId: newRequestId() });
-    const b = await hidream.submit({ operation: 'hidream.txt2img', params: { prompt: 'b' }, requestId: newRequestId() });
+    const a = await hidream.submit({ ...checked('hidream.txt2img', { prompt: 'a', img_count: 2 }), requestId: newRequestId() });
+    const b = await hidream.submit({ ...checked('hidream.txt2img', { prompt: 'b' }), requestId: newRequestId() });
     clock.advance(10_000);
     const before = sandbox.stats().queries;
     const results = await hidream.query('hidream.txt2img', [b.taskId, a.taskId]);
@@ -97,7 +97,7 @@ describe('HiDream queries', () => {
 
   it('send the request_id we generated, and the sandbox counts submissions by it', async () => {
     const requestId = newRequestId();
-    await hidream.submit({ operation: 'hidream.txt2video', params: { prompt: 'count me' }, requestId });
+    await hidream.submit({ ...checked('hidream.txt2video', { prompt: 'count me' }), requestId });
     expect(sandbox.stats().submissionsByRequestId[requestId]).toBe(1);
     expect(sandbox.stats().submissions.at(-1)).toMatchObject({ requestId, outcome: 'created', operation: 'hidream.txt2video' });
   });
@@ -108,7 +108,7 @@ describe('stylize from a local file', () => {
     const file = join(MEDIA_DIR, 'source-clip.mp4');
     const requestId = newRequestId();
     const progress: number[] = [];
-    await hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'anime' }, file, requestId, onUploadProgress: (sent) => progress.push(sent) });
+    await hidream.submit({ ...checked('hidream.video_stylize', { style: 'anime' }, true), file, requestId, onUploadProgress: (sent) => progress.push(sent) });
     const upload = sandbox.stats().uploads.find((u) => u.requestId === requestId);
     const bytes = sampleFile('source-clip.mp4');
     expect(upload).toEqual({ requestId, bytes: bytes.length, sha256: sha256(bytes), container: 'mp4' });
@@ -122,14 +122,14 @@ describe('stylize from a local file', () => {
     Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, ...Buffer.from('webm')]).copy(data);
     writeFileSync(file, data);
     const requestId = newRequestId();
-    await hidream.submit({ operation: 'hidream.video_stylize', params: { style: 'watercolor', prompt: '水彩风格的城市' }, file, requestId });
+    await hidream.submit({ ...checked('hidream.video_stylize', { style: 'watercolor', prompt: '水彩风格的城市' }, true), file, requestId });
     expect(sandbox.stats().uploads.find((u) => u.requestId === requestId)).toEqual({ requestId, bytes: data.length, sha256: sha256(data), container: 'webm' });
   });
 });
 
 describe('sandbox media URLs', () => {
   async function finishedUrl(): Promise<string> {
-    const { taskId } = await haiper.submit({ operation: 'haiper.generate', params: { prompt: 'media' }, requestId: newRequestId() });
+    const { taskId } = await haiper.submit({ ...checked('haiper.generate', { prompt: 'media' }), requestId: newRequestId() });
     clock.advance(20_000);
     const [status] = await haiper.query('haiper.generate', [taskId]);
     return status?.outputs[0]?.url ?? '';

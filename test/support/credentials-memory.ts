@@ -1,4 +1,4 @@
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '@main/core/credentials';
 import { forgetSecret, registerSecret } from '@main/core/log';
 

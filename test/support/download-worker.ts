@@ -1,7 +1,7 @@
 /**
  * A download manager in its own process, for the crash test: it opens the data dir's database and either
  * downloads a URL (`<dataDir> <url>`) or picks up what a previous process left (`<dataDir> --resume`).
- * It prints one JSON line per milestone on stdout.
+ * It prints one JSON line per milestone (and per problem reported by a background task) on stdout.
  */
 import { join } from 'node:path';
 import { openDatabase } from '@main/core/db/database';
@@ -17,6 +17,9 @@ const say = (line: Record<string, unknown>): void => {
 };
 
 const db = openDatabase(join(dataDir, 'promptreel.db'));
+// How long a write waits for another connection's lock before SQLITE_BUSY (tests of a busy database).
+const busyTimeout = process.env['WORKER_BUSY_TIMEOUT_MS'];
+if (busyTimeout) db.exec(`PRAGMA busy_timeout = ${Number(busyTimeout)}`);
 const manager = new DownloadManager({
   db,
   log: createLogger({ level: 'warn', sink: (line) => process.stderr.write(`${line}\n`) }),
@@ -29,6 +32,7 @@ const manager = new DownloadManager({
   }),
   onProgress: (progress) => say({ event: 'progress', bytesDone: progress.bytesDone }),
   retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
+  onProblem: (problem) => say({ event: 'problem', ...problem }),
 });
 
 let id: string;

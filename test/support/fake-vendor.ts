@@ -1,5 +1,5 @@
 import type { ErrorKind } from '@shared/errors';
-import type { OperationId, VendorId } from '@shared/operations';
+import type { OperationId, VendorId } from '@shared/catalog';
 import type { Download } from '@shared/downloads';
 import type { VendorClients } from '@main/core/jobs/engine';
 import type { DownloadRequest, Downloader } from '@main/core/downloads/types';

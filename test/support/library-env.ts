@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Download } from '@shared/downloads';
-import type { MediaKind, OperationId, VendorId } from '@shared/operations';
+import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { LibraryStore } from '@main/core/library/store';
 

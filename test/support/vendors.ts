@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import type { VendorClientOptions } from '@main/core/vendors';
 import { VendorError } from '@main/core/vendors';
+import { validateParams, type OperationId, type ValidParams } from '@shared/catalog';
 
 export const MEDIA_DIR = join(import.meta.dirname, '..', '..', 'resources', 'sandbox');
 
@@ -55,4 +56,14 @@ export function sampleFile(name: string): Buffer {
 export async function download(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   const res = await request(url, { method, headers });
   return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+}
+
+/**
+ * An operation and its params as the engine hands them to a client: validated, defaults filled. A
+ * client trusts its input, so a test that talks to one directly checks its params the same way first.
+ */
+export function checked(operation: OperationId, params: Record<string, unknown>, hasFile = false): { operation: OperationId; params: ValidParams } {
+  const result = validateParams(operation, params, { hasFile });
+  if (!result.ok) throw new Error(`test params for ${operation} are invalid: ${JSON.stringify(result.issues)}`);
+  return { operation, params: result.params };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VendorId } from '@shared/operations';
+import { formatIssue, fromErrorIssue, issueText, OPERATIONS, type VendorId } from '@shared/catalog';
+import type { AppError } from '@shared/errors';
 import type { JobStatus } from '@shared/jobs';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { JobEngine, type EngineEvent } from '@main/core/jobs/engine';
@@ -11,8 +12,8 @@ import { FakeDownloader, FakeVendor, fakeClients, vendorError } from '../support
 
 const quiet = createLogger({ sink: () => {} });
 const roomy: LimitSettings = {
-  hidream: { membership: 'L4', perMinute: { image: 100, video: 100, stylize: 100 } },
-  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 100 },
+  hidream: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 10 },
+  haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 100 },
 };
 
 function setup(options: { limits?: LimitSettings; db?: Database; clock?: FakeClock; owner?: string; vendors?: Record<VendorId, FakeVendor> } = {}) {
@@ -60,13 +61,17 @@ describe('job engine', () => {
     expect(events.at(-1)).toMatchObject({ type: 'updated', job: { status: 'succeeded', progress: 1 } });
   });
 
-  it('rejects invalid parameters naming the field, and sends and stores nothing', async () => {
+  it('rejects invalid parameters naming the field by its label, coded for any language, and sends and stores nothing', async () => {
     const { engine, vendors } = setup();
-    await expect(engine.submit({ operation: 'haiper.generate', params: { prompt: 'x', settings: { duration: 3 } } })).rejects.toMatchObject({
+    const error: unknown = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'x', settings: { duration: 3 } } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
       kind: 'invalid_input',
-      message: expect.stringContaining('settings.duration') as string,
-      issues: [{ path: 'settings.duration' }],
+      message: 'Duration must be one of: 2 s, 4 s, 8 s.',
+      issues: [{ path: 'settings.duration', code: 'not_one_of', message: 'Duration must be one of: 2 s, 4 s, 8 s.' }],
     });
+    // The renderer words the same coded issue in Chinese with the one formatter.
+    const issue = (error as AppError).issues?.[0];
+    expect(issue && issueText(OPERATIONS['haiper.generate'], issue, 'zh-CN')).toBe('时长必须是以下之一：2 秒、4 秒、8 秒。');
     await expect(engine.submit({ operation: 'hidream.txt2img', params: {}, file: '/tmp/a.mp4' })).rejects.toMatchObject({
       kind: 'invalid_input',
       issues: [{ path: 'file' }],
@@ -75,8 +80,35 @@ describe('job engine', () => {
     expect(vendors.haiper.submits).toHaveLength(0);
   });
 
+  it.each([
+    ['hidream.txt2video', { prompt: 'x', camera_move_depth: 6, motion_strength: 0 }, undefined],
+    ['hidream.txt2img', { prompt: 'x', aspect_ratio: '1:1' }, undefined],
+    ['hidream.video_stylize', { video_name: 'https://x/v.mp4' }, '/tmp/clip.mp4'],
+    ['haiper.generate', { settings: { seed: 1.5 } }, undefined],
+    ['haiper.upscale', { config: { sourceVideo: 'ftp://x/v.mp4' } }, undefined],
+    ['haiper.extend', { prompt: 'x'.repeat(2_001), config: { sourceVideo: 'https://x/v.mp4' } }, undefined],
+  ] as const)('words every invalid_input issue of %s with formatIssue, in English on the error and in Chinese from its code', async (operation, params, file) => {
+    const { engine } = setup();
+    const spec = OPERATIONS[operation];
+    const error: unknown = await engine.submit({ operation, params, ...(file ? { file } : {}) }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid_input' });
+    const issues = (error as AppError).issues ?? [];
+    expect(issues.length).toBeGreaterThan(0);
+    const coded = issues.map((issue) => fromErrorIssue(issue));
+    expect(coded.every((issue) => issue !== undefined)).toBe(true);
+    for (const [i, issue] of issues.entries()) {
+      const code = coded[i];
+      if (!code) continue;
+      expect(issue.message).toBe(formatIssue(spec, code, 'en'));
+      expect(issueText(spec, issue, 'zh-CN')).toBe(formatIssue(spec, code, 'zh-CN'));
+      expect(issueText(spec, issue, 'zh-CN')).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect((error as AppError).message).toBe(issues.map((issue) => issue.message).join(' '));
+    expect(engine.list().total).toBe(0);
+  });
+
   it('keeps 30 queued jobs inside the concurrency and per-minute limits', async () => {
-    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 5, video: 5, stylize: 5 }, concurrent: 2 } };
+    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 5, video: 5, stylize: 5 }, concurrency: 2 } };
     const { engine, vendors, clock } = setup({ limits });
     vendors.haiper.duration = 8_000;
     const submittedAt: number[] = [];
@@ -190,7 +222,7 @@ describe('job engine', () => {
   });
 
   it('cancels a running job: no more polls, no download, and its vendor slot stays taken for a while', async () => {
-    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrent: 1 } };
+    const limits: LimitSettings = { ...DEFAULT_LIMIT_SETTINGS, haiper: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 1 } };
     const { engine, vendors, downloader, clock, until } = setup({ limits });
     vendors.haiper.duration = 30_000;
     const a = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'a' } });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMIT_SETTINGS, RateLimiter, resolveLimits } from '@main/core/jobs/limiter';
+import { defaultMembership, limitsFor } from '@shared/catalog';
+import { DEFAULT_LIMIT_SETTINGS, RateLimiter } from '@main/core/jobs/limiter';
 
-function limiter(perMinute = { image: 3, video: 2, stylize: 1 }, concurrent = 10) {
-  return new RateLimiter({ hidream: { perMinute, concurrent }, haiper: { perMinute, concurrent } }, 60_000);
+function limiter(perMinute = { image: 3, video: 2, stylize: 1 }, concurrency = 10) {
+  return new RateLimiter({ hidream: { perMinute, concurrency }, haiper: { perMinute, concurrency } }, 60_000);
 }
 
 describe('rate limiter', () => {
-  it('derives HiDream concurrency from the membership level unless overridden', () => {
-    expect(resolveLimits(DEFAULT_LIMIT_SETTINGS).hidream).toEqual({ perMinute: { image: 100, video: 10, stylize: 2 }, concurrent: 1, tier: 'free' });
-    expect(resolveLimits({ ...DEFAULT_LIMIT_SETTINGS, hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, membership: 'L3' } }).hidream.concurrent).toBe(7);
-    expect(resolveLimits({ ...DEFAULT_LIMIT_SETTINGS, hidream: { ...DEFAULT_LIMIT_SETTINGS.hidream, concurrent: 4 } }).hidream.concurrent).toBe(4);
+  it('derives HiDream concurrency from the membership level, and Haiper limits from the user numbers', () => {
+    expect(DEFAULT_LIMIT_SETTINGS.hidream).toEqual({ perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 1, tier: 'free' });
+    expect(limitsFor({ ...defaultMembership(), hidream: 'L3' }).hidream.concurrency).toBe(7);
+    expect(limitsFor({ ...defaultMembership(), haiper: { concurrency: 4, perMinute: 12 } }).haiper).toEqual({ perMinute: { image: 12, video: 12, stylize: 12 }, concurrency: 4 });
   });
 
   it('allows the per-minute limit per category, then says when the oldest answer leaves the window', () => {

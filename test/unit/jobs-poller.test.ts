@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationId, VendorId } from '@shared/operations';
+import { storedParams, type OperationId, type VendorId } from '@shared/catalog';
 import { Poller, POLL, pollDelay } from '@main/core/jobs/poller';
 import { FakeClock } from '../support/fake-clock';
 import { FakeVendor, vendorError } from '../support/fake-vendor';
@@ -25,7 +25,7 @@ function setup(duration = 60_000) {
   const start = async (vendor: VendorId, count: number, operation: OperationId = vendor === 'hidream' ? 'hidream.txt2video' : 'haiper.generate') => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const { taskId } = await vendors[vendor].submit({ operation, params: {}, requestId: `r${i}` });
+      const { taskId } = await vendors[vendor].submit({ operation, params: storedParams({}), requestId: `r${i}` });
       poller.track({ jobId: `job-${taskId}`, vendor, operation, taskId, since: clock.now() });
       ids.push(`job-${taskId}`);
     }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allowedValues, describeOperation, getParam, OPERATION_IDS, OPERATIONS, setParam, validateParams, type OperationId } from '@shared/operations';
+import { formatIssue, getParam, OPERATION_IDS, OPERATIONS, setParam, validateParams, type OperationId } from '@shared/catalog';
 
+/** Each issue as `path: English message`: the path is where it sits, the message what a user reads. */
 function issues(op: OperationId, params: unknown, hasFile = false): string[] {
   const result = validateParams(op, params, { hasFile });
-  return result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`);
+  return result.ok ? [] : result.issues.map((i) => `${i.path}: ${formatIssue(OPERATIONS[op], i, 'en')}`);
 }
 
 describe('operation specs', () => {
@@ -44,39 +45,58 @@ describe('operation specs', () => {
   });
 
   it.each([
-    ['hidream.txt2video', { prompt: 'x', camera_move_horizontal: 6 }, 'camera_move_horizontal: camera_move_horizontal must be at most 5 (got 6)'],
-    ['hidream.txt2video', { prompt: 'x', camera_move_vertical: -6 }, 'camera_move_vertical: camera_move_vertical must be at least -5 (got -6)'],
-    ['hidream.txt2video', { prompt: 'x', camera_move_depth: 1.5 }, 'camera_move_depth: camera_move_depth must be a whole number (got 1.5)'],
-    ['hidream.txt2video', { prompt: 'x', motion_strength: 0 }, 'motion_strength: motion_strength must be above 0 (got 0)'],
-    ['hidream.txt2video', { prompt: 'x', motion_strength: 30.5 }, 'motion_strength: motion_strength must be at most 30 (got 30.5)'],
-    ['hidream.txt2video', { prompt: 'x', resolution: '1920*1080' }, 'resolution: resolution must be one of 960*960, 1280*720, 720*1280 (got "1920*1080")'],
-    ['hidream.txt2video', { prompt: '  ' }, 'prompt: prompt is required and cannot be empty'],
-    ['hidream.txt2video', {}, 'prompt: prompt is required: text'],
-    ['hidream.txt2video', { prompt: 7 }, 'prompt: prompt must be text (got 7)'],
-    ['hidream.txt2video', { prompt: 'x', motion_strength: '9' }, 'motion_strength: motion_strength must be a number above 0 and at most 30 (got "9")'],
-    ['hidream.txt2img', { img_count: 5 }, 'img_count: img_count must be at most 4 (got 5)'],
-    ['hidream.txt2img', { img_count: 0 }, 'img_count: img_count must be at least 1 (got 0)'],
-    ['hidream.txt2img', { version: 'v3' }, 'version: version must be one of v2L (got "v3")'],
-    ['hidream.txt2img', { aspect_ratio: '1:1' }, ': the parameters has unknown field aspect_ratio; allowed: prompt, negative_prompt, img_count, version, resolution'],
-    ['hidream.video_stylize', { video_name: 'https://x.example/v.mp4', style: 'pixar' }, 'style: style must be one of barbie_doll, ink_wash, van_goph, hayao_miyazaki, cyber_punk, cartoon, anime, vector_art, abstract, watercolor (got "pixar")'],
+    ['hidream.txt2video', { prompt: 'x', camera_move_horizontal: 6 }, 'camera_move_horizontal: Horizontal camera move must be a whole number from −5 to 5.'],
+    ['hidream.txt2video', { prompt: 'x', camera_move_vertical: -6 }, 'camera_move_vertical: Vertical camera move must be a whole number from −5 to 5.'],
+    ['hidream.txt2video', { prompt: 'x', camera_move_depth: 1.5 }, 'camera_move_depth: Depth camera move must be a whole number from −5 to 5.'],
+    ['hidream.txt2video', { prompt: 'x', motion_strength: 0 }, 'motion_strength: Motion strength must be a number above 0 and at most 30.'],
+    ['hidream.txt2video', { prompt: 'x', motion_strength: 30.5 }, 'motion_strength: Motion strength must be a number above 0 and at most 30.'],
+    ['hidream.txt2video', { prompt: 'x', resolution: '1920*1080' }, 'resolution: Resolution must be one of: 960 × 960, 1280 × 720, 720 × 1280.'],
+    ['hidream.txt2video', { prompt: '  ' }, 'prompt: Prompt is required.'],
+    ['hidream.txt2video', {}, 'prompt: Prompt is required.'],
+    ['hidream.txt2video', { prompt: 7 }, 'prompt: Prompt must be text.'],
+    ['hidream.txt2video', { prompt: 'x', motion_strength: '9' }, 'motion_strength: Motion strength must be a number above 0 and at most 30.'],
+    ['hidream.txt2img', { img_count: 5 }, 'img_count: Images must be a whole number from 1 to 4.'],
+    ['hidream.txt2img', { img_count: 0 }, 'img_count: Images must be a whole number from 1 to 4.'],
+    ['hidream.txt2img', { version: 'v3' }, 'version: Model version must be one of: v2L.'],
+    ['hidream.txt2img', { aspect_ratio: '1:1' }, 'aspect_ratio: HiDream · Text to image has no field “aspect_ratio”.'],
+    [
+      'hidream.video_stylize',
+      { video_name: 'https://x.example/v.mp4', style: 'pixar' },
+      'style: Style must be one of: Barbie · 芭比, Ink wash · 水墨, Van Gogh · 梵高, Hayao Miyazaki · 宫崎骏, Cyberpunk · 赛博朋克, Cartoon · 卡通, Anime · 动漫, Vector art · 矢量艺术, Abstract · 抽象, Watercolor · 水彩.',
+    ],
     ['hidream.video_stylize', { video_name: 'https://x.example/v.mp4' }, 'style: Choose a style or write a prompt (or both).'],
-    ['hidream.video_stylize', { style: 'anime', video_name: 'ftp://x/v.mp4' }, 'video_name: video_name must be an http(s) URL, or give a local video file instead'],
-    ['haiper.generate', { prompt: 'x', settings: { duration: 3 } }, 'settings.duration: settings.duration must be one of 2, 4, 8 (got 3)'],
-    ['haiper.generate', { prompt: 'x', settings: { aspectRatio: '21:9' } }, 'settings.aspectRatio: settings.aspectRatio must be one of 16:9, 9:16, 3:4, 4:3, 1:1 (got "21:9")'],
-    ['haiper.generate', { prompt: 'x', config: { sourceImage: 'file:///etc/passwd' } }, 'config.sourceImage: config.sourceImage must be a public http(s) URL'],
-    ['haiper.generate', { prompt: 'x', settings: { seed: -2 } }, 'settings.seed: settings.seed must be at least -1 (got -2)'],
-    ['haiper.upscale', {}, 'config: config must be an object'],
-    ['haiper.upscale', { config: {} }, 'config.sourceVideo: config.sourceVideo is required: a public http(s) URL'],
-    ['haiper.extend', { config: { sourceVideo: 'https://v.mp4', extendDuration: 8 } }, 'config.extendDuration: config.extendDuration must be one of 2, 4 (got 8)'],
-    ['haiper.extend', { config: { sourceVideo: 'https://v.mp4' }, settings: { guidanceScale: 25 } }, 'settings.guidanceScale: settings.guidanceScale must be at most 20 (got 25)'],
+    ['hidream.video_stylize', { style: 'anime', video_name: 'ftp://x/v.mp4' }, 'video_name: Source video: give an http(s) video URL or choose a local file.'],
+    ['haiper.generate', { prompt: 'x', settings: { duration: 3 } }, 'settings.duration: Duration must be one of: 2 s, 4 s, 8 s.'],
+    ['haiper.generate', { prompt: 'x', settings: { aspectRatio: '21:9' } }, 'settings.aspectRatio: Aspect ratio must be one of: 16:9, 9:16, 3:4, 4:3, 1:1.'],
+    ['haiper.generate', { prompt: 'x', config: { sourceImage: 'file:///etc/passwd' } }, 'config.sourceImage: Source image must be a public http(s) URL.'],
+    ['haiper.generate', { prompt: 'x', settings: { seed: -2 } }, 'settings.seed: Seed must be a whole number from −1 to 4,294,967,295.'],
+    ['haiper.generate', { prompt: 'x', settings: 3 }, 'settings: settings must be an object.'],
+    ['haiper.upscale', {}, 'config.sourceVideo: Source video is required.'],
+    ['haiper.upscale', { config: {} }, 'config.sourceVideo: Source video is required.'],
+    ['haiper.upscale', { config: { sourceVideo: ' ' } }, 'config.sourceVideo: Source video is required.'],
+    ['haiper.extend', { config: { sourceVideo: 'https://v.mp4', extendDuration: 8 } }, 'config.extendDuration: Extend by must be one of: +2 s, +4 s.'],
+    ['haiper.extend', { config: { sourceVideo: 'https://v.mp4' }, settings: { guidanceScale: 25 } }, 'settings.guidanceScale: Guidance scale must be a number from 1 to 20.'],
   ] as const)('%s rejects %j', (op, params, message) => {
     expect(issues(op, params)).toContain(message);
   });
 
   it('take a local file in place of the stylize URL, and refuse both at once', () => {
     expect(issues('hidream.video_stylize', { style: 'anime' }, true)).toEqual([]);
-    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x.example/v.mp4' }, true)).toEqual([
-      'video_name: video_name must be left out when a video file is given',
+    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x.example/v.mp4' }, true)).toEqual(['video_name: Source video: give a URL or a local file, not both.']);
+    expect(issues('hidream.video_stylize', { style: 'anime' })).toEqual(['video_name: Source video is required: give an http(s) video URL or choose a local file.']);
+  });
+
+  it('refuse a local file for an operation without a file field, saying which one takes it', () => {
+    expect(issues('haiper.upscale', { config: { sourceVideo: 'https://x.example/v.mp4' } }, true)).toEqual([
+      'file: Haiper · Upscale video does not take a local file (only HiDream · Stylize a video does).',
+    ]);
+  });
+
+  it('come back as codes with the data a message needs, and no words', () => {
+    const result = validateParams('hidream.video_stylize', { video_name: 'https://x.example/v.mp4', extra: 1 });
+    expect(result.ok ? [] : result.issues).toEqual([
+      { path: 'extra', code: 'unknown_field', params: { allowed: ['video_name', 'style', 'prompt'] } },
+      { path: 'style', code: 'at_least_one_of', params: { keys: ['style', 'prompt'] } },
     ]);
   });
 });
@@ -104,26 +124,30 @@ describe('every bounded field', () => {
     }),
   );
 
-  it.each(cases)('%s refuses %s = %j with a message naming the field', (id, key, value) => {
+  it.each(cases)('%s refuses %s = %j with a message naming the field by its label, in both languages', (id, key, value) => {
     const params = structuredClone(MINIMAL[id]);
     setParam(params, key, value);
     const result = validateParams(id, params);
     expect(result.ok).toBe(false);
     const issue = result.ok ? undefined : result.issues.find((i) => i.path === key);
-    expect(issue?.message.startsWith(`${key} must be`)).toBe(true);
+    const field = OPERATIONS[id].fields.find((f) => f.key === key);
+    expect(issue && field).toBeTruthy();
+    if (!issue || !field) return;
+    const en = formatIssue(OPERATIONS[id], issue, 'en');
+    expect(en.startsWith(`${field.label.en} must be`)).toBe(true);
+    // A wire key (dotted, or snake_case) never shows; plain words like "version" may be part of a label.
+    if (/[._A-Z]/.test(key)) expect(en).not.toContain(key);
+    expect(formatIssue(OPERATIONS[id], issue, 'zh-CN')).toContain(field.label['zh-CN']);
   });
 
   it('all minimal params are valid, so each refusal above is caused by its one field', () => {
     for (const id of OPERATION_IDS) expect(validateParams(id, MINIMAL[id]).ok, id).toBe(true);
   });
 
-  it('say what is allowed in both languages, for the CLI help', () => {
-    const help = describeOperation('hidream.txt2video', 'zh-CN');
-    expect(help.title).toBe('HiDream · 文生视频');
-    expect(help.fields.find((f) => f.key === 'camera_move_depth')).toMatchObject({ label: '纵深运镜', allowed: '整数，-5 到 5', default: '0', required: false });
-    expect(describeOperation('hidream.video_stylize').rules).toEqual(['Choose a style or write a prompt (or both).']);
-    const motion = OPERATIONS['hidream.txt2video'].fields.find((f) => f.key === 'motion_strength');
-    expect(motion && allowedValues(motion)).toBe('a number above 0 and at most 30');
+  it('word a range in Chinese with the field label and real minus signs', () => {
+    const result = validateParams('hidream.txt2video', { prompt: 'x', camera_move_depth: 9 });
+    const issue = result.ok ? undefined : result.issues[0];
+    expect(issue && formatIssue(OPERATIONS['hidream.txt2video'], issue, 'zh-CN')).toBe('纵深运镜须为 −5 到 5 之间的整数。');
     expect(getParam({ settings: { seed: 3 } }, 'settings.seed')).toBe(3);
   });
 });

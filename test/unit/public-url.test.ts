@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPublicUrl, isLoopbackBaseUrl, isPublicHttpUrl } from '@shared/url';
-import { validateParams } from '@shared/operations';
+import { formatIssue, OPERATIONS, validateParams } from '@shared/catalog';
 
 describe('is this a public http(s) URL', () => {
   it.each([
@@ -52,11 +52,17 @@ describe('is this a public http(s) URL', () => {
   it('guards every URL field a vendor fetches: sourceImage, sourceVideo, video_name', () => {
     const refused = (operation: Parameters<typeof validateParams>[0], params: Record<string, unknown>) => {
       const result = validateParams(operation, params);
-      return result.ok ? [] : result.issues.map((i) => `${i.path}: ${i.message}`);
+      return result.ok ? [] : result.issues.map((i) => `${i.path}: ${formatIssue(OPERATIONS[operation], i, 'en')}`);
     };
     expect(refused('haiper.generate', { prompt: 'x', config: { sourceImage: 'http://localhost/i.png' } })).toEqual([
-      'config.sourceImage: config.sourceImage points at this computer (a loopback address), which the vendor cannot reach; give a public http(s) link.',
+      'config.sourceImage: Source image points at this computer (a loopback address), which the vendor cannot reach; give a public http(s) link.',
     ]);
+    const [issue] = (() => {
+      const result = validateParams('haiper.generate', { prompt: 'x', config: { sourceImage: 'http://192.168.1.2/i.png' } });
+      return result.ok ? [] : result.issues;
+    })();
+    expect(issue).toMatchObject({ code: 'not_public_url', params: { problem: 'private' } });
+    expect(formatIssue(OPERATIONS['haiper.generate'], issue ?? { path: '', code: 'required' }, 'zh-CN')).toBe('源图像指向私有网络地址，服务商无法访问；请填写可公开访问的 http(s) 链接。');
     expect(refused('haiper.upscale', { config: { sourceVideo: 'http://169.254.1.1/v.mp4' } })[0]).toMatch(/link-local/);
     expect(refused('hidream.video_stylize', { style: 'anime', video_name: 'http://nas.local/v.mp4' })[0]).toMatch(/local network/);
     expect(refused('haiper.upscale', { config: { sourceVideo: 'https://cdn.example.com/v.mp4' } })).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATIONS } from '@shared/operations';
+import { OPERATIONS } from '@shared/catalog';
 import { expireTimeMs, mapHaiperTask } from '@main/core/vendors/haiper';
 import { hidreamCodeError, mapSubTask } from '@main/core/vendors/hidream';
 import { messageOf, retryAfterMs, statusError, type HttpResponse } from '@main/core/vendors/http';

@@ -1,4 +1,4 @@
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 
 export interface HidreamCredentials {
   vendor: 'hidream';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { MAX_VIDEO_BYTES } from '@shared/files';
-import { OPERATIONS, type MediaKind, type OperationSpec, type RateCategory, type VendorId } from '@shared/operations';
+import { defaultMembership, limitsFor, OPERATIONS, type MediaKind, type OperationSpec, type RateCategory, type VendorId } from '@shared/catalog';
 import type { HaiperCredentials, HidreamCredentials } from '../core/credentials';
 import type { Logger } from '../core/log';
 import { defaultMediaDir, MEDIA_PREFIX, MediaStore } from './media';
@@ -22,9 +22,9 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Base task durations before `timeScale`, as [shortest, longest] ms. */
   durations?: Partial<Record<MediaKind, [number, number]>>;
-  /** HiDream's documented limits: per minute images 100, videos 10, stylizations 2; concurrency 1 (free membership). */
+  /** HiDream's limits; the catalog's (its free membership) unless told. */
   hidreamLimits?: { perMinute?: Partial<Record<RateCategory, number>>; concurrency?: number };
-  /** UNCERTAIN (none published): 10 tasks per minute, 3 at a time. */
+  /** Haiper's limits (UNCERTAIN, none published); the catalog's defaults unless told. */
   haiperLimits?: { perMinute?: number; concurrency?: number };
   /** The "minute" of the per-minute limits (tests shrink it). */
   limitWindowMs?: number;
@@ -62,13 +62,18 @@ const DEFAULT_DURATIONS: Record<MediaKind, [number, number]> = { image: [3_000, 
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
+  // The same defaults as the app's (the catalog's): a sandbox stricter than the app would refuse what the queue sends.
+  const defaults = limitsFor(defaultMembership());
   const state = new SandboxState(
     {
       hidream: {
-        perMinute: { image: 100, video: 10, stylize: 2, ...options.hidreamLimits?.perMinute },
-        concurrency: options.hidreamLimits?.concurrency ?? 1,
+        perMinute: { ...defaults.hidream.perMinute, ...options.hidreamLimits?.perMinute },
+        concurrency: options.hidreamLimits?.concurrency ?? defaults.hidream.concurrency,
       },
-      haiper: { perMinute: options.haiperLimits?.perMinute ?? 10, concurrency: options.haiperLimits?.concurrency ?? 3 },
+      haiper: {
+        perMinute: options.haiperLimits?.perMinute ?? defaults.haiper.perMinute.video,
+        concurrency: options.haiperLimits?.concurrency ?? defaults.haiper.concurrency,
+      },
       windowMs: options.limitWindowMs ?? 60_000,
     },
     {

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import type { OperationId, Params } from '@shared/operations';
+import { OPERATIONS, type OperationId, type Params } from '@shared/catalog';
 
 export const MEDIA_PREFIX = '/sandbox-media/';
 
@@ -31,19 +31,21 @@ export function mediaFileFor(operation: OperationId, params: Params): string {
     const value = key.startsWith('settings.') ? settings?.[key.slice('settings.'.length)] : params[key];
     return typeof value === 'string' ? value : '';
   };
+  // An operation that restyles a given video answers with the restyled sample.
+  if (OPERATIONS[operation].fileField) return 'hidream-stylize.mp4';
   switch (operation) {
     case 'hidream.txt2video':
       return `hidream-video-${setting('resolution').replace('*', 'x')}.mp4`;
     case 'hidream.txt2img':
       return `hidream-image-${setting('resolution').replace('*', 'x')}.jpg`;
-    case 'hidream.video_stylize':
-      return 'hidream-stylize.mp4';
     case 'haiper.generate':
       return `haiper-${setting('settings.aspectRatio').replace(':', 'x')}.mp4`;
     case 'haiper.upscale':
       return 'haiper-upscale.mp4';
     case 'haiper.extend':
       return 'haiper-extend.mp4';
+    default:
+      return 'hidream-stylize.mp4';
   }
 }
 

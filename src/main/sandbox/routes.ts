@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { OPERATIONS, validateParams, type OperationSpec, type Params, type VendorId } from '@shared/operations';
+import { formatIssue, issuesSummary, OPERATIONS, validateParams, type OperationSpec, type Params, type ValidationIssue, type VendorId } from '@shared/catalog';
+import type { Locale } from '@shared/i18n-text';
 import { sniffVideo } from '@shared/sniff';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
@@ -18,6 +19,11 @@ export interface SandboxContext {
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
+
+/** A vendor's refusal names its own wire field, then says what is wrong, as the app words it. */
+function refusal(spec: OperationSpec, issues: readonly ValidationIssue[], locale: Locale): string {
+  return issues.map((issue) => `${issue.path}: ${formatIssue(spec, issue, locale)}`).join(' ');
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Answers shared by both vendors
@@ -117,13 +123,13 @@ function hidreamLimitMessage(ctx: SandboxContext, reason: LimitReason, spec: Ope
 }
 
 export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const stylize = spec.id === 'hidream.video_stylize';
-  const read = await body(req, res, stylize ? 'video_name' : undefined);
+  const fileField = spec.fileField;
+  const read = await body(req, res, fileField);
   if (!read) return;
   const input = isObject(read.json) ? read.json : null;
   const requestId = typeof input?.['request_id'] === 'string' ? input['request_id'] : null;
   const streamed = read.streamed;
-  const wire: SubmittedBody = input && streamed ? { ...input, video_name: streamed.text ?? `<${streamed.bytes} bytes of base64 video>` } : input;
+  const wire: SubmittedBody = input && streamed && fileField ? { ...input, [fileField]: streamed.text ?? `<${streamed.bytes} bytes of base64 video>` } : input;
   const record = (outcome: SubmissionOutcome, markers: Set<SandboxMarkerName>, taskId: string | null = null): void =>
     ctx.state.recordSubmission({ vendor: 'hidream', operation: spec.id, requestId, taskId, outcome, markers: [...markers], body: wire });
 
@@ -145,23 +151,23 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   // The vendor takes a URL or base64 in the same field; a long value was streamed, a short one kept.
   const video = read.streamed;
   const videoIsUrl = video?.text != null && /^https?:\/\//i.test(video.text);
-  const params = withoutKeys(input, ['request_id', 'notify_url', ...(video ? ['video_name'] : [])]);
-  if (video && videoIsUrl) params['video_name'] = video.text;
+  const params = withoutKeys(input, ['request_id', 'notify_url', ...(video && fileField ? [fileField] : [])]);
+  if (video && videoIsUrl && fileField) params[fileField] = video.text;
   // The sandbox can fetch from this computer (its own results are served on loopback).
   const checked = validateParams(spec.id, params, { hasFile: Boolean(video && !videoIsUrl), allowLoopback: true });
   if (!checked.ok) {
-    refuse(checked.issues.map((i) => i.message).join('; '));
+    refuse(`${refusal(spec, checked.issues, 'zh-CN')} (${issuesSummary(spec, checked.issues, 'en')})`);
     return;
   }
   if (video && !videoIsUrl) {
     const container = sniffVideo(video.head)?.container ?? null;
     ctx.state.recordUpload({ requestId, bytes: video.bytes, sha256: video.sha256, container });
     if (video.bytes > ctx.maxUploadBytes) {
-      refuse(`video_name 视频过大 (the video is larger than ${ctx.maxUploadBytes} bytes)`);
+      refuse(`${fileField ?? ''} 视频过大 (the video is larger than ${ctx.maxUploadBytes} bytes)`);
       return;
     }
     if (!container) {
-      refuse('video_name 不是可识别的视频 (video_name is neither a URL nor a base64 video)');
+      refuse(`${fileField ?? ''} 不是可识别的视频 (${fileField ?? ''} is neither a URL nor a base64 video)`);
       return;
     }
   }
@@ -192,7 +198,7 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
     badGateway(res);
     return;
   }
-  const count = spec.id === 'hidream.txt2img' ? Number(checked.params['img_count']) : 1;
+  const count = spec.countField === undefined ? 1 : Number(checked.params[spec.countField]);
   const reason = markers.has('[limit]') ? (`hidream.${spec.category}` as LimitReason) : ctx.state.overLimit('hidream', spec.category, count);
   if (reason) {
     record('refused_limit', markers);
@@ -329,7 +335,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   const checked = validateParams(spec.id, input, { allowLoopback: true });
   if (!checked.ok) {
     record('refused_invalid');
-    json(res, 400, { message: checked.issues.map((i) => i.message).join('; ') });
+    json(res, 400, { message: refusal(spec, checked.issues, 'en') });
     return;
   }
   if (markers.has('[code]')) {

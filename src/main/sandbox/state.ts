@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { MediaKind, OperationId, RateCategory, VendorId } from '@shared/operations';
+import type { MediaKind, OperationId, RateCategory, VendorId } from '@shared/catalog';
 import type { SandboxMarkerName } from './markers';
 
 /** What a sub-task (HiDream) or task (Haiper) ends as. */
@@ -71,7 +71,7 @@ export interface SubmissionRecord {
 
 export interface UploadRecord {
   requestId: string | null;
-  /** Decoded size and digest of the base64 `video_name` the sandbox received. */
+  /** Decoded size and digest of the base64 video the sandbox received in a file field. */
   bytes: number;
   sha256: string;
   container: string | null;

@@ -22,6 +22,7 @@ export interface AppNotification {
   body: string;
 }
 
+/** A background problem in main (a retried timer, a busy database) and its recovery, shown as a toast. */
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   message: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OPERATION_IDS, type VendorId } from '../operations/spec';
+import { OPERATION_IDS, type VendorId } from '../catalog/spec';
 import { JOB_STATUSES, type Job } from '../jobs';
 import { event, request } from './define';
 
@@ -30,7 +30,7 @@ export interface JobProgress {
 
 export const jobsRequests = {
   /**
-   * Validates (the spec's messages come back as `invalid_input` issues), stores and queues a job.
+   * Validates (coded issues come back on an `invalid_input` error, worded by the catalog), stores and queues a job.
    * Nothing reaches a vendor when validation fails.
    */
   'jobs.submit': request(
@@ -38,7 +38,7 @@ export const jobsRequests = {
       .object({
         operation: z.enum(OPERATION_IDS),
         params: z.record(z.string().max(100), z.unknown()),
-        /** A local video for hidream.video_stylize, streamed as base64 `video_name`. */
+        /** A local file for an operation with a `fileField`, streamed as base64 into that field. */
         file: z.string().min(1).max(4096).optional(),
         /** The library item used as input, for lineage. */
         parentItemId: z.string().min(1).max(100).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VendorId } from '../operations/spec';
+import { VENDOR_IDS, type VendorId } from '../catalog/vendors';
 import { event, request } from './define';
 
 /**
@@ -43,7 +43,7 @@ export type ConnectionFailure = 'not_configured' | 'invalid_key' | 'unreachable'
 
 export type ConnectionResult = { ok: true } | { ok: false; reason: ConnectionFailure; message: string };
 
-const vendor = z.enum(['hidream', 'haiper']);
+const vendor = z.enum(VENDOR_IDS);
 // Bounds only; the vault says what exactly is wrong with a value (whitespace, scheme…) in plain words.
 const secret = z.string().min(1).max(4096);
 const url = z.string().min(1).max(2048);

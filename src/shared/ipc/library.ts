@@ -15,7 +15,8 @@ import {
   type MissingCheckResult,
   type TagCount,
 } from '../library';
-import { OPERATION_IDS } from '../operations/spec';
+import { OPERATION_IDS } from '../catalog/spec';
+import { VENDOR_IDS } from '../catalog/vendors';
 import { event, request } from './define';
 
 const id = z.string().regex(/^[1-9]\d{0,14}$/, 'must be a library item id');
@@ -31,7 +32,7 @@ export const libraryRequests = {
       .object({
         text: z.string().max(500).optional(),
         kind: z.enum(['video', 'image']).optional(),
-        vendor: z.enum(['hidream', 'haiper']).optional(),
+        vendor: z.enum(VENDOR_IDS).optional(),
         operation: z.enum(OPERATION_IDS).optional(),
         from: epochMs.optional(),
         to: epochMs.optional(),

@@ -8,7 +8,9 @@ import { AppError, type ErrorInfo, type ErrorKind } from '@shared/errors';
 import type { Database } from '../db/database';
 import { readHead } from '../fs/head';
 import type { Logger } from '../log';
-import { isDeadOwner, ownerName } from '../owner';
+import { systemClock, type Clock } from '@main/platform/clock';
+import { isLeaseFree, LeaseTable, ownerName, type LeaseHolder } from '@main/platform/lease';
+import { every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
 import { PartHasher } from './hasher';
 import { APP_NAME, APP_VERSION } from '../version';
 import { renderBaseName, uniqueFileName } from './naming';
@@ -49,7 +51,7 @@ export interface DownloadManagerOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** The part-file layer; tests inject one that fails like a full disk. */
   fs?: TransferFs;
-  clock?: () => number;
+  clock?: Clock;
   retry?: Partial<RetryPolicy>;
   maxRedirects?: number;
   /** Longest silence while waiting for body bytes or headers before the attempt counts as cut. */
@@ -65,6 +67,8 @@ export interface DownloadManagerOptions {
    * database, e.g. a killed CLI run); null: only when `resume()` is called.
    */
   adoptEveryMs?: number | null;
+  /** A background task (lease renewal, adopting) failed or works again: for the user to see. */
+  onProblem?: (problem: BackgroundProblem) => void;
 }
 
 interface Row {
@@ -106,9 +110,10 @@ interface Running {
   stopAs: 'paused' | 'canceled' | 'queued' | 'lost' | null;
   bytes: number;
   meter: ProgressMeter;
-  flushTimer: NodeJS.Timeout | undefined;
-  /** Re-reports progress when no bytes arrive, so a stalled download shows its speed falling to 0. */
-  heartbeat: NodeJS.Timeout | undefined;
+  /** Cancels the pending flush of held-back progress. */
+  flushTimer: (() => void) | undefined;
+  /** Renews the lease, and re-reports progress when no bytes arrive (a stalled download's speed falls to 0). */
+  stopHeartbeat: (() => void) | undefined;
   lastPersist: number;
   done: Promise<void>;
 }
@@ -191,6 +196,7 @@ export class DownloadManager implements Downloader {
   private readonly settings: () => DownloadSettings;
   private readonly fs: TransferFs;
   private readonly clock: () => number;
+  private readonly timers: Clock;
   private readonly retryPolicy: RetryPolicy;
   private readonly maxRedirects: number;
   private readonly dispatcher: Dispatcher;
@@ -205,7 +211,9 @@ export class DownloadManager implements Downloader {
   private pumpScheduled = false;
   private closed = false;
   private readonly owner: string;
-  private adoptTimer: NodeJS.Timeout | undefined;
+  private readonly stopAdopt: (() => void) | undefined;
+  private readonly leases: LeaseTable;
+  private readonly onProblem: ((problem: BackgroundProblem) => void) | undefined;
   private readonly reclaimer: BufferReclaimer;
 
   constructor(options: DownloadManagerOptions) {
@@ -213,7 +221,10 @@ export class DownloadManager implements Downloader {
     this.log = options.log;
     this.settings = options.settings;
     this.fs = options.fs ?? nodeTransferFs;
-    this.clock = options.clock ?? Date.now;
+    this.timers = options.clock ?? systemClock;
+    this.clock = () => this.timers.now();
+    this.leases = new LeaseTable(this.db, 'downloads', "status = 'active'");
+    this.onProblem = options.onProblem;
     this.retryPolicy = { ...DEFAULT_RETRY, ...options.retry };
     this.maxRedirects = options.maxRedirects ?? 5;
     this.updatedListener = options.onUpdated;
@@ -224,8 +235,11 @@ export class DownloadManager implements Downloader {
     this.owner = options.owner ?? ownerName();
     this.reclaimer = options.reclaimer ?? processReclaimer;
     if (options.adoptEveryMs) {
-      this.adoptTimer = setInterval(() => this.resume(), options.adoptEveryMs);
-      this.adoptTimer.unref();
+      this.stopAdopt = every(options.adoptEveryMs, () => this.resume(), {
+        clock: this.timers,
+        maxBackoffMs: options.adoptEveryMs * 8,
+        ...reportBackground('take over downloads left by another process', this.log, this.onProblem),
+      });
     }
   }
 
@@ -270,15 +284,10 @@ export class DownloadManager implements Downloader {
   resume(id?: string): Download | undefined {
     if (id === undefined) {
       const now = this.clock();
-      const stale = this.rows("SELECT * FROM downloads WHERE status = 'active'").filter(
-        (row) => !this.running.has(row.id) && (row.owner === null || row.owner === this.owner || (row.lease_until ?? 0) < now || isDeadOwner(row.owner)),
-      );
-      for (const row of stale) {
+      for (const held of this.leases.holders()) {
+        if (this.running.has(held.id) || !isLeaseFree(held, this.owner, now)) continue;
         // Conditional on the lease seen, so two processes starting at once cannot both take it over.
-        const taken = this.db
-          .prepare("UPDATE downloads SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = ? AND status = 'active' AND owner IS ?")
-          .run(row.id, row.owner).changes;
-        if (taken) this.update(row.id, {});
+        if (this.leases.takeOver(held.id, held, { status: 'queued', owner: null, lease_until: null })) this.update(held.id, {});
       }
       this.schedulePump();
       return undefined;
@@ -294,7 +303,7 @@ export class DownloadManager implements Downloader {
   /** Stops every transfer (their `.part` files stay, and they are queued for the next start). */
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.adoptTimer);
+    this.stopAdopt?.();
     const stopping = [...this.running.entries()].map(([id, run]) => {
       run.stopAs = 'queued';
       this.update(id, { status: 'queued' });
@@ -371,6 +380,16 @@ export class DownloadManager implements Downloader {
     const rows = this.rows("SELECT * FROM downloads WHERE status = 'paused'");
     for (const row of rows) this.resume(row.id);
     return rows.length;
+  }
+
+  /** Running downloads another live process holds (this manager's own are not listed). */
+  heldElsewhere(): (LeaseHolder & { download: Download })[] {
+    const now = this.clock();
+    return this.leases.holders().flatMap((held) => {
+      if (this.running.has(held.id) || isLeaseFree(held, this.owner, now)) return [];
+      const download = this.get(held.id);
+      return download ? [{ owner: held.owner, leaseUntil: held.leaseUntil, download }] : [];
+    });
   }
 
   get(id: string): Download | undefined {
@@ -528,25 +547,35 @@ export class DownloadManager implements Downloader {
       bytes: row.bytes_done,
       meter,
       flushTimer: undefined,
-      heartbeat: undefined,
+      stopHeartbeat: undefined,
       lastPersist: this.clock(),
       done: Promise.resolve(),
     };
     this.running.set(row.id, run);
     this.update(row.id, {});
-    run.heartbeat = setInterval(() => {
-      this.renewLease(row.id, run);
-      this.progress(row.id, run, run.bytes);
-    }, HEARTBEAT_MS);
-    run.heartbeat.unref();
+    run.stopHeartbeat = every(
+      HEARTBEAT_MS,
+      () => {
+        this.renewLease(row.id, run);
+        this.progress(row.id, run, run.bytes);
+      },
+      { clock: this.timers, ...reportBackground('renew its hold on a running download', this.log, this.onProblem) },
+    );
     run.done = this.run(row.id, run)
       .catch((error: unknown) => {
         this.log.error('download crashed', { id: row.id, error });
-        if (!run.stopAs) this.fail(row.id, 'internal', 'The download failed unexpectedly; the details are in the log.');
+        if (run.stopAs) return;
+        try {
+          this.fail(row.id, 'internal', 'The download failed unexpectedly; the details are in the log.');
+        } catch (cause) {
+          // The database refused even that (busy, full): the row stays ours and active, so its lease
+          // lapses and the next pickup (the adopt timer, a restart) continues it from its part.
+          this.log.error('download: could not record the failure', { id: row.id, error: cause });
+        }
       })
       .finally(() => {
-        clearTimeout(run.flushTimer);
-        clearInterval(run.heartbeat);
+        run.flushTimer?.();
+        run.stopHeartbeat?.();
         this.running.delete(row.id);
         this.schedulePump();
       });
@@ -558,10 +587,7 @@ export class DownloadManager implements Downloader {
    */
   private renewLease(id: string, run: Running): void {
     if (run.stopAs) return;
-    const held = this.db
-      .prepare("UPDATE downloads SET lease_until = ? WHERE id = ? AND owner = ? AND status = 'active'")
-      .run(this.clock() + LEASE_MS, id, this.owner).changes;
-    if (held) return;
+    if (this.leases.renew(this.owner, this.clock() + LEASE_MS, id).size) return;
     this.log.info('download: stopped, another process changed it', { id });
     this.stop(id, 'lost');
   }
@@ -630,7 +656,7 @@ export class DownloadManager implements Downloader {
           error_kind: error.reason === 'server' ? 'server' : 'network',
           error_message: `${error.message} Retrying in ${Math.ceil(delay / 1000)} s.`,
         });
-        if (!(await sleep(delay, run.controller.signal))) return this.stopped(this.require(id), run);
+        if (!(await sleep(this.timers, delay, run.controller.signal))) return this.stopped(this.require(id), run);
         continue;
       }
       if (run.stopAs) return this.stopped(row, run);
@@ -656,25 +682,35 @@ export class DownloadManager implements Downloader {
     const event = run.meter.update(bytes, now);
     if (event) this.progressListener?.(event);
     else if (!run.flushTimer) {
-      run.flushTimer = setTimeout(() => {
-        run.flushTimer = undefined;
-        const held = run.meter.flush(this.clock());
-        if (held && this.running.get(id) === run && !run.stopAs) this.progressListener?.(held);
-      }, run.meter.intervalMs);
-      run.flushTimer.unref();
+      run.flushTimer = this.timers.setTimeout(
+        () => {
+          run.flushTimer = undefined;
+          const held = run.meter.flush(this.clock());
+          if (held && this.running.get(id) === run && !run.stopAs) this.progressListener?.(held);
+        },
+        run.meter.intervalMs,
+        { background: true },
+      );
     }
     if (now - run.lastPersist >= PERSIST_PROGRESS_MS) this.persistProgress(id, run);
   }
 
-  /** Saves the byte count for the list after a restart; quietly, progress events already told the UI. */
+  /**
+   * Saves the byte count for the list after a restart; quietly, progress events already told the UI.
+   * Only bookkeeping: a busy or full database must not stop the transfer (the next save catches up).
+   */
   private persistProgress(id: string, run: Running): void {
     run.lastPersist = this.clock();
-    this.db.prepare('UPDATE downloads SET bytes_done = ? WHERE id = ?').run(run.bytes, id);
+    try {
+      this.db.prepare('UPDATE downloads SET bytes_done = ? WHERE id = ?').run(run.bytes, id);
+    } catch (error) {
+      this.log.warn('download: could not save progress; will try again', { id, error });
+    }
   }
 
   private backoff(failures: number, retryAfterMs: number | undefined): number {
     const { baseDelayMs, maxDelayMs } = this.retryPolicy;
-    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4);
+    const exponential = Math.min(maxDelayMs, baseDelayMs * 2 ** (failures - 1)) * (0.8 + this.timers.random() * 0.4);
     return Math.round(Math.max(exponential, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS)));
   }
 
@@ -781,18 +817,18 @@ export class DownloadManager implements Downloader {
 }
 
 
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) {
       resolve(false);
       return;
     }
-    const timer = setTimeout(() => {
+    const cancel = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
     signal.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MediaKind, OperationId } from '@shared/operations';
+import type { MediaKind, OperationId } from '@shared/catalog';
 import { SETTINGS_DEFAULTS, type FILE_NAME_TOKENS } from '@shared/settings';
 
 /**

@@ -1,5 +1,5 @@
 import type { Download } from '@shared/downloads';
-import type { MediaKind, OperationId } from '@shared/operations';
+import type { MediaKind, OperationId } from '@shared/catalog';
 
 export interface DownloadRequest {
   url: string;

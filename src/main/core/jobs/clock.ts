@@ -1,25 +1,2 @@
-/**
- * Everything time- or chance-dependent in the engine goes through a `Clock`, so tests drive the queue
- * and the poller with a fake clock instead of waiting, and the same code runs at full speed.
- */
-export interface Clock {
-  now(): number;
-  /** Calls `fn` after `ms`; returns a function that cancels it. */
-  setTimeout(fn: () => void, ms: number): () => void;
-  /** Uniform in [0, 1), for jitter. */
-  random(): number;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    return () => clearTimeout(timer);
-  },
-  random: () => Math.random(),
-};
-
-/** `ms` spread by ±`spread` (0.2 = ±20 %), so jobs started together do not poll together forever. */
-export function jitter(clock: Clock, ms: number, spread = 0.2): number {
-  return ms * (1 - spread + 2 * spread * clock.random());
-}
+// The clock moved to the platform layer (it serves jobs and downloads alike); kept for existing imports.
+export { jitter, systemClock, type Clock } from '@main/platform/clock';

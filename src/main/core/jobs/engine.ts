@@ -2,16 +2,17 @@ import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import type { Download } from '@shared/downloads';
 import { isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
-import { OPERATIONS, promptOf, validateParams, type OperationId, type RateCategory, type VendorId } from '@shared/operations';
+import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
-import { isDeadOwner, ownerName } from '../owner';
+import { isDeadOwner, ownerName } from '@main/platform/lease';
+import { describeFailure, every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
 import type { TaskStatus, VendorClient } from '../vendors/types';
 import { jitter, systemClock, type Clock } from './clock';
 import { Coalescer } from './coalesce';
 import { classifySubmitError, VENDOR_NAMES, type SubmitOutcome } from './failures';
-import { DEFAULT_LIMIT_SETTINGS, RateLimiter, resolveLimits, type Acquired, type LimitSettings } from './limiter';
+import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type Acquired, type LimitSettings } from './limiter';
 import { lostDownloadError, outcomeOf } from './outcome';
 import { Poller } from './poller';
 import { JobStore } from './store';
@@ -36,7 +37,7 @@ export type EngineEvent =
 export interface SubmitInput {
   operation: OperationId;
   params: Record<string, unknown>;
-  /** A local video for hidream.video_stylize. */
+  /** A local file for an operation with a `fileField`. */
   file?: string;
   parentItemId?: string;
   /** Where results go; the engine's default output folder (the library) otherwise. */
@@ -60,6 +61,8 @@ export interface JobEngineOptions {
   leaseMs?: number;
   /** Take over unfinished jobs nobody holds every so often (the app: yes; a one-shot CLI run: no). */
   adoptEveryMs?: number | null;
+  /** A background task (lease renewal, adopting) failed or works again: for the user to see. */
+  onProblem?: (problem: BackgroundProblem) => void;
   /** Checks a local input file before anything is stored; throws `AppError('invalid_input')`. */
   checkInputFile?: (path: string) => Promise<void>;
 }
@@ -119,8 +122,9 @@ function backoff(policy: { base: number; max: number }, attempt: number): number
 }
 
 export function weightOf(operation: OperationId, params: Record<string, unknown>): number {
-  // Each image of a submission counts against HiDream's per-minute image limit.
-  const count = operation === 'hidream.txt2img' ? params['img_count'] : 1;
+  // Each image of a submission counts against the vendor's per-minute limit.
+  const field = OPERATIONS[operation].countField;
+  const count = field === undefined ? 1 : params[field];
   return typeof count === 'number' && count >= 1 ? count : 1;
 }
 
@@ -185,12 +189,12 @@ export class JobEngine {
     this.timeScale = options.timeScale ?? 1;
     this.log = options.log ?? createLogger({ scope: 'jobs' });
     this.owner = options.owner ?? ownerName();
-    this.limiter = new RateLimiter(resolveLimits(options.limits ?? DEFAULT_LIMIT_SETTINGS), this.real(60_000));
+    this.limiter = new RateLimiter(options.limits ?? DEFAULT_LIMIT_SETTINGS, this.real(60_000));
     this.poller = new Poller({
       clock: this.clock,
       timeScale: this.timeScale,
       query: async (vendor, operation, taskIds) => (await this.clients.client(vendor)).query(operation, taskIds),
-      batchable: (vendor) => vendor === 'hidream',
+      batchable: (vendor) => VENDORS[vendor].batchQuery,
       onStatus: (jobId, status) => this.onTaskStatus(jobId, status),
       onError: (vendor, jobIds, error, failures) => this.onPollError(vendor, jobIds, error, failures),
       // One commit for a whole batch answer instead of one per task.
@@ -201,8 +205,14 @@ export class JobEngine {
     // A job is done only when its results are on disk: a file that could not be saved changes its outcome.
     this.unsubscribeDownloads = this.downloader.onSettled?.((download) => this.onDownloadSettled(download)) ?? (() => {});
     this.seedLimiter();
-    this.heartbeat();
-    if (options.adoptEveryMs) this.scheduleAdopt(options.adoptEveryMs);
+    const report = (what: string) => ({ clock: this.clock, ...reportBackground(what, this.log, options.onProblem) });
+    // A renewal that fails (a busy or full database) is retried at the same pace: the lease is only lost
+    // if the failures outlast it, and then another engine may take the jobs, as after a crash.
+    this.timers.lease = every(this.leaseMs / 3, () => this.renewLeases(), report('renew its hold on running jobs'));
+    if (options.adoptEveryMs) {
+      const adoptEvery = options.adoptEveryMs;
+      this.timers.adopt = every(adoptEvery, () => this.resumeAll(), { ...report('take over unfinished jobs'), maxBackoffMs: adoptEvery * 8 });
+    }
   }
 
   /** Vendor-time ms → clock ms. */
@@ -222,7 +232,7 @@ export class JobEngine {
   }
 
   setLimits(limits: LimitSettings): void {
-    this.limiter.setLimits(resolveLimits(limits));
+    this.limiter.setLimits(limits);
     this.schedulePump(this.clock.now());
   }
 
@@ -230,25 +240,15 @@ export class JobEngine {
   async submit(input: SubmitInput): Promise<Job> {
     this.assertOpen();
     const spec = OPERATIONS[input.operation];
-    if (input.file !== undefined) {
-      if (input.operation !== 'hidream.video_stylize') {
-        throw new AppError('invalid_input', `file: only hidream.video_stylize takes a local file (${input.operation} does not).`, {
-          issues: [{ path: 'file', message: `${input.operation} does not take a local file` }],
-        });
-      }
-      await this.options.checkInputFile?.(input.file);
-    }
     const result = validateParams(input.operation, input.params, {
       hasFile: input.file !== undefined,
-      // The built-in sandbox runs on this computer and can fetch its own (loopback) results.
+      // A vendor on this computer (the built-in sandbox) can fetch its own (loopback) results.
       allowLoopback: this.clients.onThisComputer?.(spec.vendor) ?? this.clients.mode?.(spec.vendor) === 'sandbox',
     });
     if (!result.ok) {
-      const first = result.issues[0];
-      throw new AppError('invalid_input', `Invalid parameters for ${input.operation}: ${first ? `${first.path || 'params'}: ${first.message}` : 'see issues'}`, {
-        issues: result.issues,
-      });
+      throw new AppError('invalid_input', issuesSummary(spec, result.issues, 'en'), { issues: result.issues.map((issue) => toErrorIssue(spec, issue)) });
     }
+    if (input.file !== undefined) await this.options.checkInputFile?.(input.file);
     const now = this.clock.now();
     const job = this.store.create(
       {
@@ -536,11 +536,11 @@ export class JobEngine {
     const now = this.clock.now();
     let wake = Infinity;
     const blocked = new Set<string>();
-    const sending: Record<VendorId, number> = { hidream: 0, haiper: 0 };
-    for (const q of this.submittingJobs.values()) sending[q.vendor]++;
+    const sending = new Map<VendorId, number>();
+    for (const q of this.submittingJobs.values()) sending.set(q.vendor, (sending.get(q.vendor) ?? 0) + 1);
     for (const q of [...this.queue.values()]) {
       const group = `${q.vendor}:${q.category}`;
-      if (this.paused.has(q.vendor) || blocked.has(group) || sending[q.vendor] >= MAX_SUBMITTING) continue;
+      if (this.paused.has(q.vendor) || blocked.has(group) || (sending.get(q.vendor) ?? 0) >= MAX_SUBMITTING) continue;
       if (q.notBefore > now) {
         blocked.add(group);
         wake = Math.min(wake, q.notBefore);
@@ -570,9 +570,9 @@ export class JobEngine {
         continue;
       }
       this.queue.delete(q.id);
-      sending[q.vendor]++;
+      sending.set(q.vendor, (sending.get(q.vendor) ?? 0) + 1);
       this.submittingJobs.set(q.id, q);
-      const done = this.send(q).finally(() => {
+      const done = this.send(q).catch((error: unknown) => this.sendCrashed(q, error)).finally(() => {
         this.submitting.delete(q.id);
         this.submittingJobs.delete(q.id);
         this.schedulePump(this.clock.now());
@@ -585,7 +585,7 @@ export class JobEngine {
   /** Why the limiter holds `q` back, as the job shows it; null for a vendor's own "too many" (its error says). */
   private waitReason(q: Queued, reason: Extract<Acquired, { ok: false }>['reason']): WaitReason | null {
     const limits = this.limiter.limitsOf(q.vendor);
-    if (reason === 'concurrency') return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrent, tier: limits.tier ?? null };
+    if (reason === 'concurrency') return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null };
     if (reason === 'per_minute') return { kind: 'per_minute', vendor: q.vendor, category: q.category, limit: limits.perMinute[q.category] };
     return null;
   }
@@ -598,8 +598,8 @@ export class JobEngine {
   private roomLeftByOthers(q: Queued, now: number): WaitReason | null {
     const limits = this.limiter.limitsOf(q.vendor);
     const others = this.store.slotsHeldByOthers(q.vendor, this.owner, now);
-    if (others > 0 && others + this.limiter.inUse(q.vendor, now) > limits.concurrent) {
-      return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrent, tier: limits.tier ?? null };
+    if (others > 0 && others + this.limiter.inUse(q.vendor, now) > limits.concurrency) {
+      return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null };
     }
     const limit = Math.max(1, limits.perMinute[q.category]);
     let theirs = 0;
@@ -637,7 +637,7 @@ export class JobEngine {
     try {
       const submission = await client.submit({
         operation: job.operation,
-        params: job.params,
+        params: storedParams(job.params),
         requestId: job.requestId ?? job.id,
         ...(job.inputFile ? { file: job.inputFile } : {}),
       });
@@ -649,6 +649,42 @@ export class JobEngine {
       if (outcome.kind === 'not_sent') this.limiter.withdraw(q.id, q.vendor, q.category);
       else this.limiter.answered(q.id, q.vendor, q.category, this.clock.now());
       this.submitFailed(q, outcome);
+    }
+  }
+
+  /**
+   * A step of a submission could not be written (a busy or full database). A job still `queued` was
+   * never sent, so it waits its turn again. One left `submitting` may have been billed: it keeps its
+   * slot for a while and is set aside for the user (or, if that cannot be written either, by the next
+   * pickup, as after a crash).
+   */
+  private sendCrashed(q: Queued, error: unknown): void {
+    const reason = describeFailure(error);
+    this.log.error('a submission step could not be recorded', { id: q.id, error });
+    this.options.onProblem?.({ level: 'error', message: `Promptreel could not record a job's submission: ${reason}.` });
+    const now = this.clock.now();
+    try {
+      const job = this.store.get(q.id);
+      if (job?.status === 'queued') {
+        this.limiter.release(q.id, q.vendor);
+        this.limiter.withdraw(q.id, q.vendor, q.category);
+        const at = now + this.real(UNREACHED_BACKOFF.base);
+        this.queue.set(q.id, { ...q, notBefore: at });
+        this.schedulePump(at);
+        return;
+      }
+      this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
+      if (job?.status === 'running') {
+        this.startPolling(job);
+      } else if (job?.status === 'submitting') {
+        const name = VENDOR_NAMES[q.vendor];
+        const message =
+          `Promptreel could not record ${name}'s answer to this job (${reason}), so it cannot tell whether ${name} received it ` +
+          '(and billed it). It was not sent again: resubmit it or discard it.';
+        if (this.store.toNeedsAttention(q.id, this.owner, ['submitting'], message, { kind: 'internal', message }, now)) this.emitJob(this.store.require(q.id));
+      }
+    } catch (cause) {
+      this.log.error('the job is left for the next pickup', { id: q.id, error: cause });
     }
   }
 
@@ -891,33 +927,17 @@ export class JobEngine {
     if (changed) this.emitJob(this.store.require(job.id));
   }
 
-  private heartbeat(): void {
-    this.timers.lease = this.clock.setTimeout(() => {
-      if (this.closed) return;
-      if (this.activeCount) {
-        const held = this.store.renewLeases(this.owner, this.clock.now() + this.leaseMs);
-        for (const id of [...this.queue.keys()]) if (!held.has(id)) this.queue.delete(id);
-        for (const [id, r] of [...this.running]) {
-          if (held.has(id)) continue;
-          this.running.delete(id);
-          this.poller.untrack(id);
-          this.limiter.release(id, r.vendor);
-        }
-      }
-      this.heartbeat();
-    }, this.leaseMs / 3);
-  }
-
-  private scheduleAdopt(every: number): void {
-    this.timers.adopt = this.clock.setTimeout(() => {
-      if (this.closed) return;
-      try {
-        this.resumeAll();
-      } catch (error) {
-        this.log.error('adopting unfinished jobs failed', { error });
-      }
-      this.scheduleAdopt(every);
-    }, every);
+  /** Extends this engine's leases; jobs another engine took over meanwhile are let go. */
+  private renewLeases(): void {
+    if (this.closed || !this.activeCount) return;
+    const held = this.store.renewLeases(this.owner, this.clock.now() + this.leaseMs);
+    for (const id of [...this.queue.keys()]) if (!held.has(id)) this.queue.delete(id);
+    for (const [id, r] of [...this.running]) {
+      if (held.has(id)) continue;
+      this.running.delete(id);
+      this.poller.untrack(id);
+      this.limiter.release(id, r.vendor);
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 import { isAppError } from '@shared/errors';
-import type { VendorId } from '@shared/operations';
+import { VENDORS, type VendorId } from '@shared/catalog';
 import { isVendorError } from '../vendors/types';
 
-export const VENDOR_NAMES: Record<VendorId, string> = { hidream: 'HiDream', haiper: 'Haiper' };
+export const VENDOR_NAMES = Object.fromEntries(Object.entries(VENDORS).map(([id, d]) => [id, d.name.en])) as Record<VendorId, string>;
 
 /**
  * What a failed submission means for the job:

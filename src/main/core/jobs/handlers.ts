@@ -1,3 +1,4 @@
+import { VENDOR_IDS } from '@shared/catalog';
 import type { VendorStates } from '@shared/ipc/jobs';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { VendorRegistry } from '../vendors/registry';
@@ -6,10 +7,7 @@ import type { JobEngine } from './engine';
 export type JobsRequest = 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.resolve' | 'jobs.vendors';
 
 export function vendorStates(engine: JobEngine, vendors: VendorRegistry): VendorStates {
-  return {
-    hidream: { mode: vendors.mode('hidream'), paused: engine.isPaused('hidream') },
-    haiper: { mode: vendors.mode('haiper'), paused: engine.isPaused('haiper') },
-  };
+  return Object.fromEntries(VENDOR_IDS.map((vendor) => [vendor, { mode: vendors.mode(vendor), paused: engine.isPaused(vendor) }])) as VendorStates;
 }
 
 /** The `jobs.*` slice of the IPC handlers; input is already schema-checked by the dispatcher. */

@@ -1,38 +1,11 @@
-import type { RateCategory, VendorId } from '@shared/operations';
-import { HIDREAM_CONCURRENCY, type HidreamLevel } from '@shared/settings';
+import { defaultMembership, limitsFor, type RateCategory, type VendorId, type VendorLimits } from '@shared/catalog';
 
-export interface VendorLimits {
-  /** Submissions per minute per category; each image or video of a submission counts as one. */
-  perMinute: Record<RateCategory, number>;
-  /** Tasks the vendor runs at once for this account, across categories. */
-  concurrent: number;
-  /** The membership level the concurrency comes from (HiDream), for "membership: free, 1 at a time". */
-  tier?: string;
-}
+export type { VendorLimits };
 
-/** What the settings store keeps; `resolveLimits` turns it into numbers. */
-export interface LimitSettings {
-  hidream: { membership: HidreamLevel; perMinute: Record<RateCategory, number>; /** Overrides the membership's number. */ concurrent?: number };
-  haiper: VendorLimits;
-}
+/** Each vendor's numbers, as the settings' membership resolves them (`limitsFor`), or a test's own. */
+export type LimitSettings<V extends string = VendorId> = Record<V, VendorLimits>;
 
-export const DEFAULT_LIMIT_SETTINGS: LimitSettings = {
-  hidream: { membership: 'free', perMinute: { image: 100, video: 10, stylize: 2 } },
-  // UNCERTAIN: Cloudsway publishes no limits for Haiper. These are deliberately modest; a rate-limit answer
-  // only delays jobs (re-queued with backoff), so users with a bigger quota can raise them in settings.
-  haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrent: 2 },
-};
-
-export function resolveLimits(settings: LimitSettings): Record<VendorId, VendorLimits> {
-  return {
-    hidream: {
-      perMinute: settings.hidream.perMinute,
-      concurrent: settings.hidream.concurrent ?? HIDREAM_CONCURRENCY[settings.hidream.membership],
-      tier: settings.hidream.membership,
-    },
-    haiper: settings.haiper,
-  };
-}
+export const DEFAULT_LIMIT_SETTINGS: LimitSettings = limitsFor(defaultMembership());
 
 interface WindowEntry {
   jobId: string;
@@ -59,25 +32,34 @@ export type Acquired =
  * any window is never below the vendor's. A concurrency slot is held from sending until the engine sees
  * the task final (which is at or after the vendor freed it), again erring on the safe side.
  */
-export class RateLimiter {
-  private limits: Record<VendorId, VendorLimits>;
+export class RateLimiter<V extends string = VendorId> {
+  private limits: LimitSettings<V>;
   private readonly windows = new Map<string, WindowEntry[]>();
-  /** jobId → time the slot frees itself (Infinity: until released). */
-  private readonly slots: Record<VendorId, Map<string, number>> = { hidream: new Map(), haiper: new Map() };
+  /** Per vendor: jobId → time the slot frees itself (Infinity: until released). */
+  private readonly slots = new Map<V, Map<string, number>>();
   private readonly penalties = new Map<string, number>();
 
   constructor(
-    limits: Record<VendorId, VendorLimits>,
+    limits: LimitSettings<V>,
     private readonly windowMs = 60_000,
   ) {
     this.limits = limits;
   }
 
-  setLimits(limits: Record<VendorId, VendorLimits>): void {
+  setLimits(limits: LimitSettings<V>): void {
     this.limits = limits;
   }
 
-  private window(vendor: VendorId, category: RateCategory, now: number): WindowEntry[] {
+  private slotsOf(vendor: V): Map<string, number> {
+    let slots = this.slots.get(vendor);
+    if (!slots) {
+      slots = new Map();
+      this.slots.set(vendor, slots);
+    }
+    return slots;
+  }
+
+  private window(vendor: V, category: RateCategory, now: number): WindowEntry[] {
     const key = `${vendor}:${category}`;
     // Inclusive at the edge: a vendor counting "within the last minute" inclusively never sees one more.
     const entries = (this.windows.get(key) ?? []).filter((e) => e.at >= now - this.windowMs);
@@ -85,19 +67,19 @@ export class RateLimiter {
     return entries;
   }
 
-  private activeSlots(vendor: VendorId, now: number): Map<string, number> {
-    const slots = this.slots[vendor];
+  private activeSlots(vendor: V, now: number): Map<string, number> {
+    const slots = this.slotsOf(vendor);
     for (const [jobId, until] of slots) if (until <= now) slots.delete(jobId);
     return slots;
   }
 
   /** Reserves a slot and a window entry for a submission about to be sent, if the limits allow. */
-  tryAcquire(jobId: string, vendor: VendorId, category: RateCategory, weight: number, now: number): Acquired {
+  tryAcquire(jobId: string, vendor: V, category: RateCategory, weight: number, now: number): Acquired {
     const penalty = this.penalties.get(`${vendor}:${category}`) ?? 0;
     if (penalty > now) return { ok: false, retryAt: penalty, reason: 'penalty' };
 
     const slots = this.activeSlots(vendor, now);
-    if (slots.size >= this.limits[vendor].concurrent) {
+    if (slots.size >= this.limits[vendor].concurrency) {
       const timed = [...slots.values()].filter(Number.isFinite);
       return { ok: false, retryAt: timed.length ? Math.min(...timed) : null, reason: 'concurrency' };
     }
@@ -127,31 +109,31 @@ export class RateLimiter {
   }
 
   /** The vendor answered the submission (accepted or not): date its window entry. */
-  answered(jobId: string, vendor: VendorId, category: RateCategory, at: number): void {
+  answered(jobId: string, vendor: V, category: RateCategory, at: number): void {
     const entry = this.windows.get(`${vendor}:${category}`)?.find((e) => e.jobId === jobId && !Number.isFinite(e.at));
     if (entry) entry.at = at;
   }
 
   /** The submission never left: it does not count against the window. */
-  withdraw(jobId: string, vendor: VendorId, category: RateCategory): void {
+  withdraw(jobId: string, vendor: V, category: RateCategory): void {
     const key = `${vendor}:${category}`;
     const entries = this.windows.get(key);
     if (entries) this.windows.set(key, entries.filter((e) => e.jobId !== jobId));
   }
 
   /** Frees the job's concurrency slot now, or at `until` (a canceled task may still run remotely). */
-  release(jobId: string, vendor: VendorId, until?: number): void {
-    if (until === undefined) this.slots[vendor].delete(jobId);
-    else this.slots[vendor].set(jobId, until);
+  release(jobId: string, vendor: V, until?: number): void {
+    if (until === undefined) this.slotsOf(vendor).delete(jobId);
+    else this.slotsOf(vendor).set(jobId, until);
   }
 
   /** Counts a job already running on the vendor (found at start-up) against the concurrency limit. */
-  hold(jobId: string, vendor: VendorId, until = Infinity): void {
-    this.slots[vendor].set(jobId, until);
+  hold(jobId: string, vendor: V, until = Infinity): void {
+    this.slotsOf(vendor).set(jobId, until);
   }
 
   /** A submission answered before a restart, still inside the window. */
-  seed(jobId: string, vendor: VendorId, category: RateCategory, weight: number, at: number): void {
+  seed(jobId: string, vendor: V, category: RateCategory, weight: number, at: number): void {
     const key = `${vendor}:${category}`;
     const entries = this.windows.get(key) ?? [];
     if (entries.some((e) => e.jobId === jobId)) return;
@@ -160,27 +142,27 @@ export class RateLimiter {
   }
 
   /** The vendor said "too many": nothing more of this category goes before `until`. */
-  penalize(vendor: VendorId, category: RateCategory, until: number): void {
+  penalize(vendor: V, category: RateCategory, until: number): void {
     const key = `${vendor}:${category}`;
     this.penalties.set(key, Math.max(until, this.penalties.get(key) ?? 0));
   }
 
-  limitsOf(vendor: VendorId): VendorLimits {
+  limitsOf(vendor: V): VendorLimits {
     return this.limits[vendor];
   }
 
   /** Units of the per-minute window in use by this engine (sent or answered within the window). */
-  used(vendor: VendorId, category: RateCategory, now: number): number {
+  used(vendor: V, category: RateCategory, now: number): number {
     return this.window(vendor, category, now).reduce((sum, e) => sum + e.weight, 0);
   }
 
   /** Whether this engine's window for the category already counts `jobId`. */
-  counts(vendor: VendorId, category: RateCategory, jobId: string): boolean {
+  counts(vendor: V, category: RateCategory, jobId: string): boolean {
     return (this.windows.get(`${vendor}:${category}`) ?? []).some((e) => e.jobId === jobId);
   }
 
   /** Slots in use, for tests and diagnostics. */
-  inUse(vendor: VendorId, now: number): number {
+  inUse(vendor: V, now: number): number {
     return this.activeSlots(vendor, now).size;
   }
 }

@@ -1,6 +1,6 @@
 import type { Download } from '@shared/downloads';
 import type { ErrorInfo, ErrorKind } from '@shared/errors';
-import type { MediaKind } from '@shared/operations';
+import type { MediaKind } from '@shared/catalog';
 
 /** One output as far as the job's outcome is concerned. */
 export interface OutcomeOutput {

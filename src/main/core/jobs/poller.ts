@@ -1,4 +1,4 @@
-import type { OperationId, VendorId } from '@shared/operations';
+import { VENDOR_IDS, type OperationId, type VendorId } from '@shared/catalog';
 import type { TaskStatus } from '../vendors/types';
 import { jitter, type Clock } from './clock';
 
@@ -30,15 +30,13 @@ export function pollDelay(elapsed: number, progress: number): number {
   return Math.min(Math.max(delay, POLL.min), POLL.max);
 }
 
-const VENDORS: readonly VendorId[] = ['hidream', 'haiper'];
-
 export function errorBackoff(failures: number): number {
   return Math.min(POLL.min * 2 ** failures, POLL.errorMax);
 }
 
-export interface PollTarget {
+export interface PollTarget<V extends string = VendorId> {
   jobId: string;
-  vendor: VendorId;
+  vendor: V;
   operation: OperationId;
   taskId: string;
   /** When the vendor accepted the task (ms epoch), so the interval grows with the task's age. */
@@ -46,7 +44,7 @@ export interface PollTarget {
   progress?: number;
 }
 
-interface Tracked extends PollTarget {
+interface Tracked<V extends string> extends PollTarget<V> {
   progress: number;
   dueAt: number;
   /** The last interval, used to decide whether an early look in a batch is worth it. */
@@ -57,17 +55,19 @@ interface Tracked extends PollTarget {
   solo: boolean;
 }
 
-export interface PollerDeps {
+export interface PollerDeps<V extends string = VendorId> {
+  /** The vendors polled, in turn; every vendor of the catalog unless told. */
+  vendors?: readonly V[];
   clock: Clock;
   /** Vendor time runs this many times faster than the clock (tests, benchmarks); 1 in real use. */
   timeScale: number;
-  query(vendor: VendorId, operation: OperationId, taskIds: string[]): Promise<TaskStatus[]>;
+  query(vendor: V, operation: OperationId, taskIds: string[]): Promise<TaskStatus[]>;
   /** Whether the vendor answers several tasks of one operation in one request. */
-  batchable(vendor: VendorId): boolean;
+  batchable(vendor: V): boolean;
   /** A task's state; return true when it is final and polling should stop. */
   onStatus(jobId: string, status: TaskStatus): boolean;
   /** A poll failed; the engine may pause the vendor or drop jobs, otherwise they are retried later. */
-  onError(vendor: VendorId, jobIds: string[], error: unknown, failures: number): void;
+  onError(vendor: V, jobIds: string[], error: unknown, failures: number): void;
   /** Runs the handling of one answer's tasks as a unit (the engine commits them in one transaction). */
   atomically?(fn: () => void): void;
 }
@@ -76,22 +76,25 @@ export interface PollerDeps {
  * One timer for all running jobs: each job has a due time, a tick sends what is due (HiDream tasks of one
  * operation in one batch request, pulling in those due soon), and a job is never in two requests at once.
  */
-export class Poller {
-  private readonly tracked = new Map<string, Tracked>();
-  private readonly paused = new Set<VendorId>();
-  private readonly inFlight: Record<VendorId, number> = { hidream: 0, haiper: 0 };
+export class Poller<V extends string = VendorId> {
+  private readonly tracked = new Map<string, Tracked<V>>();
+  private readonly paused = new Set<V>();
+  private readonly vendors: readonly V[];
+  private readonly inFlight = new Map<V, number>();
   private cancelTimer: (() => void) | null = null;
   private timerAt = Infinity;
   private tickPending = false;
   private closed = false;
 
-  constructor(private readonly deps: PollerDeps) {}
+  constructor(private readonly deps: PollerDeps<V>) {
+    this.vendors = deps.vendors ?? (VENDOR_IDS as readonly string[] as readonly V[]);
+  }
 
   private real(vendorMs: number): number {
     return vendorMs / this.deps.timeScale;
   }
 
-  track(target: PollTarget): void {
+  track(target: PollTarget<V>): void {
     if (this.closed) return;
     const now = this.deps.clock.now();
     const elapsed = (now - target.since) * this.deps.timeScale;
@@ -116,19 +119,19 @@ export class Poller {
     return this.tracked.size;
   }
 
-  pause(vendor: VendorId): void {
+  pause(vendor: V): void {
     this.paused.add(vendor);
   }
 
   /** Resumes a paused vendor's jobs with an immediate look. */
-  resume(vendor: VendorId): void {
+  resume(vendor: V): void {
     if (!this.paused.delete(vendor)) return;
     const now = this.deps.clock.now();
     for (const t of this.tracked.values()) if (t.vendor === vendor) t.dueAt = now;
     this.tick();
   }
 
-  isPaused(vendor: VendorId): boolean {
+  isPaused(vendor: V): boolean {
     return this.paused.has(vendor);
   }
 
@@ -144,7 +147,7 @@ export class Poller {
     let next = Infinity;
     for (const t of this.tracked.values()) {
       // A vendor at its request cap is looked at again when one of its requests returns.
-      if (t.inFlight || this.paused.has(t.vendor) || this.inFlight[t.vendor] >= POLL.maxInFlight) continue;
+      if (t.inFlight || this.paused.has(t.vendor) || (this.inFlight.get(t.vendor) ?? 0) >= POLL.maxInFlight) continue;
       if (t.dueAt < next) next = t.dueAt;
     }
     if (next !== this.timerAt) this.setTimer(next);
@@ -176,10 +179,10 @@ export class Poller {
   private tick(): void {
     if (this.closed) return;
     const now = this.deps.clock.now();
-    for (const vendor of VENDORS) {
-      let room = POLL.maxInFlight - this.inFlight[vendor];
+    for (const vendor of this.vendors) {
+      let room = POLL.maxInFlight - (this.inFlight.get(vendor) ?? 0);
       if (this.paused.has(vendor) || room <= 0) continue;
-      const idle: Tracked[] = [];
+      const idle: Tracked<V>[] = [];
       for (const t of this.tracked.values()) if (t.vendor === vendor && !t.inFlight) idle.push(t);
       for (const group of this.requests(vendor, idle, now)) {
         if (room-- <= 0) break;
@@ -190,14 +193,14 @@ export class Poller {
   }
 
   /** Groups the vendor's due jobs into requests, the most overdue first. */
-  private requests(vendor: VendorId, idle: Tracked[], now: number): Tracked[][] {
-    const byDue = (a: Tracked, b: Tracked): number => a.dueAt - b.dueAt;
+  private requests(vendor: V, idle: Tracked<V>[], now: number): Tracked<V>[][] {
+    const byDue = (a: Tracked<V>, b: Tracked<V>): number => a.dueAt - b.dueAt;
     const due = idle.filter((t) => t.dueAt <= now).sort(byDue);
     if (!due.length || !this.deps.batchable(vendor)) return due.map((t) => [t]);
-    const groups: Tracked[][] = due.filter((t) => t.solo).map((t) => [t]);
+    const groups: Tracked<V>[][] = due.filter((t) => t.solo).map((t) => [t]);
     // Others of an operation come along if they would be due within half their interval anyway: the
     // request is paid once, and a slightly early look costs nothing more.
-    const byOperation = new Map<OperationId, Tracked[]>();
+    const byOperation = new Map<OperationId, Tracked<V>[]>();
     for (const t of idle) {
       if (t.solo || (t.dueAt > now && t.dueAt - now > this.real(t.interval) / 2)) continue;
       const list = byOperation.get(t.operation) ?? [];
@@ -216,11 +219,11 @@ export class Poller {
     return groups.sort((a, b) => (a[0]?.dueAt ?? 0) - (b[0]?.dueAt ?? 0));
   }
 
-  private async send(vendor: VendorId, group: Tracked[]): Promise<void> {
+  private async send(vendor: V, group: Tracked<V>[]): Promise<void> {
     const first = group[0];
     if (!first) return;
     for (const t of group) t.inFlight = true;
-    this.inFlight[vendor]++;
+    this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 0) + 1);
     try {
       let statuses: TaskStatus[];
       try {
@@ -233,15 +236,20 @@ export class Poller {
       const handle = (): void => {
         for (const t of group) this.answered(t, statuses, now);
       };
-      if (this.deps.atomically) this.deps.atomically(handle);
-      else handle();
+      try {
+        if (this.deps.atomically) this.deps.atomically(handle);
+        else handle();
+      } catch (error) {
+        // The answers could not be recorded (a busy or full database): they are asked for again later.
+        this.failed(vendor, group, error);
+      }
     } finally {
-      this.inFlight[vendor]--;
+      this.inFlight.set(vendor, (this.inFlight.get(vendor) ?? 1) - 1);
       this.scheduleTick();
     }
   }
 
-  private answered(t: Tracked, statuses: TaskStatus[], now: number): void {
+  private answered(t: Tracked<V>, statuses: TaskStatus[], now: number): void {
     t.inFlight = false;
     if (this.closed || this.tracked.get(t.jobId) !== t) return;
     const status = statuses.find((s) => s.taskId === t.taskId);
@@ -261,7 +269,7 @@ export class Poller {
     t.dueAt = now + this.real(t.interval);
   }
 
-  private failed(vendor: VendorId, group: Tracked[], error: unknown): void {
+  private failed(vendor: V, group: Tracked<V>[], error: unknown): void {
     const now = this.deps.clock.now();
     for (const t of group) {
       t.inFlight = false;
@@ -277,7 +285,7 @@ export class Poller {
     for (const t of group) if (this.tracked.get(t.jobId) === t) this.retryLater(t, now, false);
   }
 
-  private retryLater(t: Tracked, now: number, count = true): void {
+  private retryLater(t: Tracked<V>, now: number, count = true): void {
     if (count) t.failures++;
     t.interval = jitter(this.deps.clock, errorBackoff(t.failures));
     t.dueAt = now + this.real(t.interval);

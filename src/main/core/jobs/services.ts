@@ -6,6 +6,7 @@ import type { Downloader } from '../downloads/types';
 import type { Logger } from '../log';
 import { inspectVideoFile, isVendorError } from '../vendors';
 import { VendorRegistry, type Sandbox } from '../vendors/registry';
+import type { BackgroundProblem } from '@main/platform/timer';
 import type { Clock } from './clock';
 import { JobEngine } from './engine';
 import type { LimitSettings } from './limiter';
@@ -28,6 +29,8 @@ export interface JobServicesOptions {
   timeScale?: number;
   clock?: Clock;
   adoptEveryMs?: number | null;
+  /** A background task of the engine failed or works again (the app shows it). */
+  onProblem?: (problem: BackgroundProblem) => void;
   /** Where results go; read at each hand-off (the app passes its settings' download folder). */
   outputDir?: string | (() => string);
   /** Who takes finished results: the download manager (app and CLI alike). Its owner closes it. */
@@ -67,6 +70,7 @@ export function createJobServices(options: JobServicesOptions): JobServices {
     timeScale: options.timeScale ?? 1,
     log: log.child('jobs'),
     adoptEveryMs: options.adoptEveryMs ?? null,
+    ...(options.onProblem ? { onProblem: options.onProblem } : {}),
     checkInputFile: async (path) => {
       try {
         await inspectVideoFile(path);

@@ -3,7 +3,8 @@ import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ErrorInfo, ErrorKind } from '@shared/errors';
 import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type OutputStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage } from '@shared/ipc/jobs';
-import type { MediaKind, OperationId, VendorId } from '@shared/operations';
+import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
+import { LeaseTable } from '@main/platform/lease';
 import { transaction, type Database } from '../db/database';
 import type { RemoteOutput, Submission } from '../vendors/types';
 
@@ -131,8 +132,11 @@ function errorPatch(error: ErrorInfo | null): Patch {
  */
 export class JobStore {
   private readonly statements = new Map<string, StatementSync>();
+  private readonly leases: LeaseTable;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.leases = new LeaseTable(db, 'jobs', `status NOT IN (${FINAL_SQL})`);
+  }
 
   private stmt(sql: string): StatementSync {
     let statement = this.statements.get(sql);
@@ -220,11 +224,7 @@ export class JobStore {
 
   /** Unfinished jobs, oldest first, with their current owner: candidates for `claim`. */
   unfinished(): { id: string; owner: string | null; leaseUntil: number | null }[] {
-    const rows = this.stmt(`SELECT id, owner, lease_until FROM jobs WHERE status NOT IN (${FINAL_SQL}) ORDER BY created_at, id`).all() as unknown as Pick<
-      JobRow,
-      'id' | 'owner' | 'lease_until'
-    >[];
-    return rows.map((r) => ({ id: r.id, owner: r.owner, leaseUntil: r.lease_until }));
+    return this.leases.holders('created_at, id');
   }
 
   /**
@@ -232,29 +232,18 @@ export class JobStore {
    * caller knows is dead (a crashed process on this machine). Returns the job when taken.
    */
   claim(id: string, owner: string, leaseUntil: number, now: number, isDead: (owner: string) => boolean): Job | undefined {
-    const taken = transaction(this.db, () => {
-      const row = this.stmt('SELECT status, owner, lease_until FROM jobs WHERE id = ?').get(id) as
-        | Pick<JobRow, 'status' | 'owner' | 'lease_until'>
-        | undefined;
-      if (!row || FINAL_JOB_STATUSES.includes(row.status as JobStatus)) return false;
-      const free = row.owner === null || row.owner === owner || (row.lease_until ?? 0) < now || isDead(row.owner);
-      if (!free) return false;
-      this.stmt('UPDATE jobs SET owner = ?, lease_until = ? WHERE id = ?').run(owner, leaseUntil, id);
-      return true;
-    });
+    const taken = transaction(this.db, () => this.leases.claim(id, owner, leaseUntil, now, isDead));
     return taken ? this.get(id) : undefined;
   }
 
   /** Extends `owner`'s leases; returns the ids it still holds (a job taken over by another is gone). */
   renewLeases(owner: string, leaseUntil: number): Set<string> {
-    this.stmt(`UPDATE jobs SET lease_until = ? WHERE owner = ? AND status NOT IN (${FINAL_SQL})`).run(leaseUntil, owner);
-    const rows = this.stmt(`SELECT id FROM jobs WHERE owner = ? AND status NOT IN (${FINAL_SQL})`).all(owner) as unknown as { id: string }[];
-    return new Set(rows.map((r) => r.id));
+    return this.leases.renew(owner, leaseUntil);
   }
 
   /** Lets other engines take `owner`'s jobs at once (on a clean shutdown). */
   releaseLeases(owner: string): void {
-    this.stmt('UPDATE jobs SET owner = NULL, lease_until = NULL WHERE owner = ?').run(owner);
+    this.leases.release(owner);
   }
 
   /**

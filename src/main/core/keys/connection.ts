@@ -1,6 +1,6 @@
 import { isAppError } from '@shared/errors';
 import type { ConnectionResult } from '@shared/ipc/keys';
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '../credentials';
 import { redact, type Logger } from '../log';
 import type { VendorClient } from '../vendors/types';

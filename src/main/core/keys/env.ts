@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors';
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '../credentials';
 import { registerSecret } from '../log';
 import { DEFAULT_BASE_URLS, normalizeBaseUrl, normalizeEndpointPath, normalizeKey, normalizeUserId } from './validate';

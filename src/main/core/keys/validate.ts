@@ -1,15 +1,15 @@
 import { AppError } from '@shared/errors';
-import type { VendorId } from '@shared/operations';
+import { VENDOR_IDS, VENDORS, type VendorId } from '@shared/catalog';
+
+const byVendor = <T>(value: (vendor: VendorId) => T): Record<VendorId, T> => Object.fromEntries(VENDOR_IDS.map((v) => [v, value(v)])) as Record<VendorId, T>;
 
 /** Where each vendor lives unless the user says otherwise (vendor docs). */
-export const DEFAULT_BASE_URLS: Record<VendorId, string> = {
-  hidream: 'https://www.hidreamai.com',
-  haiper: 'https://genaiapi.cloudsway.net/v1/ai',
-};
+export const DEFAULT_BASE_URLS = byVendor((v) => VENDORS[v].defaultBaseUrl);
 
-export const VENDOR_NAMES: Record<VendorId, string> = { hidream: 'HiDream', haiper: 'Cloudsway (Haiper)' };
+// Keys belong to an account at the service (Cloudsway for Haiper), so messages about keys name it.
+export const VENDOR_NAMES = byVendor((v) => VENDORS[v].account.en);
 
-const KEY_LABELS: Record<VendorId, string> = { hidream: 'HiDream token', haiper: 'Cloudsway AccessKey' };
+export const KEY_LABELS = byVendor((v) => VENDORS[v].keyName.en);
 
 const MIN_KEY_LENGTH = 8;
 const MAX_KEY_LENGTH = 4096;

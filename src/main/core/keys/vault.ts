@@ -1,10 +1,10 @@
 import { AppError } from '@shared/errors';
 import type { RequestParsed } from '@shared/ipc';
 import type { KeysStatus, KeyStorage, StorageBackend, VendorKeyStatus } from '@shared/ipc/keys';
-import type { VendorId } from '@shared/operations';
+import { VENDOR_IDS, type VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '../credentials';
 import { createLogger, maskSecret, registerSecret, type Logger } from '../log';
-import { DEFAULT_BASE_URLS, normalizeBaseUrl, normalizeEndpointPath, normalizeKey, normalizeUserId, VENDOR_NAMES } from './validate';
+import { DEFAULT_BASE_URLS, KEY_LABELS, normalizeBaseUrl, normalizeEndpointPath, normalizeKey, normalizeUserId, VENDOR_NAMES } from './validate';
 
 /**
  * The OS encryption a vault stands on: Electron's safeStorage in the app, a fake in tests, nothing in
@@ -35,7 +35,7 @@ export interface VaultOptions {
   memoryOnly?: boolean;
 }
 
-const VENDORS: readonly VendorId[] = ['hidream', 'haiper'];
+const VENDORS: readonly VendorId[] = VENDOR_IDS;
 const PREFERENCES = 'preferences';
 const recordName = (vendor: VendorId): string => `vendor.${vendor}`;
 
@@ -200,7 +200,7 @@ export class KeyVault implements CredentialSource {
       const rawKey = input.vendor === 'hidream' ? input.token : input.accessKey;
       const key = rawKey === undefined ? existing?.key : normalizeKey(vendor, rawKey);
       if (key === undefined) {
-        throw new AppError('invalid_input', `Enter the ${vendor === 'hidream' ? 'HiDream token' : 'Cloudsway AccessKey'} first.`);
+        throw new AppError('invalid_input', `Enter the ${KEY_LABELS[vendor]} first.`);
       }
       // Known from here on, so even a failure below cannot put it into a log line.
       registerSecret(key);

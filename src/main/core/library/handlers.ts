@@ -6,6 +6,7 @@ import type { EventBus } from '../events';
 import type { HostCapabilities } from '../host';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { Logger } from '../log';
+import { every, reportBackground, type BackgroundProblem } from '@main/platform/timer';
 import { posterUrlOf, toWire, type LibraryStore } from './store';
 
 export type LibraryRequestName = Extract<RequestName, `library.${string}`>;
@@ -95,7 +96,7 @@ export function addCompletedDownloads(
   downloader: { onCompleted(listener: (download: Download) => void): () => void; get(id: string): Download | undefined },
   store: LibraryStore,
   log: Logger,
-  options: { sweepEveryMs?: number | null } = {},
+  options: { sweepEveryMs?: number | null; onProblem?: (problem: BackgroundProblem) => void } = {},
 ): () => Promise<void> {
   /** Adds under way: stopping waits for them, so a host that closes the database next loses no item. */
   const pending = new Set<Promise<void>>();
@@ -114,7 +115,6 @@ export function addCompletedDownloads(
   const stopListening = downloader.onCompleted((download) => void add(download, false));
 
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let since = 0;
   /** Downloads seen gone in this run: not looked at again. */
   const gone = new Set<string>();
@@ -134,21 +134,13 @@ export function addCompletedDownloads(
     }
     since = started - SWEEP_OVERLAP_MS;
   };
-  const runSweep = (): void => {
-    sweep().then(schedule, (error: unknown) => {
-      log.error('library: the sweep for completed downloads failed', { error });
-      schedule();
-    });
-  };
-  const schedule = (): void => {
-    if (stopped || !options.sweepEveryMs) return;
-    timer = setTimeout(runSweep, options.sweepEveryMs);
-    timer.unref();
-  };
-  if (options.sweepEveryMs !== null) runSweep();
+  const report = reportBackground('add downloads finished elsewhere to the library', log, options.onProblem);
+  let stopSweeps: (() => void) | undefined;
+  if (options.sweepEveryMs) stopSweeps = every(options.sweepEveryMs, sweep, { ...report, immediately: true, maxBackoffMs: options.sweepEveryMs * 8 });
+  else if (options.sweepEveryMs !== null) sweep().catch((error: unknown) => report.onError(error, 1));
   return async () => {
     stopped = true;
-    clearTimeout(timer);
+    stopSweeps?.();
     stopListening();
     await Promise.all(pending);
   };

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { MediaKind } from '@shared/operations';
+import type { MediaKind } from '@shared/catalog';
 import { sniffMedia } from '@shared/sniff';
 import { readHead } from '../fs/head';
 

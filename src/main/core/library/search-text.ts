@@ -1,4 +1,4 @@
-import { OPERATION_IDS, OPERATIONS, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { OPERATION_IDS, OPERATIONS, VENDOR_IDS, VENDORS, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 
 /**
  * How library items become rows of the one search index, `items_fts` (FTS5, `unicode61` tokenizer),
@@ -28,22 +28,15 @@ const INDEXED_PREFIX = 3;
 
 /**
  * Filter keys: one private-use character each. Stored in every index row: never renumber, only add.
- * The Record type makes a new operation without a key a build error.
+ * Operations and vendors carry theirs in the catalog (`searchKey`), so a new one without a key is a build error.
  */
 const FACT_KEYS = { video: 0xe010, image: 0xe011, favourite: 0xe012, missing: 0xe013 } as const;
-const OPERATION_KEYS: Record<OperationId, number> = {
-  'hidream.txt2video': 0xe021,
-  'hidream.txt2img': 0xe022,
-  'hidream.video_stylize': 0xe023,
-  'haiper.generate': 0xe024,
-  'haiper.upscale': 0xe025,
-  'haiper.extend': 0xe026,
-};
+const OPERATION_KEYS = Object.fromEntries(Object.values(OPERATIONS).map((spec) => [spec.id, spec.searchKey])) as Record<OperationId, number>;
 /**
  * A job item also carries its vendor's key: a vendor filter is then one term instead of an OR of the
  * vendor's operations, which FTS5 intersects at about half the cost (measured at a million items).
  */
-const VENDOR_KEYS: Record<VendorId, number> = { hidream: 0xe030, haiper: 0xe031 };
+const VENDOR_KEYS = Object.fromEntries(VENDOR_IDS.map((vendor) => [vendor, VENDORS[vendor].searchKey])) as Record<VendorId, number>;
 /**
  * Each item also carries the key of its month (UTC, from 2000): a date range becomes an OR of a few
  * month keys that FTS5 intersects like any other key, which it does far faster than it honours rowid

@@ -24,7 +24,7 @@ import {
   type MissingCheckResult,
   type TagCount,
 } from '@shared/library';
-import { getParam, isOperationId, OPERATION_IDS, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { getParam, isOperationId, OPERATION_IDS, OPERATION_LIST, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
@@ -687,8 +687,9 @@ export class LibraryStore {
   }
 
   /**
-   * What this item can feed right now. Stylize uploads the local file, so any video that is still on
-   * disk can be stylized. Haiper takes only a public URL: the item's own remote URL, while it works.
+   * What this item can feed right now: every operation whose input accepts the item's kind. One that
+   * takes a local file can use any item still on disk; the others take only a public URL: the item's
+   * own remote URL, while it works.
    */
   chainOptions(id: string): ChainOption[] {
     const item = this.get(id);
@@ -714,11 +715,16 @@ export class LibraryStore {
         parentItemId: item.id,
       };
     };
-    if (item.kind === 'image') return [viaUrl('haiper.generate', item.prompt ? { prompt: item.prompt } : {})];
-    const stylize: ChainOption = item.missing
-      ? { operation: 'hidream.video_stylize', possible: false, blocked: { code: 'file_missing' }, params: {}, parentItemId: item.id }
-      : { operation: 'hidream.video_stylize', possible: true, params: {}, file: item.path, parentItemId: item.id };
-    return [stylize, viaUrl('haiper.extend'), viaUrl('haiper.upscale')];
+    const viaFile = (operation: OperationId): ChainOption =>
+      item.missing
+        ? { operation, possible: false, blocked: { code: 'file_missing' }, params: {}, parentItemId: item.id }
+        : { operation, possible: true, params: {}, file: item.path, parentItemId: item.id };
+    const feeds = OPERATION_LIST.filter((spec) => spec.accepts === item.kind);
+    // What takes the local file comes first: it works whatever happened to the remote URL.
+    return [
+      ...feeds.filter((spec) => spec.fileField).map((spec) => viaFile(spec.id)),
+      ...feeds.filter((spec) => !spec.fileField).map((spec) => viaUrl(spec.id, spec.keepsPrompt && item.prompt ? { prompt: item.prompt } : {})),
+    ];
   }
 
   /**

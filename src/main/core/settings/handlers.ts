@@ -1,34 +1,10 @@
-import type { SettingsRecovery } from '@shared/settings';
-import type { EventBus } from '../events';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { SettingsStore } from './store';
 
-const REASONS: Record<SettingsRecovery['reason'], string> = {
-  unreadable: 'could not be read',
-  invalid: 'had invalid values',
-  newer_version: 'was written by a newer Promptreel',
-  migration_failed: 'could not be upgraded',
-};
-
-function recoveryNotice(recovery: SettingsRecovery): string {
-  const fields = recovery.resetFields.length > 0 ? ` (${recovery.resetFields.join(', ')})` : '';
-  const backup = recovery.backupPath ? ` The original was kept at ${recovery.backupPath}.` : '';
-  return `Your settings file ${REASONS[recovery.reason]}, so some settings were reset to their defaults${fields}.${backup}`;
-}
-
-export function settingsHandlers(store: SettingsStore, events: EventBus): HandlersFor<'settings.get' | 'settings.update'> {
-  // The store opens before any page exists, so the notice goes out when the first page asks for the
-  // settings (the app does at start, for language and theme), once per run.
-  let announced = false;
+/** `settings.get` carries why the file on disk was not used as it was; the Settings view shows it. */
+export function settingsHandlers(store: SettingsStore): HandlersFor<'settings.get' | 'settings.update'> {
   return {
-    'settings.get': () => {
-      if (store.recovery && !announced) {
-        announced = true;
-        const message = recoveryNotice(store.recovery);
-        queueMicrotask(() => events.emit('app.notice', { level: 'warning', message }));
-      }
-      return store.state();
-    },
+    'settings.get': () => store.state(),
     'settings.update': (patch) => store.update(patch),
   };
 }

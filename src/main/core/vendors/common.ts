@@ -1,6 +1,5 @@
-import { OPERATIONS, validateParams, type OperationId, type OperationSpec, type Params, type VendorId } from '@shared/operations';
+import { formatIssue, OPERATIONS, type OperationId, type OperationSpec, type VendorId } from '@shared/catalog';
 import type { Logger } from '../log';
-export { isLoopbackOrigin } from '@shared/url';
 import { DEFAULT_TIMEOUTS, type HttpTimeouts } from './http';
 import { DEFAULT_QUERY_RETRY, isTransient, withRetry, type RetryPolicy } from './retry';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './upload';
@@ -51,17 +50,16 @@ export function specFor(vendor: VendorId, operation: OperationId): OperationSpec
   return spec;
 }
 
-/** Validation before any network call; the message lists every problem, each naming its field. */
-export function validateForSubmit(operation: OperationId, params: Record<string, unknown>, hasFile: boolean, allowLoopback = false): Params {
-  if (hasFile && operation !== 'hidream.video_stylize') {
-    throw new VendorError('validation', `${operation} cannot take a local file; give an http(s) URL.`, { delivery: 'not_sent' });
+/**
+ * The field a request's local file goes into. The engine has already refused a file for an operation
+ * without one; this only keeps a direct caller from sending a file nowhere.
+ */
+export function fileFieldFor(spec: OperationSpec, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  if (spec.fileField === undefined) {
+    throw new VendorError('validation', formatIssue(spec, { path: 'file', code: 'file_not_accepted' }, 'en'), { delivery: 'not_sent' });
   }
-  const result = validateParams(operation, params, { hasFile, allowLoopback });
-  if (!result.ok) {
-    const list = result.issues.map((issue) => issue.message).join('; ');
-    throw new VendorError('validation', `Invalid parameters for ${operation}: ${list}`, { delivery: 'not_sent', issues: result.issues });
-  }
-  return result.params;
+  return spec.fileField;
 }
 
 /** Resends a submission only while it provably never reached the vendor. */

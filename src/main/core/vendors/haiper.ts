@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { OperationId, OperationSpec } from '@shared/operations';
+import type { OperationId, OperationSpec } from '@shared/catalog';
 import type { HaiperCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
 import { normalizeEndpointPath } from '../keys/validate';
 import { isModerationReason } from './haiper-errors';
-import { clamp01, isLoopbackOrigin, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
 
@@ -92,7 +92,6 @@ export class HaiperClient implements VendorClient {
   private readonly http: HttpClient;
   private readonly options: ResolvedOptions;
   private readonly prefix: string;
-  private readonly loopback: boolean;
 
   constructor(
     private readonly credentials: HaiperCredentials,
@@ -108,7 +107,6 @@ export class HaiperClient implements VendorClient {
       throw new VendorError('validation', error instanceof Error ? error.message : String(error), { delivery: 'not_sent' });
     }
     this.prefix = joinPath(base.pathname, ...endpoint.split('/').map(encodeURIComponent));
-    this.loopback = isLoopbackOrigin(base);
     this.options = resolveOptions(options);
     this.http = new HttpClient(VENDOR, base.origin, this.options.timeouts);
   }
@@ -126,8 +124,8 @@ export class HaiperClient implements VendorClient {
 
   async submit(request: SubmitRequest): Promise<Submission> {
     const spec = specFor('haiper', request.operation);
-    const params = validateForSubmit(request.operation, request.params, request.file !== undefined, this.loopback);
-    const body = JSON.stringify(params);
+    fileFieldFor(spec, request.file);
+    const body = JSON.stringify(request.params);
     const send = (): Promise<HttpResponse> =>
       this.http.send({ method: 'POST', path: joinPath(this.prefix, spec.submitPath), headers: this.headers(true), body, signal: request.signal });
     const response = await submitWithResend(send, this.options, request.signal, `${request.operation} submit`);

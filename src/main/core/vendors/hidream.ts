@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { OperationId, OperationSpec } from '@shared/operations';
+import type { OperationId, OperationSpec } from '@shared/catalog';
 import type { HidreamCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
-import { clamp01, isLoopbackOrigin, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, validateForSubmit, type ResolvedOptions, type VendorClientOptions } from './common';
+import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, logBody, readJson, statusError, type HttpRequest, type HttpResponse } from './http';
 import { inspectVideoFile, jsonWithFileField } from './upload';
 import { HIDREAM_CODES, hidreamCodeKind } from './hidream-errors';
@@ -126,7 +126,6 @@ export class HidreamClient implements VendorClient {
   private readonly pathPrefix: string;
   /** Batch-level failures in a row per operation, and until when its batch path rests. */
   private readonly batchHealth = new Map<OperationId, { failures: number; restUntil: number }>();
-  private readonly loopback: boolean;
 
   constructor(
     private readonly credentials: HidreamCredentials,
@@ -135,7 +134,6 @@ export class HidreamClient implements VendorClient {
     registerSecret(credentials.token);
     const base = parseBaseUrl(VENDOR, credentials.baseUrl);
     this.pathPrefix = base.pathname;
-    this.loopback = isLoopbackOrigin(base);
     this.options = resolveOptions(options);
     this.http = new HttpClient(VENDOR, base.origin, this.options.timeouts);
   }
@@ -176,18 +174,18 @@ export class HidreamClient implements VendorClient {
 
   async submit(request: SubmitRequest): Promise<Submission> {
     const spec = specFor('hidream', request.operation);
-    const params = validateForSubmit(request.operation, request.params, request.file !== undefined, this.loopback);
+    const fileField = fileFieldFor(spec, request.file);
     if (!isUuid(request.requestId)) {
       throw new VendorError('validation', `request_id must be a UUID (got ${JSON.stringify(request.requestId)}).`, { delivery: 'not_sent' });
     }
-    const fields = { ...params, request_id: request.requestId };
-    const video = request.file === undefined ? null : await inspectVideoFile(request.file, this.options.maxUploadBytes);
+    const fields = { ...request.params, request_id: request.requestId };
+    const video = request.file === undefined || fileField === undefined ? null : { field: fileField, file: await inspectVideoFile(request.file, this.options.maxUploadBytes) };
 
     const send = async (): Promise<HttpResponse> => {
       if (!video) {
         return this.http.send({ method: 'POST', path: this.path(spec.submitPath), headers: this.headers(true), body: JSON.stringify(fields), signal: request.signal });
       }
-      const upload = jsonWithFileField(fields, 'video_name', video, request.onUploadProgress);
+      const upload = jsonWithFileField(fields, video.field, video.file, request.onUploadProgress);
       try {
         return await this.http.send({
           method: 'POST',

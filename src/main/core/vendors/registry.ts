@@ -1,5 +1,5 @@
 import type { VendorMode } from '@shared/ipc/jobs';
-import type { VendorId } from '@shared/operations';
+import type { VendorId } from '@shared/catalog';
 import type { CredentialSource, HaiperCredentials, HidreamCredentials } from '../credentials';
 import type { VendorClients } from '../jobs/engine';
 import type { Logger } from '../log';

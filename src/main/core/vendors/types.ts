@@ -1,5 +1,5 @@
 import { AppError, type ErrorInfo, type ErrorIssue, type ErrorKind } from '@shared/errors';
-import type { MediaKind, OperationId, VendorId } from '@shared/operations';
+import type { MediaKind, OperationId, ValidParams, VendorId } from '@shared/catalog';
 
 /** What a vendor said when it accepted a submission. */
 export interface Submission {
@@ -43,11 +43,11 @@ export interface TaskStatus {
 
 export interface SubmitRequest {
   operation: OperationId;
-  /** Params in the vendor's field names; validated again (and defaults filled) before anything is sent. */
-  params: Record<string, unknown>;
+  /** Params in the vendor's field names, as `validateParams` accepted them (defaults filled): sent as they are. */
+  params: ValidParams;
   /** HiDream's request_id: a UUID generated once per job and kept, so a resubmission is recognisable. Haiper has none and ignores it. */
   requestId: string;
-  /** A local video streamed as base64 into the operation's video field (`hidream.video_stylize` only). */
+  /** A local file streamed as base64 into the operation's `fileField`. */
   file?: string;
   /** Upload progress of `file`, in file bytes. */
   onUploadProgress?: (sentBytes: number, totalBytes: number) => void;
@@ -127,7 +127,7 @@ export function isResendSafe(error: unknown): boolean {
 export interface VendorClient {
   readonly vendor: VendorId;
   /**
-   * Validates, then sends one submission. The client itself resends only when the connection was never
+   * Sends one submission, trusting its validated params. The client itself resends only when the connection was never
    * established (`delivery: 'not_sent'`); every other failure is thrown with its `delivery`, and the
    * caller must not resend a `maybe_sent` one blindly (see `isResendSafe`).
    */

@@ -41,7 +41,7 @@ export interface VideoFile {
 }
 
 function refuse(message: string): VendorError {
-  return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'video_name', message }] });
+  return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'file', message }] });
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */

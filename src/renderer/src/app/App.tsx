@@ -13,6 +13,7 @@ import { SECTIONS, useNavigation, type Section } from '../lib/navigation';
 import { notifySettled } from './notifications';
 import { DownloadsSection, LibrarySection, SettingsSection } from './sections';
 import { Toasts } from './Toasts';
+import { followNotices } from '../lib/toasts';
 
 const VIEWS: Record<Section, () => React.JSX.Element> = {
   compose: ComposeView,
@@ -42,6 +43,7 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     void useAppInfo.getState().load();
     const stopVendors = useVendorStates.getState().follow();
+    const stopNotices = followNotices();
     const stopJobs = startJobsSync({ onSettled: notifySettled });
     // Downloads are followed app-wide: previews switch to the local file as soon as it is complete.
     const downloads = useDownloadsStore.getState();
@@ -49,6 +51,7 @@ export function App(): React.JSX.Element {
     void downloads.load();
     return () => {
       stopVendors();
+      stopNotices();
       stopJobs();
       stopDownloads();
     };

@@ -1,5 +1,5 @@
-import type { OperationId } from '@shared/operations';
-import { OPERATIONS } from '@shared/operations';
+import type { OperationId } from '@shared/catalog';
+import { OPERATIONS } from '@shared/catalog';
 import { paramsToDraft } from '../features/compose/model';
 import { useCompose } from '../features/compose/store';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';

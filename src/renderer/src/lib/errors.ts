@@ -1,5 +1,7 @@
 import type { TFunction } from 'i18next';
+import { fromErrorIssue, formatIssue, type OperationSpec } from '@shared/catalog';
 import type { ErrorInfo, ErrorKind } from '@shared/errors';
+import type { Locale } from '@shared/i18n-text';
 
 /** What fixes a failure: a place to go, or a way to run the job again. */
 export type FixAction = 'settings' | 'retry' | 'edit';
@@ -32,8 +34,19 @@ export interface DescribedError {
   fix: FixAction | undefined;
 }
 
+/**
+ * The message of an error about an operation's parameters in the UI's language: its coded issues worded
+ * again by the catalog, or the message as it came when it has none.
+ */
+function messageOf(error: ErrorInfo, about: { spec: OperationSpec; locale: Locale } | undefined): string {
+  if (!about || !error.issues?.length) return error.message;
+  const coded = error.issues.map(fromErrorIssue);
+  if (coded.some((issue) => issue === undefined)) return error.message;
+  return coded.map((issue) => (issue ? formatIssue(about.spec, issue, about.locale) : '')).join(' ');
+}
+
 /** An error in plain words with the action that fixes it; the vendor's own reason is kept where it helps. */
-export function describeError(error: ErrorInfo, t: TFunction<'jobs'>): DescribedError {
+export function describeError(error: ErrorInfo, t: TFunction<'jobs'>, about?: { spec: OperationSpec; locale: Locale }): DescribedError {
   const words = WORDS[error.kind] as { key: string; fix?: FixAction } | undefined;
-  return { text: t(`errors.${words?.key ?? 'internal'}`, { message: error.message }), fix: words?.fix };
+  return { text: t(`errors.${words?.key ?? 'internal'}`, { message: messageOf(error, about) }), fix: words?.fix };
 }

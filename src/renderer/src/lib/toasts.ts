@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { subscribe } from './ipc';
 
 export interface Toast {
   id: number;
@@ -23,4 +24,12 @@ export const useToasts = create<ToastState>()((set) => ({
 
 export function toast(tone: Toast['tone'], text: string): void {
   useToasts.getState().push(tone, text);
+}
+
+/**
+ * Shows what main reports on its own (a background task that failed and is being retried, or works
+ * again; settings that had to be recovered). Returns the unsubscribe.
+ */
+export function followNotices(): () => void {
+  return subscribe('app.notice', (notice) => toast(notice.level === 'info' ? 'info' : 'error', notice.message));
 }

@@ -1,4 +1,4 @@
-import type { MediaKind, OperationId } from '@shared/operations';
+import type { MediaKind, OperationId } from '@shared/catalog';
 import { ftsRowid, indexRow, type IndexFacts } from '../../library/search-text';
 import type { Migration } from '../migrations';
 

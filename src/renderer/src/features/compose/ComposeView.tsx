@@ -1,6 +1,6 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@shared/operations';
+import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@shared/catalog';
 import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { OperationForm } from './OperationForm';

@@ -1,13 +1,12 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorInfo, ErrorIssue } from '@shared/errors';
-import type { Field, MediaKind, OperationSpec, Params } from '@shared/operations';
+import { issueField, issueKeys, issueText, toErrorIssue, type Field, type MediaKind, type OperationSpec, type Params } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { checkVideoFile, rejectionMessage } from '../../lib/files';
 import { IpcError } from '../../lib/ipc';
 import { describeError } from '../../lib/errors';
 import { ChoiceControl, isGroup, NumberControl, TextControl, UrlControl, VideoSourceControl } from './controls';
-import { fieldFor, issueKeys, issueMessage, ruleFor } from './issues';
 import { checkDraft, emptyDraft, type Draft, type FormValue, type Picked } from './model';
 
 export interface Submission {
@@ -35,9 +34,10 @@ export interface OperationFormProps {
 const VALIDATE_DELAY_MS = 300;
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
 
+/** The form's own check, in the same shape as the issues main sends back (coded, so worded per locale). */
 function issuesOf(spec: OperationSpec, draft: Draft): ErrorIssue[] {
   const result = checkDraft(spec, draft);
-  return result.ok ? [] : result.issues;
+  return result.ok ? [] : result.issues.map((issue) => toErrorIssue(spec, issue));
 }
 
 /** Server issues are about `params.<path>` when the IPC schema caught them, or `<path>` from the spec. */
@@ -102,14 +102,14 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
 
   const shown = spec.fields.filter((f) => !hidden.includes(f.key));
   const all = [...issues, ...fromServer];
-  const isSettled = (issue: ErrorIssue): boolean => settled.some((s) => s.path === issue.path && s.message === issue.message);
-  const isTouched = (issue: ErrorIssue): boolean => showAll || issueKeys(spec, issue).some((key) => touched.has(key));
+  const isSettled = (issue: ErrorIssue): boolean => settled.some((s) => s.path === issue.path && s.code === issue.code && s.message === issue.message);
+  const isTouched = (issue: ErrorIssue): boolean => showAll || issueKeys(issue).some((key) => touched.has(key));
   const isVisible = (issue: ErrorIssue): boolean => showAll || (isTouched(issue) && isSettled(issue));
   const byField = new Map<string, string[]>();
   const general: string[] = [];
   for (const issue of all.filter(isVisible)) {
-    const message = issueMessage(spec, issue, draft.values, locale, t);
-    const field = fieldFor(spec, issue);
+    const message = issueText(spec, issue, locale);
+    const field = issueField(spec, issue);
     if (field && shown.includes(field)) byField.set(field.key, [...(byField.get(field.key) ?? []), message]);
     else if (!general.includes(message)) general.push(message);
   }
@@ -118,8 +118,7 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
       all
         .filter((issue) => !isTouched(issue))
         .map((issue) => {
-          const keys = ruleFor(spec, issue)?.keys ?? [issue.path];
-          return keys.map((key) => spec.fields.find((f) => f.key === key)?.label[locale] ?? key).join(' / ');
+          return issueKeys(issue).map((key) => spec.fields.find((f) => f.key === key)?.label[locale] ?? key).join(' / ');
         }),
     ),
   ];
@@ -138,12 +137,12 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
       await onSubmit({ params: check.params, draft }, (progress) => setPending({ progress }));
     } catch (error) {
       const info: ErrorInfo = error instanceof IpcError ? error.info : { kind: 'internal', message: String(error) };
-      const located = serverIssues(info).filter((issue) => fieldFor(spec, issue));
+      const located = serverIssues(info).filter((issue) => issueField(spec, issue));
       if (located.length > 0) {
         setFromServer(located);
         setShowAll(true);
       } else {
-        const described = describeError(info, tJobs);
+        const described = describeError(info, tJobs, { spec, locale });
         setFailure({ text: t('submitFailed', { message: described.text }), needsKey: described.fix === 'settings' });
       }
     } finally {

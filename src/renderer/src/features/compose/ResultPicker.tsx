@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LinkableItem } from '@shared/library';
-import type { MediaKind } from '@shared/operations';
-import { getOperation } from '@shared/operations';
+import type { MediaKind } from '@shared/catalog';
+import { getOperation } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { call } from '../../lib/ipc';
 import { useModal } from '../../lib/useModal';

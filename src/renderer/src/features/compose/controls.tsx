@@ -2,7 +2,7 @@ import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from '@shared/format';
 import type { Locale, Text } from '@shared/i18n-text';
-import type { ChoiceField, ChoiceOption, Field, MediaKind, NumberField, TextField, UrlField, VideoSourceField } from '@shared/operations';
+import type { ChoiceField, ChoiceOption, Field, MediaKind, NumberField, TextField, UrlField, VideoSourceField } from '@shared/catalog';
 import { sourceName, type SourceFile } from '../../lib/files';
 import type { FormValue } from './model';
 

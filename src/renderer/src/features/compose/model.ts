@@ -1,5 +1,4 @@
-import type { ErrorIssue } from '@shared/errors';
-import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params } from '@shared/operations';
+import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params, type ParamsResult } from '@shared/catalog';
 import type { SourceFile } from '../../lib/files';
 import { useVendorStates } from '../../lib/appInfo';
 
@@ -97,9 +96,8 @@ export function paramsToDraft(spec: OperationSpec, params: Params, inputFile?: s
   return draft;
 }
 
-export type DraftCheck = { ok: true; params: Params } | { ok: false; issues: ErrorIssue[] };
-
-export function checkDraft(spec: OperationSpec, draft: Draft): DraftCheck {
+/** The same check the engine makes, for feedback while typing. */
+export function checkDraft(spec: OperationSpec, draft: Draft): ParamsResult {
   // The built-in sandbox runs on this computer and can fetch its own (loopback) results; no vendor can.
   const allowLoopback = useVendorStates.getState().states?.[spec.vendor].mode === 'sandbox';
   return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source), allowLoopback });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { OPERATION_IDS, type OperationId } from '@shared/operations';
+import { OPERATION_IDS, type OperationId } from '@shared/catalog';
 import type { Draft } from './model';
 
 interface ComposeState {

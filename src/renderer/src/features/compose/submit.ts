@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
-import type { OperationId } from '@shared/operations';
+import type { OperationId } from '@shared/catalog';
 import { useNavigation } from '../../lib/navigation';
 import { toast } from '../../lib/toasts';
 import { pathForSource } from '../../lib/files';

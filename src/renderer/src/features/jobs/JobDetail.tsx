@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type Job } from '@shared/jobs';
-import { getOperation, getParam, type Field } from '@shared/operations';
+import { getOperation, getParam, type Field } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
 import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
@@ -53,7 +53,7 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
   const final = isFinalStatus(job.status);
   const active = !final && job.status !== 'needs_attention';
   const now = useNow(1000, active);
-  const error = job.error ? describeError(job.error, t) : undefined;
+  const error = job.error ? describeError(job.error, t, { spec, locale }) : undefined;
   const partial = partialText(job, t);
   const waiting = waitingText(job, t);
   // Retry belongs to failures the user cannot fix by editing; the error's own action covers the rest.

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type JobStatus } from '@shared/jobs';
-import { getOperation } from '@shared/operations';
+import { getOperation } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { describeError } from '../../lib/errors';
@@ -48,9 +48,9 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
   const now = useNow(1000, active);
   if (!job) return null;
   const title = jobTitle(job, locale);
-  // A partly done job says what it saved; a waiting one why it waits; otherwise the error, if any.
+  // A waiting job says why it waits; a partly done one what it saved; otherwise the error, if any.
   const waiting = waitingText(job, t);
-  const error = waiting ?? partialText(job, t) ?? (job.error ? describeError(job.error, t).text : undefined);
+  const error = waiting ?? partialText(job, t) ?? (job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined);
   return (
     <div
       role="listitem"

@@ -1,15 +1,16 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
-import { getOperation } from '@shared/operations';
+import { getOperation } from '@shared/catalog';
 import { toast } from '../../lib/toasts';
 import { useNavigation } from '../../lib/navigation';
 import { call, IpcError } from '../../lib/ipc';
 import { paramsToDraft } from '../compose/model';
 import { useCompose } from '../compose/store';
+import { isLocale } from '../../i18n';
 import { describeError } from '../../lib/errors';
 import { useJobs } from './store';
 
-async function act(run: () => Promise<Job>, done: string, select = false): Promise<void> {
+async function act(run: () => Promise<Job>, done: string, select = false, about?: Job): Promise<void> {
   try {
     const job = await run();
     useJobs.getState().upsert(job);
@@ -17,14 +18,15 @@ async function act(run: () => Promise<Job>, done: string, select = false): Promi
     toast('success', i18next.t(done, { ns: 'jobs' }));
   } catch (error) {
     const info = error instanceof IpcError ? error.info : { kind: 'internal' as const, message: String(error) };
-    toast('error', describeError(info, i18next.getFixedT(null, 'jobs')).text);
+    const locale = isLocale(i18next.language) ? i18next.language : 'en';
+    toast('error', describeError(info, i18next.getFixedT(null, 'jobs'), about && { spec: getOperation(about.operation), locale }).text);
   }
 }
 
 export const cancelJob = (id: string): Promise<void> => act(() => call('jobs.cancel', { id }), 'toast.canceled');
 
 /** A retry is a new job; it becomes the selected one. */
-export const retryJob = (id: string): Promise<void> => act(() => call('jobs.retry', { id }), 'toast.retried', true);
+export const retryJob = (id: string): Promise<void> => act(() => call('jobs.retry', { id }), 'toast.retried', true, useJobs.getState().jobs.get(id));
 
 export const resolveJob = (id: string, action: 'resubmit' | 'discard'): Promise<void> =>
   act(() => call('jobs.resolve', { id, action }), action === 'resubmit' ? 'toast.resubmitted' : 'toast.discarded', action === 'resubmit');

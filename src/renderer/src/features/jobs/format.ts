@@ -1,5 +1,5 @@
 import type { Job } from '@shared/jobs';
-import { getOperation, promptOf } from '@shared/operations';
+import { getOperation, promptOf } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
 
 /** h:mm:ss, or m:ss under an hour. */

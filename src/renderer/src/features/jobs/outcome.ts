@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Job } from '@shared/jobs';
-import { getOperation } from '@shared/operations';
+import { getOperation } from '@shared/catalog';
 
 const VENDOR_NAMES = { hidream: 'HiDream', haiper: 'Haiper' } as const;
 

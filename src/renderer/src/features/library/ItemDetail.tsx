@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
-import type { OperationId } from '@shared/operations';
+import { OPERATIONS, type OperationId } from '@shared/catalog';
+import { useLocale } from '../../i18n';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
 import { formatBytes, formatDuration } from '@shared/format';
@@ -32,6 +33,7 @@ function errorText(error: unknown): string {
 /** Everything about one item, and what can be done with it. */
 export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
+  const uiLocale = useLocale();
   const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
   /** Edits in progress; null shows the item's saved value (which events keep current). */
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
@@ -233,7 +235,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
                   aria-describedby={why ? hint : undefined}
                   onClick={() => onChain?.(option.operation, option.params, option.parentItemId, option.file)}
                 >
-                  {t(`op_${option.operation}`)}
+                  {OPERATIONS[option.operation].shortTitle[uiLocale]}
                 </button>
                 {why && (
                   <small id={hint} className="library-hint">
@@ -310,7 +312,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           </>
         )}
         <dt>{t('fact_operation')}</dt>
-        <dd>{item.operation ? t(`op_${item.operation}`) : t('imported')}</dd>
+        <dd>{item.operation ? OPERATIONS[item.operation].shortTitle[uiLocale] : t('imported')}</dd>
         {item.prompt && (
           <>
             <dt>{t('fact_prompt')}</dt>
@@ -335,7 +337,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.ancestors.map((a) => (
             <li key={a.id}>
               <button type="button" className="link" onClick={() => void select(a.id)}>
-                {t('madeFrom')}: {a.title} ({a.operation ? t(`op_${a.operation}`) : t('imported')})
+                {t('madeFrom')}: {a.title} ({a.operation ? OPERATIONS[a.operation].shortTitle[uiLocale] : t('imported')})
               </button>
             </li>
           ))}
@@ -345,7 +347,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.descendants.map((d) => (
             <li key={d.item.id} style={{ paddingInlineStart: `${d.depth}em` }}>
               <button type="button" className="link" onClick={() => void select(d.item.id)}>
-                {t('madeInto')}: {d.item.title} ({d.item.operation ? t(`op_${d.item.operation}`) : t('imported')})
+                {t('madeInto')}: {d.item.title} ({d.item.operation ? OPERATIONS[d.item.operation].shortTitle[uiLocale] : t('imported')})
               </button>
             </li>
           ))}

@@ -1,7 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { OPERATIONS } from '@shared/catalog';
 import type { LibraryItemSummary } from '@shared/library';
+import { useLocale } from '../../i18n';
 import { formatDuration } from '@shared/format';
 import { requestPoster } from './posters';
 import { startItemDrag } from './drag';
@@ -74,8 +76,9 @@ export function LibraryGrid({ items, selectedId, hasMore, nativeDrag, onSelect, 
 
 function Card({ item, selected, nativeDrag, onSelect }: { item: LibraryItemSummary; selected: boolean; nativeDrag: boolean; onSelect: (id: string) => void }): React.JSX.Element {
   const { t } = useTranslation('library');
+  const locale = useLocale();
   useEffect(() => requestPoster(item), [item]);
-  const badges = [item.kind === 'video' ? t('kindVideo') : t('kindImage'), item.operation ? t(`op_${item.operation}`) : t('imported')];
+  const badges = [item.kind === 'video' ? t('kindVideo') : t('kindImage'), item.operation ? OPERATIONS[item.operation].shortTitle[locale] : t('imported')];
   return (
     <div role="gridcell" aria-selected={selected} className={`library-card${selected ? ' selected' : ''}${item.missing ? ' missing' : ''}`}>
       <button

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIBRARY_SORTS, type LibrarySort } from '@shared/library';
-import { OPERATION_IDS, type MediaKind, type OperationId, type VendorId } from '@shared/operations';
+import { OPERATION_IDS, OPERATIONS, VENDOR_IDS, VENDORS, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
+import { useLocale } from '../../i18n';
 import { call, IpcError, subscribe } from '../../lib/ipc';
 import { dayStart } from './format';
 import { ItemDetail, type PickPath, type ReuseActions } from './ItemDetail';
@@ -26,6 +27,7 @@ function errorText(error: unknown): string {
 /** The offline library: search, filter and sort every result, then reuse or chain it. */
 export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
   const { t } = useTranslation('library');
+  const locale = useLocale();
   const { criteria, items, nextCursor, total, loading, error, stale, selectedId, selected, tags } = useLibraryStore();
   const store = useLibraryStore.getState();
   const [text, setText] = useState(criteria.text ?? '');
@@ -109,14 +111,17 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
           </select>
           <select aria-label={t('vendor')} value={criteria.vendor ?? ''} onChange={(e) => set({ vendor: (e.target.value || undefined) as VendorId | undefined })}>
             <option value="">{t('vendorAll')}</option>
-            <option value="hidream">HiDream</option>
-            <option value="haiper">Haiper</option>
+            {VENDOR_IDS.map((vendor) => (
+              <option key={vendor} value={vendor}>
+                {VENDORS[vendor].name[locale]}
+              </option>
+            ))}
           </select>
           <select aria-label={t('operation')} value={criteria.operation ?? ''} onChange={(e) => set({ operation: (e.target.value || undefined) as OperationId | undefined })}>
             <option value="">{t('operationAll')}</option>
             {OPERATION_IDS.map((op) => (
               <option key={op} value={op}>
-                {t(`op_${op}`)}
+                {OPERATIONS[op].shortTitle[locale]}
               </option>
             ))}
           </select>

@@ -100,12 +100,6 @@ const en = {
   blocked_remote_url_expired: 'Download-only item: its remote URL expired at {{time}}; Haiper needs a public URL.',
   blocked_remote_url_expiring: 'Its remote URL expires at {{time}}, too soon for a job to fetch it; Haiper needs a public URL.',
   expiryUnknown: 'The vendor did not say when this URL expires; the job fails if it no longer works.',
-  'op_hidream.txt2video': 'HiDream text to video',
-  'op_hidream.txt2img': 'HiDream text to image',
-  'op_hidream.video_stylize': 'Stylize',
-  'op_haiper.generate': 'Haiper image to video',
-  'op_haiper.upscale': 'Upscale',
-  'op_haiper.extend': 'Extend',
   noPoster: 'No preview yet',
 };
 
@@ -212,12 +206,6 @@ const zhCN: LibraryStrings = {
   blocked_remote_url_expired: '仅有本地文件：远程 URL 已于 {{time}} 过期；Haiper 需要可公开访问的 URL。',
   blocked_remote_url_expiring: '远程 URL 将于 {{time}} 过期，来不及提交任务；Haiper 需要可公开访问的 URL。',
   expiryUnknown: '服务商未说明此 URL 何时过期；若已失效，任务会失败。',
-  'op_hidream.txt2video': 'HiDream 文生视频',
-  'op_hidream.txt2img': 'HiDream 文生图',
-  'op_hidream.video_stylize': '风格化',
-  'op_haiper.generate': 'Haiper 图生视频',
-  'op_haiper.upscale': '提高像素',
-  'op_haiper.extend': '扩展视频',
   noPoster: '暂无预览',
 };
 

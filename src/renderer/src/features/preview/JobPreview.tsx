@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { getOperation, getParam } from '@shared/operations';
+import { getOperation, getParam } from '@shared/catalog';
 import type { Job, JobOutput } from '@shared/jobs';
 import { useAppInfo } from '../../lib/appInfo';
 import { useNow } from '../../lib/useNow';
@@ -51,7 +51,7 @@ export function JobPreview({ job }: { job: Job }): React.JSX.Element | null {
   // Links expire; a minute's resolution is plenty to stop offering a dead one.
   const now = useNow(60_000);
   const outputs = job.outputs.map((output, i) => <OutputView key={output.id} job={job} output={output} n={i + 1} now={now} />);
-  if (job.operation === 'hidream.video_stylize') {
+  if (getOperation(job.operation).fileField) {
     return (
       <div className="side-by-side">
         <section aria-label={t('input')}>

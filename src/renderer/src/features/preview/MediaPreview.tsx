@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MediaKind } from '@shared/operations';
+import type { MediaKind } from '@shared/catalog';
 
 export interface MediaPreviewProps {
   kind: MediaKind;

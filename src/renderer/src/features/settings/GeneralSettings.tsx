@@ -1,7 +1,9 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ErrorIssue } from '@shared/errors';
-import { HIDREAM_CONCURRENCY, HIDREAM_LEVELS, LANGUAGES, THEMES, type Settings } from '@shared/settings';
+import { tiersOf, VENDOR_IDS, VENDORS, type VendorId } from '@shared/catalog';
+import { LANGUAGES, THEMES, type Settings } from '@shared/settings';
+import { useLocale } from '../../i18n';
 import { IpcError } from '../../lib/ipc';
 import { useSettingsStore } from './store';
 
@@ -15,8 +17,8 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
 
   const change = <K extends keyof Settings>(key: K, value: Settings[K]): void => setDraft((d) => ({ ...d, [key]: value }));
-  const changeHaiper = (key: keyof Settings['membership']['haiper'], value: number): void =>
-    setDraft((d) => ({ ...d, membership: { ...d.membership, haiper: { ...d.membership.haiper, [key]: value } } }));
+  const locale = useLocale();
+  const changeMembership = (vendor: VendorId, value: unknown): void => setDraft((d) => ({ ...d, membership: { ...d.membership, [vendor]: value } }));
   const issueFor = (path: string): string | undefined => issues.find((i) => i.path === path)?.message;
   const field = (name: string): string => `${id}-${name}`;
 
@@ -99,26 +101,41 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
           </label>
         </div>
         {number('downloadSizeCapMb', t('general.downloadSizeCapMb'), draft.downloadSizeCapMb, 1, 100_000, (n) => change('downloadSizeCapMb', n))}
-        <div className="field">
-          <label htmlFor={field('level')}>{t('general.hidreamLevel')}</label>
-          <select
-            id={field('level')}
-            value={draft.membership.hidream}
-            aria-describedby={field('level-help')}
-            onChange={(e) => setDraft((d) => ({ ...d, membership: { ...d.membership, hidream: e.target.value as Settings['membership']['hidream'] } }))}
-          >
-            {HIDREAM_LEVELS.map((level) => (
-              <option key={level} value={level}>
-                {t(`general.levels.${level}`)}
-              </option>
-            ))}
-          </select>
-          <small id={field('level-help')} className="muted">
-            {t('general.hidreamLevelHelp', { count: HIDREAM_CONCURRENCY[draft.membership.hidream] })}
-          </small>
-        </div>
-        {number('haiperConcurrency', t('general.haiperConcurrency'), draft.membership.haiper.concurrency, 1, 50, (n) => changeHaiper('concurrency', n))}
-        {number('haiperPerMinute', t('general.haiperPerMinute'), draft.membership.haiper.perMinute, 1, 600, (n) => changeHaiper('perMinute', n))}
+        {VENDOR_IDS.map((vendor) => {
+          const descriptor = VENDORS[vendor];
+          const name = descriptor.name[locale];
+          const own = draft.membership[vendor];
+          if (typeof own === 'object') {
+            const max = descriptor.limits.kind === 'custom' ? descriptor.limits.max : { concurrency: 1, perMinute: 1 };
+            return (
+              <div key={vendor}>
+                {number(`${vendor}-concurrency`, t('general.concurrency', { vendor: name }), own.concurrency, 1, max.concurrency, (n) => changeMembership(vendor, { ...own, concurrency: n }))}
+                {number(`${vendor}-perMinute`, t('general.perMinute', { vendor: name }), own.perMinute, 1, max.perMinute, (n) => changeMembership(vendor, { ...own, perMinute: n }))}
+              </div>
+            );
+          }
+          const tiers = tiersOf(descriptor, locale);
+          return (
+            <div className="field" key={vendor}>
+              <label htmlFor={field(`${vendor}-level`)}>{t('general.level', { vendor: name })}</label>
+              <select
+                id={field(`${vendor}-level`)}
+                value={own}
+                aria-describedby={field(`${vendor}-level-help`)}
+                onChange={(e) => changeMembership(vendor, e.target.value)}
+              >
+                {tiers.map((tier) => (
+                  <option key={tier.id} value={tier.id}>
+                    {tier.label}
+                  </option>
+                ))}
+              </select>
+              <small id={field(`${vendor}-level-help`)} className="muted">
+                {t('general.levelHelp', { vendor: name, count: tiers.find((tier) => tier.id === own)?.concurrency ?? 1 })}
+              </small>
+            </div>
+          );
+        })}
         <div className="field">
           <label htmlFor={field('language')}>{t('general.language')}</label>
           <select id={field('language')} value={draft.language} onChange={(e) => change('language', e.target.value as Settings['language'])}>

@@ -2,11 +2,10 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RequestInput } from '@shared/ipc';
 import type { KeysStatus, VendorKeyStatus } from '@shared/ipc/keys';
-import type { VendorId } from '@shared/operations';
+import { VENDOR_IDS, VENDORS, type VendorId } from '@shared/catalog';
+import { useLocale } from '../../i18n';
 import { IpcError } from '../../lib/ipc';
 import { useSettingsStore } from './store';
-
-const VENDORS: VendorId[] = ['hidream', 'haiper'];
 
 export function KeysSection({ keys }: { keys: KeysStatus }): React.JSX.Element {
   const { t } = useTranslation('settings');
@@ -15,7 +14,7 @@ export function KeysSection({ keys }: { keys: KeysStatus }): React.JSX.Element {
       <h2 id="keys-title">{t('keys.title')}</h2>
       <p className="muted">{t('keys.intro')}</p>
       <StorageChoice keys={keys} />
-      {VENDORS.map((vendor) => (
+      {VENDOR_IDS.map((vendor) => (
         <VendorKeyCard key={vendor} vendor={vendor} status={keys.vendors[vendor]} keys={keys} />
       ))}
     </section>
@@ -174,7 +173,9 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
     }, t('keys.saved'));
 
   const field = (suffix: string): string => `${id}-${suffix}`;
-  const vendorName = t(`keys.vendor.${vendor}`);
+  const locale = useLocale();
+  const vendorName = VENDORS[vendor].service[locale];
+  const hasField = (name: string): boolean => VENDORS[vendor].keyFields.some((f) => f.name === name);
   return (
     <article className="key-card" aria-labelledby={field('title')}>
       <h3 id={field('title')}>{vendorName}</h3>
@@ -186,7 +187,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
         }}
       >
         <div className="field">
-          <label htmlFor={field('key')}>{t(`keys.keyLabel.${vendor}`)}</label>
+          <label htmlFor={field('key')}>{VENDORS[vendor].keyFields[0].label[locale]}</label>
           <input
             id={field('key')}
             type="password"
@@ -198,7 +199,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
             onChange={(e) => setKey(e.target.value)}
           />
         </div>
-        {vendor === 'hidream' && (
+        {hasField('userId') && (
           <div className="field">
             <label htmlFor={field('user')}>{t('keys.userId')}</label>
             <input
@@ -222,7 +223,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
           <label htmlFor={field('url')}>{t('keys.baseUrl')}</label>
           <input id={field('url')} type="url" value={baseUrl} maxLength={2048} onChange={(e) => setBaseUrl(e.target.value)} />
         </div>
-        {vendor === 'haiper' && (
+        {hasField('endpointPath') && (
           <div className="field">
             <label htmlFor={field('endpoint')}>{t('keys.endpointPath')}</label>
             <input

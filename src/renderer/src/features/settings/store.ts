@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { RequestInput } from '@shared/ipc';
 import type { ConnectionResult, KeysStatus } from '@shared/ipc/keys';
-import type { VendorId } from '@shared/operations';
+import { VENDOR_IDS, type VendorId } from '@shared/catalog';
 import type { SettingsPatch, SettingsState } from '@shared/settings';
 import { call, IpcError, subscribe } from '../../lib/ipc';
 
@@ -35,7 +35,7 @@ export const useSettingsStore = create<SettingsFeatureState>()((set) => ({
   keys: null,
   settings: null,
   loadError: null,
-  tests: { hidream: idle, haiper: idle },
+  tests: Object.fromEntries(VENDOR_IDS.map((vendor) => [vendor, idle])) as Record<VendorId, ConnectionTest>,
 
   start: () => {
     const offKeys = subscribe('keys.changed', (keys) => set({ keys }));

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getOperation } from '@shared/operations';
+import { localVideoOperation } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { useNavigation } from '../../lib/navigation';
 import { useModal } from '../../lib/useModal';
@@ -9,8 +9,8 @@ import { emptyDraft } from '../compose/model';
 import { submitJob } from '../compose/submit';
 import { MediaPreview } from '../preview/MediaPreview';
 
-const STYLIZE = getOperation('hidream.video_stylize');
-const SOURCE_FIELD = STYLIZE.inputField ?? 'video_name';
+const STYLIZE = localVideoOperation();
+const SOURCE_FIELD = STYLIZE.fileField ?? '';
 
 /** The dropped clip's preview next to the stylize form (its source field is the file itself). */
 export function StylizeSheet({ file, onClose }: { file: File; onClose: () => void }): React.JSX.Element {

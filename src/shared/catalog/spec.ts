@@ -1,6 +1,7 @@
 import type { Text } from '../i18n-text';
+import type { RateCategory, VendorId } from './vendors';
 
-export type VendorId = 'hidream' | 'haiper';
+export type { RateCategory, VendorId };
 
 export const OPERATION_IDS = [
   'hidream.txt2video',
@@ -12,8 +13,6 @@ export const OPERATION_IDS = [
 ] as const;
 export type OperationId = (typeof OPERATION_IDS)[number];
 
-/** Which vendor quota a submission counts against (HiDream's per-minute limits are per category). */
-export type RateCategory = 'image' | 'video' | 'stylize';
 export type MediaKind = 'video' | 'image';
 
 interface FieldBase {
@@ -94,4 +93,16 @@ export interface OperationSpec {
   rules?: AtLeastOneRule[];
   /** The field that takes an earlier result as input, for chaining and lineage. */
   inputField?: string;
+  /** Which library items can feed `inputField`. */
+  accepts?: MediaKind;
+  /** Chaining from an item carries its prompt over (animating an image keeps what it shows). */
+  keepsPrompt?: boolean;
+  /** The field a local file is streamed into as base64; only operations that have one take `--file`. */
+  fileField?: string;
+  /** The field whose number multiplies what a submission costs against the per-minute limit (images per request). */
+  countField?: string;
+  /** A short name for badges and lists. */
+  shortTitle: Text;
+  /** This operation's key in the library's search index rows: stored on disk, so never change or reuse one. */
+  searchKey: number;
 }

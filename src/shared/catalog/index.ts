@@ -1,0 +1,36 @@
+export * from './spec';
+export * from './vendors';
+export { OPERATIONS } from './operations';
+export * from './validate';
+export * from './issues';
+
+import { OPERATIONS } from './operations';
+import { OPERATION_IDS, type OperationId, type OperationSpec } from './spec';
+
+export function isOperationId(value: unknown): value is OperationId {
+  return typeof value === 'string' && (OPERATION_IDS as readonly string[]).includes(value);
+}
+
+export function getOperation(id: OperationId): OperationSpec {
+  return OPERATIONS[id];
+}
+
+/** Every operation, in the catalog's order. */
+export const OPERATION_LIST: readonly OperationSpec[] = OPERATION_IDS.map((id) => OPERATIONS[id]);
+
+/** The operations that take a local file (the stylize drop zone, the CLI's `--file`). */
+export function fileOperations(): OperationSpec[] {
+  return OPERATION_LIST.filter((spec) => spec.fileField !== undefined);
+}
+
+/** Where a dropped local video goes: the operation whose file field takes a video. */
+export function localVideoOperation(): OperationSpec {
+  const spec = fileOperations().find((s) => s.accepts === 'video');
+  if (!spec) throw new Error('The catalog has no operation that takes a local video.');
+  return spec;
+}
+
+/** The prompt of a parameter set, for titles and search; '' when the operation has none. */
+export function promptOf(params: Record<string, unknown>): string {
+  return typeof params['prompt'] === 'string' ? params['prompt'] : '';
+}
