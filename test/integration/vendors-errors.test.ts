@@ -64,7 +64,7 @@ describe('validation', () => {
   it('refuses a file for an operation that takes none, before any request', async () => {
     const before = sandbox.stats().submissions.length;
     const file = await vendorError(() =>
-      haiper.submit({ ...checked('haiper.upscale', { config: { sourceVideo: 'https://x/v.mp4' } }), file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
+      haiper.submit({ ...checked('haiper.upscale', { config: { sourceVideo: 'https://x.example/v.mp4' } }), file: join(MEDIA_DIR, 'source-clip.mp4'), requestId: newRequestId() }),
     );
     expect(file).toMatchObject({ kind: 'validation', delivery: 'not_sent' });
     expect(file.message).toBe('Haiper · Upscale video does not take a local file (only HiDream · Stylize a video does).');

@@ -555,7 +555,15 @@ export class JobEngine {
       }
       // Committed before the request leaves, together with the check of what other processes on this
       // database hold: the vendor's limits are per account, not per process.
-      const claimed = this.store.beginSubmit(q.id, this.owner, now, () => this.roomLeftByOthers(q, now));
+      let claimed: ReturnType<JobStore['beginSubmit']>;
+      try {
+        claimed = this.store.beginSubmit(q.id, this.owner, now, () => this.roomLeftByOthers(q, now));
+      } catch (error) {
+        // A busy or full database: nothing was sent; the job waits its turn again.
+        blocked.add(group);
+        this.sendCrashed(q, error);
+        continue;
+      }
       if (!claimed.ok) {
         this.limiter.release(q.id, q.vendor);
         this.limiter.withdraw(q.id, q.vendor, q.category);
