@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { SETTLED_DOWNLOAD_STATUSES, type Download } from '@shared/downloads';
 import { isAppError } from '@shared/errors';
 import { isFinalStatus, type Job } from '@shared/jobs';
 import { formatIssue, OPERATIONS, validateParams, type OperationSpec, type ValidationIssue } from '@shared/catalog';
-import { DATABASE_FILE, openDatabase, type Database } from '@main/core/db/database';
+import type { Database } from '@main/core/db/database';
+import { DatabaseProblem, openDatabaseForReading } from '@main/core/db/storage';
 import { isLoopbackBaseUrl } from '@shared/url';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
@@ -70,7 +70,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const dataDir = defaultDataDir(io.env);
   const level = (io.env['PROMPTREEL_LOG_LEVEL'] as LogLevel | undefined) ?? 'warn';
   const log = createLogger({ scope: 'cli', level, sink: (line) => io.stderr.write(`${line}\n`) });
-  if (command.name === 'jobs' || command.name === 'show') return await inspect(command, dataDir, io);
+  if (command.name === 'jobs' || command.name === 'show') {
+    try {
+      return await inspect(command, dataDir, io);
+    } catch (error) {
+      if (error instanceof DatabaseProblem) return databaseProblem(io, error);
+      throw error;
+    }
+  }
 
   let services: CliServices;
   try {
@@ -84,7 +91,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     const { createEngine, timeScaleFromEnv } = await import('@main/runtime');
     // The keys from the environment reach the engine only: nothing is written to the data directory.
-    const engine = createEngine(dataDir, { host: { transport: 'cli', log }, vendors: { credentials, timeScale: timeScaleFromEnv(io.env) } });
+    const onStorageNotice = (notice: { message: string }): boolean => io.stderr.write(`promptreel: ${notice.message}\n`);
+    const engine = createEngine(dataDir, { host: { transport: 'cli', log, onStorageNotice }, vendors: { credentials, timeScale: timeScaleFromEnv(io.env) } });
     const waits = downloadWaits(engine);
     services = {
       db: engine.jobs.db,
@@ -98,6 +106,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       },
     };
   } catch (error) {
+    if (error instanceof DatabaseProblem) return databaseProblem(io, error);
     return usage(io, error);
   }
   try {
@@ -174,7 +183,8 @@ async function precheck(command: Extract<Command, { name: 'run' }>, sandbox: boo
 /** `jobs` and `show` only read: no engine, no vendor, no transfer, nothing resumed. */
 async function inspect(command: Extract<Command, { name: 'jobs' | 'show' }>, dataDir: string, io: CliIo): Promise<number> {
   const { readDownload } = await import('@main/core/downloads/manager');
-  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const { db, notice } = openDatabaseForReading(dataDir);
+  if (notice) io.stderr.write(`promptreel: ${notice.message}\n`);
   try {
     const store = new JobStore(db);
     const lookup = (id: string): Download | undefined => readDownload(db, id);
@@ -222,6 +232,12 @@ function downloadWaits(engine: Runtime): { stopped: (id: string) => Promise<Down
     });
   };
   return { stopped, close: () => looks.forEach((look) => clearInterval(look)) };
+}
+
+/** One line that says what is wrong with the database file and where it is; no stack trace. */
+function databaseProblem(io: CliIo, error: DatabaseProblem): number {
+  io.stderr.write(`promptreel: ${error.message}\n`);
+  return EXIT.failed;
 }
 
 function usage(io: CliIo, error: unknown): number {

@@ -1,14 +1,15 @@
 import { app, BrowserWindow, dialog, ipcMain, nativeImage, Notification, session, shell, type NativeImage, type OpenDialogOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import { IPC_EVENT_CHANNEL, IPC_GRANT_FILE_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import { MEDIA_SCHEME } from '@shared/csp';
 import type { EventFrame } from '@shared/ipc';
 import { AppError } from '@shared/errors';
 import type { HostCapabilities } from './core/host';
 import { KeyVault } from './core/keys/vault';
 import { createLogger } from './core/log';
-import { createEngine } from './runtime';
+import { DatabaseProblem, type DatabaseNotice } from './core/db/storage';
+import { createEngine, type Runtime } from './runtime';
 import { SettingsStore } from './core/settings/store';
 import { createElectronSecretStore, createSafeStorageCipher, ElectronSettingsBacking } from './keys-electron';
 import { handleProtocols, registerSchemes } from './protocols';
@@ -69,13 +70,26 @@ app.on('web-contents-created', (_event, contents) => {
   });
 });
 
+/** Without this a start that throws (a damaged or read-only database) quits with no window and no word. */
+function startOrExplain(start: () => Runtime): Runtime | undefined {
+  try {
+    return start();
+  } catch (error) {
+    dialog.showErrorBox('Promptreel cannot start', error instanceof DatabaseProblem ? error.message : `Promptreel could not start: ${String(error)}`);
+    app.quit();
+    return undefined;
+  }
+}
+
 void app.whenReady().then(async () => {
   const dataDir = app.getPath('userData');
   const log = createLogger({ scope: 'main' });
   // safeStorage works only once the app is ready, so the vault is opened here and not earlier.
   const keys = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dataDir), log: log.child('keys') });
   const settings = SettingsStore.open({ backing: new ElectronSettingsBacking(dataDir), dataDir, log: log.child('settings') });
-  const runtime = createEngine(dataDir, {
+  const storageNotices: DatabaseNotice[] = [];
+  const runtime = startOrExplain(() =>
+    createEngine(dataDir, {
     host: {
       transport: 'electron',
       log,
@@ -94,14 +108,18 @@ void app.whenReady().then(async () => {
       files,
       mediaUrlPrefix: `${MEDIA_SCHEME}://item/`,
       trashFile: (path) => shell.trashItem(path),
+      requireGrantedPaths: true,
+      onStorageNotice: (notice) => storageNotices.push(notice),
     },
-  });
+  }),
+  );
+  if (!runtime) return;
 
   // Deny-by-default: the app needs no camera, microphone, geolocation, or any other permission.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path)?.path);
+  handleProtocols(join(here, '../renderer'), (path) => runtime.resolveMedia(path));
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, (event, frame: unknown) => {
     const url = event.senderFrame?.url;
@@ -112,12 +130,21 @@ void app.whenReady().then(async () => {
     return runtime.dispatch(frame, { origin: url ?? 'unknown' });
   });
 
+  ipcMain.on(IPC_GRANT_FILE_CHANNEL, (event, path: unknown) => {
+    const trusted = isTrustedUrl(event.senderFrame?.url, devServerUrl);
+    if (trusted && typeof path === 'string' && path.length <= 4096) runtime.grantPath(path);
+    event.returnValue = trusted;
+  });
+
   runtime.events.subscribe((name, payload) => {
     const frame: EventFrame = { name, payload };
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENT_CHANNEL, frame);
   });
 
-  createMainWindow(preloadPath(here), devServerUrl);
+  const window = createMainWindow(preloadPath(here), devServerUrl);
+  for (const notice of storageNotices) {
+    void dialog.showMessageBox(window, { type: 'warning', message: 'Promptreel repaired its library database', detail: notice.message });
+  }
 
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(preloadPath(here), devServerUrl);

@@ -2,8 +2,7 @@ import { net, protocol } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_SCHEME } from '@shared/csp';
-import { readHead } from './core/fs/head';
-import { SERVED_SNIFF_BYTES, servedMediaHeaders } from './core/library/served-media';
+import { mediaResponse, type MediaTarget } from './core/fs/serve';
 import { APP_ORIGIN } from './trust';
 
 /** Must run before `app.ready`: both schemes behave like https (secure, standard, fetchable). */
@@ -24,7 +23,7 @@ function within(root: string, relative: string): string | undefined {
  * `app://promptreel/…` serves the built renderer; `promptreel-media://…` serves local media the
  * runtime resolves (library items, downloads). Nothing outside those roots is reachable.
  */
-export function handleProtocols(rendererDir: string, resolveMedia: (path: string) => string | undefined): void {
+export function handleProtocols(rendererDir: string, resolveMedia: (path: string) => MediaTarget | undefined): void {
   const root = normalize(rendererDir);
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -52,18 +51,11 @@ export function handleProtocols(rendererDir: string, resolveMedia: (path: string
     } catch {
       return new Response('Bad request', { status: 400 });
     }
-    const file = resolveMedia(pathname);
-    if (!file) return new Response('Not found', { status: 404 });
-    const head = await readHead(file, SERVED_SNIFF_BYTES).catch(() => undefined);
-    if (!head) return new Response('Not found', { status: 404 });
-    // net.fetch on a file URL answers Range requests, which <video> seeking needs.
-    const response = await net.fetch(pathToFileURL(file).toString(), { headers: request.headers });
-    const headers = new Headers(response.headers);
-    // The type the file's bytes show, never one derived from its name or a remote server.
-    for (const [name, value] of Object.entries(servedMediaHeaders(head))) headers.set(name, value);
+    // Checked, opened and typed (by the file's own bytes) as by the browser shell's /media/ route.
+    const response = await mediaResponse(resolveMedia(pathname), request);
     // Only the app's own page may read frames into a canvas (poster capture), not any origin.
-    headers.set('access-control-allow-origin', APP_ORIGIN);
-    headers.set('vary', 'origin');
-    return new Response(response.body, { status: response.status, headers });
+    response.headers.set('access-control-allow-origin', APP_ORIGIN);
+    response.headers.set('vary', 'origin');
+    return response;
   });
 }

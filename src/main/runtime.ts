@@ -1,18 +1,22 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import trash from 'trash';
 import type { AppNotification, Transport } from '@shared/ipc/app';
 import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
 import { startSandbox } from './sandbox';
-import { DATABASE_FILE, openDatabase, type Database } from './core/db/database';
+import type { Database } from './core/db/database';
+import { openAppDatabase, scheduleBackups, type DatabaseNotice } from './core/db/storage';
 import { downloadHandlers } from './core/downloads/handlers';
 import { DownloadManager, type DownloadSettings } from './core/downloads/manager';
 import type { HostCapabilities } from './core/host';
 import { createDispatcher, type Dispatch, type Handlers } from './core/ipc/dispatcher';
 import { EventBus } from './core/events';
+import { PathGrants } from './platform/paths-policy';
+import { guardJobInputs, releaseStagedInputs } from './core/files/job-inputs';
 import { createStaging } from './core/files/staging';
+import type { MediaTarget } from './core/fs/serve';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
 import type { LimitSettings } from './core/jobs/limiter';
@@ -65,6 +69,16 @@ export interface EngineHost {
   mediaUrlPrefix?: string;
   /** Moves a file to the OS trash; the `trash` package unless the host has its own (`shell.trashItem`). */
   trashFile?: (path: string) => Promise<void>;
+  /**
+   * The desktop app: folders to import, files to relink and videos to upload must come from the
+   * system dialog or a drop (see `PathGrants`). The browser shell has no dialog and takes typed paths.
+   */
+  requireGrantedPaths?: boolean;
+  /**
+   * The database was damaged and replaced at start-up: the host tells the user (a dialog, one line).
+   * Default: a warning in the log. A database that cannot be opened at all throws `DatabaseProblem`.
+   */
+  onStorageNotice?: (notice: DatabaseNotice) => void;
 }
 
 /** Where the engine gets its vendors: live clients with keys, the built-in sandbox without. */
@@ -126,7 +140,9 @@ export interface Runtime {
   downloads: DownloadManager;
   library: LibraryStore;
   /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
-  resolveMedia(pathname: string): { path: string; mime: string } | undefined;
+  resolveMedia(pathname: string): MediaTarget | undefined;
+  /** A path the host itself got from the user (a file dropped on the window), which a request may then name. */
+  grantPath(path: string): void;
   close(): Promise<void>;
 }
 
@@ -135,9 +151,15 @@ export function limitsFromSettings(settings: Settings): LimitSettings {
   return limitsFor(settings.membership);
 }
 
-/** The one database of a data directory, opened (and migrated) at start-up. */
-export function openRuntimeDatabase(dataDir: string): Database {
-  return openDatabase(join(dataDir, DATABASE_FILE));
+/**
+ * The one database of a data directory, opened (and migrated) at start-up. A damaged file is set aside
+ * and replaced (`onNotice` says how); one that cannot be opened throws `DatabaseProblem`, whose message
+ * the host shows as it is.
+ */
+export function openRuntimeDatabase(dataDir: string, options: { log?: Logger; onNotice?: (notice: DatabaseNotice) => void } = {}): Database {
+  const { db, notice } = openAppDatabase(dataDir, options.log ? { log: options.log } : {});
+  if (notice) (options.onNotice ?? ((n: DatabaseNotice) => options.log?.warn(n.message)))(notice);
+  return db;
 }
 
 /**
@@ -154,7 +176,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   const settings =
     host.settings ?? SettingsStore.open({ backing: new JsonFileSettingsBacking(join(dataDir, 'settings.json')), dataDir, log: log.child('settings') });
   const staging = createStaging({ dataDir, log });
-  const db = openRuntimeDatabase(dataDir);
+  const grants = new PathGrants(host.requireGrantedPaths ?? false);
+  const db = openRuntimeDatabase(dataDir, { log: log.child('db'), ...(host.onStorageNotice ? { onNotice: host.onStorageNotice } : {}) });
+  const stopBackups = scheduleBackups(dataDir, { log: log.child('db') });
   // Work a killed CLI run left behind is taken over while the app runs; a CLI command leaves other
   // processes' work alone unless asked (`promptreel resume`).
   const adoptEveryMs = forUser ? 30_000 : null;
@@ -201,6 +225,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     else announceVendors();
   });
   jobs.vendors.onChange(announceVendors);
+  // Staged copies are the app's: a CLI command neither sweeps nor releases them.
+  const stagedInputs = forUser ? releaseStagedInputs({ staging, grants, engine: jobs.engine, db, log: log.child('staging') }) : { stop: () => undefined, swept: Promise.resolve(0) };
   const unsubscribeSettings = settings.subscribe((values) => {
     events.emit('settings.changed', values);
     if (!vendors.limits) jobs.engine.setLimits(limitsFromSettings(values));
@@ -212,22 +238,25 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   }
 
   /** Library items (`/<id>`, `/<id>/poster`) and finished downloads (`/download/<id>`), for the media routes. */
-  const resolveMedia = (pathname: string): { path: string; mime: string } | undefined => {
+  const resolveMedia = (pathname: string): MediaTarget | undefined => {
     const download = /^\/download\/([\w-]{1,100})$/.exec(pathname)?.[1];
     if (!download) return library.resolveMedia(pathname);
     const record = downloads.get(download);
     if (record?.status !== 'completed' || !record.path) return undefined;
-    return { path: record.path, mime: record.contentType ?? 'application/octet-stream' };
+    return { path: record.path, mime: record.contentType ?? 'application/octet-stream', root: dirname(record.path) };
   };
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
+    stagedInputs.stop();
+    await stagedInputs.swept;
     await staging.close();
     await jobs.close();
     await downloads.close();
     // After the last download settled: files it finished are still being added to the library.
     await stopLibraryIntake();
     stopLibraryEvents();
+    await stopBackups();
     db.close();
   };
 
@@ -239,9 +268,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings),
-    ...jobsHandlers(jobs.engine, jobs.vendors),
+    ...guardJobInputs(jobsHandlers(jobs.engine, jobs.vendors), { staging, grants, engine: jobs.engine, db }),
     ...downloadHandlers(downloads, host.files),
-    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files }),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files, grants }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -250,6 +279,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       keyStorage: keys.describe(),
       mediaUrlPrefix,
       canPickPaths: host.files !== undefined,
+      canRevealFiles: host.files !== undefined,
     }),
     'app.echo': ({ text }) => ({ text, receivedAt: new Date().toISOString() }),
     'app.openExternal': async ({ url }) => {
@@ -261,7 +291,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     },
     'app.pickPath': async (request) => {
       if (!host.files) throw new AppError('forbidden', 'Choosing a folder or file in a dialog is not available in the browser shell; type its path.');
-      return { path: await host.files.pickPath(request) };
+      const path = await host.files.pickPath(request);
+      if (path !== null) grants.grant(path);
+      return { path };
     },
     'app.notify': (notification) => {
       if (!host.notify) {
@@ -283,6 +315,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     downloads,
     library,
     resolveMedia: (pathname) => resolveMedia(pathname),
+    grantPath: (path) => grants.grant(path),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.
     close: () => (closing ??= shutdown()),
   };

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
+import { IPC_EVENT_CHANNEL, IPC_GRANT_FILE_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/ipc/channels';
 import type { Api, EventFrame, InvokeFrame } from '@shared/ipc';
 
 /**
@@ -17,8 +17,13 @@ const api: Api = {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, handler);
     };
   },
-  // A dropped or chosen file's real path, so a local video is read by main in place, not copied.
-  getPathForFile: (file) => webUtils.getPathForFile(file),
+  // A dropped or chosen file's real path, so a local video is read by main in place, not copied. Main
+  // learns it from here (synchronously, before the page can name it in a request) and accepts no other.
+  getPathForFile: (file) => {
+    const path = webUtils.getPathForFile(file);
+    if (path) ipcRenderer.sendSync(IPC_GRANT_FILE_CHANNEL, path);
+    return path;
+  },
 };
 
 contextBridge.exposeInMainWorld('api', api);

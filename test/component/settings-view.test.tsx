@@ -14,7 +14,7 @@ import { useSettingsStore } from '@renderer/features/settings/store';
 const KEY = 'hdT0ken-component-9a8b7c6d';
 
 function keysStatus(overrides: Partial<KeysStatus> = {}): KeysStatus {
-  const vendor = { configured: false, last4: null, storage: null, hasUserId: false, endpointPath: null, unreadable: false };
+  const vendor = { configured: false, last4: null, storage: null, hasUserId: false, endpointPath: null, unreadable: false, problem: null };
   return {
     mode: 'persistent',
     persistence: 'secure',
@@ -185,6 +185,42 @@ describe('SettingsView: keys', () => {
     await user.type(endpoint, 'ep-2');
     await user.click(within(card).getByRole('button', { name: 'Save' }));
     expect(main.callsTo('keys.set')).toEqual([{ vendor: 'haiper', endpointPath: 'ep-2' }]);
+  });
+
+  it('says the key is needed again when the base URL moves to another host', async () => {
+    const user = userEvent.setup();
+    main.keys.vendors.hidream = { ...main.keys.vendors.hidream, configured: true, last4: 'abcd', storage: 'encrypted' };
+    render(<SettingsView />);
+    const card = await hidreamCard();
+    const url = within(card).getByLabelText('Base URL');
+    // Same host, another path: nothing to say.
+    await user.type(url, '/api');
+    expect(within(card).queryByRole('note')).toBeNull();
+    await user.clear(url);
+    await user.type(url, 'https://proxy.example');
+    const token = within(card).getByLabelText('Token');
+    expect(within(card).getByRole('note').textContent).toBe('The base URL now points at another host (https://proxy.example): enter the Token again to use it there.');
+    expect(token.getAttribute('aria-invalid')).toBe('true');
+    expect(token.getAttribute('aria-describedby')).toBe(within(card).getByRole('note').id);
+    // Typing the key again answers it.
+    await user.type(token, KEY);
+    expect(within(card).queryByRole('note')).toBeNull();
+  });
+
+  it('says why a stored key is not used, and sends the shown URL with the new key', async () => {
+    const user = userEvent.setup();
+    main.keys.vendors.hidream = { ...main.keys.vendors.hidream, unreadable: true, problem: 'unconfirmed_host', baseUrl: 'https://proxy.example/hd' };
+    render(<SettingsView />);
+    const card = await hidreamCard();
+    expect(within(card).getByText('The saved key was stored by an older version for https://proxy.example. Enter it again to confirm it may be sent there.')).toBeTruthy();
+    await user.type(within(card).getByLabelText('Token'), KEY);
+    await user.click(within(card).getByRole('button', { name: 'Save' }));
+    expect(main.callsTo('keys.set')).toEqual([{ vendor: 'hidream', token: KEY, baseUrl: 'https://proxy.example/hd' }]);
+
+    cleanup();
+    main.keys.vendors.hidream = { ...main.keys.vendors.hidream, configured: false, unreadable: true, problem: 'tampered', baseUrl: 'https://www.hidreamai.com' };
+    render(<SettingsView />);
+    expect(await within(await hidreamCard()).findByText(/changed outside Promptreel, so the saved key was not used or sent anywhere/)).toBeTruthy();
   });
 
   it('on Linux without a keyring, says keys cannot be protected and stores them only after explicit consent', async () => {

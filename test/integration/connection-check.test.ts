@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +50,7 @@ describe('test connection against the sandbox vendor', () => {
     expect(await test('hidream')).toMatchObject({ ok: true, value: { ok: false, reason: 'invalid_key' } });
     sandbox.setTokenValid('hidream', true);
 
-    await call('keys.set', { vendor: 'hidream', baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    await call('keys.set', { vendor: 'hidream', token, baseUrl: `http://127.0.0.1:${await closedPort()}` });
     const unreachable = await test('hidream');
     expect(unreachable).toMatchObject({ ok: true, value: { ok: false, reason: 'unreachable', message: expect.stringMatching(/^Could not connect to HiDream .* \(http:\/\/127\.0\.0\.1:\d+\)$/) as unknown } });
     expect(JSON.stringify(unreachable)).not.toContain(token);
@@ -67,5 +68,27 @@ describe('test connection against the sandbox vendor', () => {
 
     await call('keys.set', { vendor: 'haiper', accessKey, baseUrl: `http://127.0.0.1:${await closedPort()}/v1/ai` });
     expect(await test('haiper')).toMatchObject({ ok: true, value: { ok: false, reason: 'unreachable' } });
+  });
+
+  it('a saved key is not redirected: moving it to another host needs the key again, and nothing reaches that host', async () => {
+    const seen: string[] = [];
+    const elsewhere = createHttpServer((req, res) => {
+      seen.push(`${req.url ?? ''} ${req.headers.authorization ?? ''} ${String(req.headers['api-user-id'] ?? '')}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":0,"message":"ok","result":[]}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const redirect = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      const { token, baseUrl } = sandbox.hidream;
+      await call('keys.set', { vendor: 'hidream', token, userId: 'user-redirect-5521', baseUrl });
+      expect(await call('keys.set', { vendor: 'hidream', baseUrl: redirect })).toMatchObject({
+        ok: false,
+        error: { kind: 'invalid_input', message: expect.stringMatching(/another host \(http:\/\/127\.0\.0\.1:\d+\): enter the HiDream token again/) as unknown },
+      });
+      expect(await test('hidream')).toEqual({ ok: true, value: { ok: true } });
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
+    }
   });
 });

@@ -108,7 +108,7 @@ describe('downloads over IPC', () => {
     expect((await call(rt, 'downloads.list', {})).value).toMatchObject({ host: { reveal: true, open: true, drag: true } });
 
     // The system's open dialog, for a folder to import or a moved file to relink.
-    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: true });
+    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: true, canRevealFiles: true });
     expect(await call(rt, 'app.pickPath', { kind: 'folder', title: 'Import a folder' })).toEqual({ ok: true, value: { path: '/home/me/Clips' } });
     expect(await call(rt, 'app.pickPath', { kind: 'file', title: 'Find the file' })).toEqual({ ok: true, value: { path: null } });
     expect(await call(rt, 'app.pickPath', { kind: 'anything', title: 'x' })).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
@@ -123,7 +123,7 @@ describe('downloads over IPC', () => {
     const result = await call(rt, 'downloads.reveal', { id });
     expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(result.error?.message).toMatch(/not available in the browser shell/);
-    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: false });
+    expect((await call(rt, 'app.info', {})).value).toMatchObject({ canPickPaths: false, canRevealFiles: false });
     expect(await call(rt, 'app.pickPath', { kind: 'folder', title: 'Import a folder' })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
   });
 });

@@ -376,6 +376,7 @@ describe('the disk', () => {
             const data = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))).subarray(0, room);
             return handle.writev([data], position);
           },
+          read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
           stat: () => handle.stat(),
           truncate: (length) => handle.truncate(length),
           sync: () => handle.sync(),

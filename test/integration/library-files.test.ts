@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryStore } from '@main/core/library/store';
 import { jpegHeader, mp4, png } from '../support/media-files';
@@ -63,16 +63,22 @@ describe('importing a folder', () => {
   });
 });
 
+/** Makes the only item a job's result, a file Promptreel wrote (the only kind removing trashes). */
+const asJobResult = (): void => {
+  env.db.prepare("UPDATE items SET source = 'job'").run();
+};
+
 describe('deleting', () => {
-  it('moves the file to the trash and forgets the item, its tags and its search rows', async () => {
+  it('moves a job’s result to the trash and forgets the item, its tags and its search rows', async () => {
     env = libraryEnv();
     const id = await importOne('sunset.mp4', mp4({ durationMs: 1_000, width: 64, height: 64 }), ['beach']);
+    asJobResult();
     const path = env.store.get(id).path;
     await env.store.setPoster(id, png(16, 9));
     const poster = env.store.get(id).posterPath ?? '';
     expect(existsSync(poster)).toBe(true);
 
-    await env.store.remove(id);
+    expect(await env.store.remove(id)).toEqual({ trashed: true });
 
     expect(existsSync(path)).toBe(false);
     expect(readFileSync(join(env.trash, 'sunset.mp4')).subarray(4, 8).toString()).toBe('ftyp');
@@ -86,9 +92,21 @@ describe('deleting', () => {
   it('keeps the item when the trash refuses the file', async () => {
     env = libraryEnv();
     const id = await importOne('keep.png', png(4, 4));
+    asJobResult();
     const refusing = new LibraryStore(env.db, { dataDir: join(env.root, 'data'), trashFile: () => Promise.reject(new Error('trash is full')) });
     await expect(refusing.remove(id)).rejects.toMatchObject({ kind: 'io', message: expect.stringContaining('trash is full') as string });
     expect(existsSync(env.store.get(id).path)).toBe(true);
+  });
+
+  it('never trashes an imported file: the item is forgotten, the user’s file stays where it is', async () => {
+    env = libraryEnv();
+    const id = await importOne('mine.mp4', mp4({ durationMs: 1_000, width: 64, height: 64, salt: 'mine' }), ['own']);
+    const path = env.store.get(id).path;
+    expect(await env.store.remove(id)).toEqual({ trashed: false });
+    expect(readFileSync(path).subarray(4, 8).toString()).toBe('ftyp');
+    expect(existsSync(join(env.trash, 'mine.mp4'))).toBe(false);
+    expect(() => env.store.get(id)).toThrow(expect.objectContaining({ kind: 'not_found' }) as Error);
+    expect(env.store.listTags()).toEqual([]);
   });
 });
 
@@ -141,8 +159,9 @@ describe('posters and media', () => {
     const updated = await env.store.setPoster(id, png(32, 18), { width: 1280, height: 720, durationMs: 6_000 });
     expect(updated).toMatchObject({ width: 1280, height: 720, durationMs: 6_000 });
     expect(readFileSync(updated.posterPath ?? '')).toEqual(png(32, 18));
-    expect(env.store.resolveMedia(`/${id}`)).toEqual({ path: updated.path, mime: 'video/webm' });
-    expect(env.store.resolveMedia(`/${id}/poster`)).toEqual({ path: updated.posterPath, mime: 'image/png' });
+    // Each with the folder it must stay inside when served: its own, and the thumbnails folder.
+    expect(env.store.resolveMedia(`/${id}`)).toEqual({ path: updated.path, mime: 'video/webm', root: dirname(updated.path) });
+    expect(env.store.resolveMedia(`/${id}/poster`)).toEqual({ path: updated.posterPath, mime: 'image/png', root: dirname(updated.posterPath ?? '') });
     expect(env.store.resolveMedia('/../../etc/passwd')).toBeUndefined();
     expect(env.store.resolveMedia('/999')).toBeUndefined();
 

@@ -116,8 +116,9 @@ describe('library media over the browser shell', () => {
     expect(notPng).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
 
     const removed = await call(5, 'library.remove', { id });
-    expect(removed).toEqual({ ok: true, value: { id } });
-    expect(trashed).toHaveLength(1);
+    // An imported file is the user's own: the item goes, the file stays.
+    expect(removed).toEqual({ ok: true, value: { id, trashed: false } });
+    expect(trashed).toHaveLength(0);
     expect(await call(6, 'library.get', { id })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
     ws.close();
   });

@@ -19,7 +19,12 @@ export interface LibraryRuntime {
 
 const HOUR = 3600_000;
 
-export function startLibraryRuntime(): LibraryRuntime {
+export interface LibraryRuntimeOptions {
+  /** More images after the two items, titled "Still 1", "Still 2", … (newest last). */
+  stills?: number;
+}
+
+export function startLibraryRuntime(options: LibraryRuntimeOptions = {}): LibraryRuntime {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-view-'));
   const trashed: string[] = [];
   const runtime = createEngine(dataDir, {
@@ -69,6 +74,22 @@ export function startLibraryRuntime(): LibraryRuntime {
       remoteExpiresAt: Date.now() - HOUR,
     },
   ]);
+  runtime.library.insertItems(
+    Array.from({ length: options.stills ?? 0 }, (_, i) => ({
+      ...base,
+      path: write(`still-${i + 1}.png`, png(4, 4 + i)),
+      title: `Still ${i + 1}`,
+      kind: 'image' as const,
+      mime: 'image/png',
+      sizeBytes: 100 + i,
+      vendor: 'hidream' as const,
+      operation: 'hidream.txt2img' as const,
+      params: { prompt: `still number ${i + 1}` },
+      prompt: `still number ${i + 1}`,
+      remoteUrl: null,
+      remoteExpiresAt: null,
+    })),
+  );
   // The renderer's bridge, backed by the real runtime: every call goes through the same validation.
   const api: Api = {
     invoke: <N extends RequestName>(name: N, input: RequestInput<N>) => runtime.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<N>>>,

@@ -1,13 +1,17 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@shared/errors';
 import { createElectronSecretStore, createSafeStorageCipher } from '@main/keys-electron';
 import { JsonFileSecretStore } from '@main/core/keys/file-store';
+import { checkConnection } from '@main/core/keys/connection';
 import { createMemoryKeys } from '@main/core/keys/memory';
 import { KeyVault, type SecretStore } from '@main/core/keys/vault';
 import { createLogger, redact } from '@main/core/log';
+import { createVendorClient } from '@main/core/vendors';
 import { FakeSafeStorage, leakForms, useSafeStorage } from '../support/fake-safe-storage';
 
 vi.mock('electron', async () => (await import('../support/fake-safe-storage')).electronMock);
@@ -134,8 +138,9 @@ describe('key vault with a keyring (safeStorage through the Electron adapter)', 
     const changes: string[] = [];
     vault.onChange((vendor) => changes.push(vendor));
     await vault.set({ vendor: 'hidream', token: TOKEN, userId: USER_ID });
-    await vault.set({ vendor: 'hidream', baseUrl: 'http://127.0.0.1:9/api/' });
-    expect(vault.get('hidream')).toEqual({ vendor: 'hidream', baseUrl: 'http://127.0.0.1:9/api', token: TOKEN, userId: USER_ID });
+    // A path on the same host needs no key again.
+    await vault.set({ vendor: 'hidream', baseUrl: 'https://www.hidreamai.com/api/' });
+    expect(vault.get('hidream')).toEqual({ vendor: 'hidream', baseUrl: 'https://www.hidreamai.com/api', token: TOKEN, userId: USER_ID });
     await vault.set({ vendor: 'hidream', userId: '' });
     expect(vault.get('hidream')).not.toHaveProperty('userId');
 
@@ -276,5 +281,114 @@ describe('key vault without any system encryption', () => {
     expect(vault.status()).toMatchObject({ memoryOnly: true, mode: 'session', backend: 'none', vendors: { hidream: { storage: 'session' } } });
     expect(vault.describe()).toBe('memory (this run only)');
     expect((await failure(vault.setMode('persistent', true))).message).toMatch(/memory for this run only/);
+  });
+});
+
+describe('a stored key is bound to its host', () => {
+  /** A loopback server that records every request it gets, as a stand-in for a host a key must not reach. */
+  async function listener(): Promise<{ url: string; requests: string[]; close: () => Promise<void> }> {
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers.authorization ?? ''} ${String(req.headers['api-user-id'] ?? '')}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"code":0,"result":[]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  const storedRecord = (): Record<string, unknown> => {
+    const file = JSON.parse(readFileSync(keysFile(), 'utf8')) as Record<string, string>;
+    return JSON.parse(file['vendor.hidream'] ?? '{}') as Record<string, unknown>;
+  };
+  const writeRecord = (record: Record<string, unknown>): void => {
+    const file = JSON.parse(readFileSync(keysFile(), 'utf8')) as Record<string, string>;
+    writeFileSync(keysFile(), JSON.stringify({ ...file, 'vendor.hidream': JSON.stringify(record) }));
+  };
+
+  it('refuses to point a saved key at another host unless the key is entered again', async () => {
+    const vault = await open();
+    await vault.set({ vendor: 'hidream', token: TOKEN, userId: USER_ID });
+    for (const baseUrl of ['https://evil.example', 'https://www.hidreamai.com:8443', 'http://127.0.0.1:9']) {
+      const refused = await failure(vault.set({ vendor: 'hidream', baseUrl }));
+      expect(refused.kind).toBe('invalid_input');
+      expect(refused.message).toMatch(/another host .*enter the HiDream token again/);
+      expect(refused.issues).toEqual([expect.objectContaining({ path: 'token' })]);
+      expect(vault.get('hidream')?.baseUrl).toBe('https://www.hidreamai.com');
+    }
+    await vault.set({ vendor: 'haiper', accessKey: ACCESS_KEY, endpointPath: 'ep' });
+    expect((await failure(vault.set({ vendor: 'haiper', baseUrl: 'https://proxy.example/v1/ai' }))).message).toMatch(/Cloudsway AccessKey again/);
+    // With the key typed again the user has chosen the host.
+    await vault.set({ vendor: 'hidream', token: TOKEN, baseUrl: 'http://127.0.0.1:9' });
+    expect(vault.get('hidream')).toMatchObject({ baseUrl: 'http://127.0.0.1:9', userId: USER_ID });
+  });
+
+  it('allows http:// only for this computer', async () => {
+    const vault = await open();
+    for (const baseUrl of ['http://example.com', 'http://10.0.0.5:8080', 'http://127.0.0.1.nip.io', 'http://a.localhost']) {
+      expect((await failure(vault.set({ vendor: 'hidream', token: TOKEN, baseUrl }))).message).toMatch(/must start with https:\/\/; http:\/\/ is only for this computer/);
+    }
+    for (const baseUrl of ['http://localhost:8080', 'http://127.0.0.2:1', 'http://[::1]:8080', 'https://proxy.example']) {
+      await vault.set({ vendor: 'hidream', token: TOKEN, baseUrl });
+      expect(vault.get('hidream')?.baseUrl).toBe(baseUrl);
+    }
+  });
+
+  it('seals the URL with the key, and a keys.json edited to send the key elsewhere is refused and sends nothing', async () => {
+    const elsewhere = await listener();
+    try {
+      await (await open()).set({ vendor: 'hidream', token: TOKEN, userId: USER_ID });
+      const record = storedRecord();
+      expect(record).toMatchObject({ v: 2, baseUrl: 'https://www.hidreamai.com' });
+      writeRecord({ ...record, baseUrl: elsewhere.url });
+
+      useSafeStorage(safe.sameKeyring());
+      const lines: string[] = [];
+      const vault = await KeyVault.open({ cipher: createSafeStorageCipher(), store: createElectronSecretStore(dir), log: createLogger({ sink: (l) => lines.push(l) }) });
+      expect(vault.get('hidream')).toBeUndefined();
+      // The edited URL is not offered to the form either: a new key would otherwise follow it.
+      expect(vault.status().vendors.hidream).toMatchObject({ configured: false, unreadable: true, problem: 'tampered', baseUrl: 'https://www.hidreamai.com' });
+      expect(lines.join('\n')).toMatch(/changed outside Promptreel; the key was not used/);
+      const result = await checkConnection('hidream', vault, (credentials) => createVendorClient(credentials, { log: quiet }));
+      expect(result).toMatchObject({ ok: false, reason: 'not_configured' });
+      expect(elsewhere.requests).toEqual([]);
+
+      // A new key without a URL goes to the vendor's own host, not the edited one.
+      await vault.set({ vendor: 'hidream', token: TOKEN });
+      expect(vault.get('hidream')?.baseUrl).toBe('https://www.hidreamai.com');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('reads keys stored by the previous version: bound on the vendor’s own host, re-entered for any other', async () => {
+    const seal = async (payload: object): Promise<string> => Buffer.from(await safe.encryptStringAsync(JSON.stringify(payload))).toString('base64');
+    const v1 = async (baseUrl: string): Promise<void> => {
+      const record = { v: 1, ciphertext: await seal({ key: TOKEN, userId: USER_ID }), protection: 'encrypted', baseUrl };
+      writeFileSync(keysFile(), JSON.stringify({ 'vendor.hidream': JSON.stringify(record) }));
+    };
+
+    await v1('https://www.hidreamai.com/api');
+    const migrated = await open();
+    expect(migrated.get('hidream')).toEqual({ vendor: 'hidream', baseUrl: 'https://www.hidreamai.com/api', token: TOKEN, userId: USER_ID });
+    // Sealed again with its URL inside: from now on the URL beside it cannot be changed unnoticed.
+    expect(storedRecord()).toMatchObject({ v: 2, baseUrl: 'https://www.hidreamai.com/api' });
+    expect((await open()).get('hidream')).toMatchObject({ token: TOKEN });
+
+    const elsewhere = await listener();
+    try {
+      await v1(elsewhere.url);
+      const vault = await open();
+      expect(vault.get('hidream')).toBeUndefined();
+      expect(vault.status().vendors.hidream).toMatchObject({ unreadable: true, problem: 'unconfirmed_host', baseUrl: elsewhere.url });
+      expect(await checkConnection('hidream', vault, (credentials) => createVendorClient(credentials, { log: quiet }))).toMatchObject({ reason: 'not_configured' });
+      expect(elsewhere.requests).toEqual([]);
+      // Entering the key with that URL confirms it.
+      await vault.set({ vendor: 'hidream', token: TOKEN, baseUrl: elsewhere.url });
+      expect(vault.get('hidream')?.baseUrl).toBe(elsewhere.url);
+      expect(storedRecord()).toMatchObject({ v: 2, baseUrl: elsewhere.url });
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

@@ -23,6 +23,8 @@ describe('keys from the environment (CLI)', () => {
     expect(source.get('hidream')).toEqual({ vendor: 'hidream', token: TOKEN, userId: 'u-1', baseUrl: 'https://www.hidreamai.com' });
     expect(source.get('haiper')).toEqual({ vendor: 'haiper', accessKey: ACCESS_KEY, endpointPath: 'maas/ep', baseUrl: 'http://127.0.0.1:8080/v1/ai' });
     expect(redact(`token ${TOKEN}`)).not.toContain(TOKEN);
+    // The API-User-ID is as secret as the token, even when it is short.
+    expect(redact('user u-1 refused')).toBe('user **** refused');
   });
 
   it('treats unset or empty variables as "not configured"', () => {

@@ -122,3 +122,21 @@ describe('log redaction', () => {
     expect(redact(key)).toBe(key);
   });
 });
+
+describe('short secrets (an API-User-ID such as 4711)', () => {
+  it('are masked as whole words only, and never shown in part', () => {
+    registerSecret('4711');
+    registerSecret('u-92');
+    try {
+      expect(redact('user 4711 has no quota; request 147112 took 4711ms')).toBe('user **** has no quota; request 147112 took 4711ms');
+      expect(redact('{"user":"u-92"}')).toBe('{"user":"****"}');
+      // Too short to tell apart from ordinary text: left alone.
+      registerSecret('42');
+      expect(redact('code 42')).toBe('code 42');
+    } finally {
+      forgetSecret('4711');
+      forgetSecret('u-92');
+    }
+    expect(redact('user 4711')).toBe('user 4711');
+  });
+});

@@ -3,26 +3,41 @@
  * secret can never reach stderr or a log file, even inside an error message or a vendor body.
  */
 const secrets = new Set<string>();
+/** Secrets too short to mask wherever they occur (a user id such as `4711`): masked as whole words only. */
+const shortSecrets = new Set<string>();
 
-/** Shortest string we treat as a secret: masking tiny strings would shred ordinary text. */
+/** Shortest string masked wherever it occurs: masking tiny strings inside words would shred ordinary text. */
 const MIN_SECRET_LENGTH = 6;
+/** Shortest string masked at all; one or two characters cannot be told apart from ordinary text. */
+const MIN_WORD_SECRET_LENGTH = 3;
+/** Below this length the last four characters would give most of a secret away. */
+const SHOW_LAST4_FROM = 12;
 
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  if (!value) return;
+  if (value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+  else if (value.length >= MIN_WORD_SECRET_LENGTH) shortSecrets.add(value);
 }
 
 export function forgetSecret(value: string | undefined | null): void {
-  if (value) secrets.delete(value);
+  if (!value) return;
+  secrets.delete(value);
+  shortSecrets.delete(value);
 }
 
 export function maskSecret(value: string): string {
-  return value.length <= 4 ? '****' : `****${value.slice(-4)}`;
+  return value.length < SHOW_LAST4_FROM ? '****' : `****${value.slice(-4)}`;
 }
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(maskSecret(secret));
+  }
+  for (const secret of shortSecrets) {
+    if (out.includes(secret)) out = out.replace(new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(secret)}(?![A-Za-z0-9])`, 'g'), '****');
   }
   // Bearer tokens we were never told about still do not belong in a log line.
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, '$1****');

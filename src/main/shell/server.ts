@@ -18,8 +18,10 @@ import type { Envelope } from '@shared/ipc';
 import { POSTER_MAX_BASE64 } from '@shared/library';
 import { STAGE_CHUNK_BYTES } from '@shared/files';
 import type { Logger } from '../core/log';
-import { SERVED_SNIFF_BYTES, servedMediaHeaders } from '../core/library/served-media';
+import { mediaReply } from '../core/fs/serve';
 import type { Runtime } from '../runtime';
+
+export { byteRange } from '../core/fs/serve';
 
 /**
  * The browser shell: the same renderer and the same runtime as the desktop app, joined by a WebSocket
@@ -132,27 +134,6 @@ function offeredToken(req: IncomingMessage): string | undefined {
 }
 
 /**
- * One `bytes=` range of a file of `size` bytes; null when there is none (or several, which we answer
- * with the whole file, as RFC 9110 allows).
- */
-export function byteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
-  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!match) return null;
-  const [, first = '', last = ''] = match;
-  if (!first && !last) return null;
-  let start: number;
-  let end: number;
-  if (!first) {
-    start = Math.max(0, size - Number(last));
-    end = size - 1;
-  } else {
-    start = Number(first);
-    end = last ? Math.min(Number(last), size - 1) : size - 1;
-  }
-  return start > end || start >= size ? 'unsatisfiable' : { start, end };
-}
-
-/**
  * The one way a request handler is attached: whatever it throws or rejects with becomes an answer
  * (its HttpError's status, else 500), or a closed connection when the headers are already out, so no
  * request can take the process down.
@@ -251,39 +232,12 @@ export async function startShell(options: ShellOptions): Promise<Shell> {
    * with single-range support for seeking. The file is opened once and its own bytes name its type.
    */
   const sendMedia = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> => {
-    const media = runtime.resolveMedia(pathname);
-    if (!media) throw new HttpError(404, 'Not found.');
-    const handle = await open(media.path, 'r').catch(() => undefined);
-    if (!handle) throw new HttpError(404, 'Not found.');
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw new HttpError(404, 'Not found.');
-      const head = Buffer.alloc(SERVED_SNIFF_BYTES);
-      const { bytesRead } = await handle.read(head, 0, head.length, 0);
-      const headers: Record<string, string | number> = {
-        ...servedMediaHeaders(head.subarray(0, bytesRead)),
-        'accept-ranges': 'bytes',
-        'cache-control': 'no-cache',
-      };
-      const range = byteRange(req.headers.range, info.size);
-      if (range === 'unsatisfiable') {
-        res.writeHead(416, { ...headers, 'content-range': `bytes */${info.size}` }).end();
-        return;
-      }
-      const { start, end } = range ?? { start: 0, end: info.size - 1 };
-      res.writeHead(range ? 206 : 200, {
-        ...headers,
-        'content-length': Math.max(0, end - start + 1),
-        ...(range ? { 'content-range': `bytes ${start}-${end}/${info.size}` } : {}),
-      });
-      if (req.method === 'HEAD' || info.size === 0) {
-        res.end();
-        return;
-      }
-      await pipeline(handle.createReadStream({ start, end, autoClose: false }), res);
-    } finally {
-      await handle.close();
-    }
+    // Checked, opened and typed in one place for both media routes (see core/fs/serve.ts).
+    const reply = await mediaReply(runtime.resolveMedia(pathname), { method: req.method ?? 'GET', range: req.headers.range });
+    if (reply.status === 404) throw new HttpError(404, 'Not found.');
+    res.writeHead(reply.status, reply.headers);
+    if (reply.body) await pipeline(reply.body, res);
+    else res.end();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

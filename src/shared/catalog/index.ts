@@ -5,6 +5,7 @@ export * from './validate';
 export * from './issues';
 
 import { OPERATIONS } from './operations';
+import type { Locale } from '../i18n-text';
 import { OPERATION_IDS, type OperationId, type OperationSpec } from './spec';
 
 export function isOperationId(value: unknown): value is OperationId {
@@ -33,4 +34,25 @@ export function localVideoOperation(): OperationSpec {
 /** The prompt of a parameter set, for titles and search; '' when the operation has none. */
 export function promptOf(params: Record<string, unknown>): string {
   return typeof params['prompt'] === 'string' ? params['prompt'] : '';
+}
+
+function valueAt(params: Record<string, unknown>, path: string): unknown {
+  let value: unknown = params;
+  for (const key of path.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+/** What made an item, true of it: with its parameters, whether an optional input was given. */
+export function madeTitle(operation: OperationId, locale: Locale, params?: Record<string, unknown> | null): string {
+  const spec = OPERATIONS[operation];
+  if (!spec.inputTitles || !spec.inputField || !params) return spec.shortTitle[locale];
+  const input = valueAt(params, spec.inputField);
+  const given = typeof input === 'string' && input.trim() !== '';
+  return (given ? spec.inputTitles.withInput : spec.inputTitles.withoutInput)[locale];
+}
+
+/** A "use as input" action: the item becomes the operation's input, so the with-input name is the true one. */
+export function chainTitle(operation: OperationId, locale: Locale): string {
+  const spec = OPERATIONS[operation];
+  return (spec.inputTitles?.withInput ?? spec.shortTitle)[locale];
 }

@@ -101,8 +101,13 @@ export interface OperationSpec {
   fileField?: string;
   /** The field whose number multiplies what a submission costs against the per-minute limit (images per request). */
   countField?: string;
-  /** A short name for badges and lists. */
+  /** A short name for badges, filters and lists: true of everything the operation makes. */
   shortTitle: Text;
+  /**
+   * Where `inputField` is optional, what an item was made from, named by whether the input was given
+   * (Haiper's generate: "image to video" with a source image, "text to video" without).
+   */
+  inputTitles?: { withInput: Text; withoutInput: Text };
   /** This operation's key in the library's search index rows: stored on disk, so never change or reuse one. */
   searchKey: number;
 }

@@ -15,6 +15,12 @@ export interface AppInfo {
   mediaUrlPrefix: string;
   /** Whether `app.pickPath` opens the system's file dialog (desktop); elsewhere paths are typed. */
   canPickPaths: boolean;
+  /**
+   * Whether the host can show a file in the system's file manager and drag it out to other apps
+   * (`library.reveal`, `library.startDrag`): the desktop app. The browser shell answers those with
+   * `revealed: false` / `started: false`, so the UI does not offer them there.
+   */
+  canRevealFiles: boolean;
 }
 
 export interface AppNotification {

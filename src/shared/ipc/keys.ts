@@ -24,9 +24,19 @@ export interface VendorKeyStatus {
   /** Connection settings, not secrets: shown and edited in the clear. */
   baseUrl: string;
   endpointPath: string | null;
-  /** A stored key this system could not decrypt (keyring changed or locked): it must be entered again. */
+  /** A stored key this run does not use (see `problem`): it must be entered again. */
   unreadable: boolean;
+  /** Why a stored key is not used; null when a key is configured or none is stored. */
+  problem: KeyProblem | null;
 }
+
+/**
+ * `undecryptable`: the keyring changed or is locked, or the record is damaged. `tampered`: the host
+ * stored beside the key is not the one sealed with it (keys.json was edited), so it was not sent
+ * anywhere. `unconfirmed_host`: stored by an older version for a host other than the vendor's own,
+ * before keys were bound to their host; entering the key again confirms the host.
+ */
+export type KeyProblem = 'undecryptable' | 'tampered' | 'unconfirmed_host';
 
 export interface KeysStatus {
   /** `session`: keys are held in memory and forgotten when the app quits; `persistent`: stored encrypted. */
@@ -52,6 +62,7 @@ export const keysRequests = {
   'keys.status': request(z.object({}).strict()).returns<KeysStatus>(),
   /**
    * Saves a key (or only the connection settings when the key is omitted and one is stored).
+   * A `baseUrl` on another host (scheme, name or port) than the stored key's needs the key again.
    * An empty `userId` removes the stored one.
    */
   'keys.set': request(

@@ -63,7 +63,8 @@ export const libraryRequests = {
   /** Tags with their item counts, most used first. */
   'library.tags': request(z.object({ limit: z.number().int().min(1).max(5000).default(500) }).strict()).returns<TagCount[]>(),
   /** Moves the file to the OS trash and forgets the item. */
-  'library.remove': request(z.object({ id }).strict()).returns<{ id: string }>(),
+  /** A job's result goes to the trash; an imported file stays where it is (`trashed: false`). */
+  'library.remove': request(z.object({ id }).strict()).returns<{ id: string; trashed: boolean }>(),
   'library.checkMissing': request(z.object({}).strict()).returns<MissingCheckResult>(),
   /** Points a missing item at the file's new place; the file must be the same (sha256 or size). */
   'library.relink': request(z.object({ id, path }).strict()).returns<LibraryItem>(),

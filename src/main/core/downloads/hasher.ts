@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { READ_NO_FOLLOW } from '../fs/owned';
 
 /**
  * sha256 of `.part` files on a worker thread. The worker reads back what the transfer has written (from
@@ -14,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { openSync, readSync, closeSync } = require('node:fs');
+const { openSync, readSync, closeSync, fstatSync } = require('node:fs');
 const jobs = new Map();
 const buffer = Buffer.allocUnsafe(1024 * 1024);
 function advance(job, upTo) {
@@ -32,7 +33,16 @@ function drop(id) {
 }
 parentPort.on('message', (m) => {
   try {
-    if (m.type === 'start') { jobs.set(m.id, { fd: openSync(m.path, 'r'), hash: createHash('sha256'), done: 0 }); return; }
+    if (m.type === 'start') {
+      const fd = openSync(m.path, m.flags);
+      const info = fstatSync(fd);
+      if (m.identity && (info.dev !== m.identity.dev || info.ino !== m.identity.ino)) {
+        closeSync(fd);
+        throw new Error('The .part file was replaced while it was being written.');
+      }
+      jobs.set(m.id, { fd, hash: createHash('sha256'), done: 0 });
+      return;
+    }
     const job = jobs.get(m.id);
     if (m.type === 'cancel') { drop(m.id); return; }
     if (!job) { if (m.type === 'finish') parentPort.postMessage({ id: m.id, error: 'The hash job was lost.' }); return; }
@@ -65,13 +75,17 @@ export class PartHasher {
   /** Jobs begun and not yet finished or canceled. */
   private readonly live = new Set<number>();
 
-  begin(path: string): HashJob {
+  /**
+   * Starts hashing the part at `path`. With `identity` (the writer's fstat), the file read back must be
+   * the one being written, not something put under its name since; it is never opened through a link.
+   */
+  begin(path: string, identity?: { dev: number; ino: number }): HashJob {
     const worker = this.start();
     const id = this.nextId++;
     this.live.add(id);
     // The worker keeps the process alive only while a transfer may wait on it.
     worker.ref();
-    worker.postMessage({ type: 'start', id, path });
+    worker.postMessage({ type: 'start', id, path, flags: READ_NO_FOLLOW, identity });
     let settled = false;
     const release = (): void => {
       if (settled) return;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
@@ -412,7 +412,10 @@ export class DownloadManager implements Downloader {
   finishedFile(id: string): string {
     const row = this.require(id);
     if (row.status !== 'completed' || !row.path) throw new AppError('conflict', 'The file is not downloaded yet.');
-    if (!existsSync(row.path)) throw new AppError('not_found', `The file is no longer at ${row.path}.`);
+    const info = lstatSync(row.path, { throwIfNoEntry: false });
+    if (!info) throw new AppError('not_found', `The file is no longer at ${row.path}.`);
+    // Opened or dragged out, a link swapped in for the file would hand over whatever it points to.
+    if (!info.isFile()) throw new AppError('forbidden', `${row.path} is no longer the downloaded file (it is now a link or not a regular file), so it is not opened.`);
     return row.path;
   }
 
@@ -649,6 +652,11 @@ export class DownloadManager implements Downloader {
           this.fail(id, error.reason === 'server' ? 'server' : 'network', `${error.message} Gave up after ${failuresInARow} attempts.`);
           return;
         }
+        if (error.reason === 'vanished') {
+          // Not the server's fault and nothing to wait for: the loop recreates the folder and continues.
+          this.log.warn('download: its part was deleted while downloading; recreated it and continuing', { id, dir: row.dest_dir, bytes: run.bytes });
+          continue;
+        }
         const delay = this.backoff(failuresInARow, error.retryAfterMs);
         this.log.info('download: retrying', { id, url: describeUrl(row.url), reason: error.message, delayMs: delay });
         this.update(id, {
@@ -666,6 +674,11 @@ export class DownloadManager implements Downloader {
       try {
         await this.finalize(this.require(id), result);
       } catch (caught) {
+        if ((caught as NodeJS.ErrnoException).code === 'ENOENT' && ++failuresInARow < this.retryPolicy.attempts) {
+          // The folder was deleted between the last byte and the rename: fetch the file again into it.
+          this.log.warn('download: the folder was deleted before the file was moved into place; downloading again', { id, dir: row.dest_dir });
+          continue;
+        }
         // Naming and moving the file can hit the disk too (no permission, read-only, full).
         const error = classifyError(caught, run.controller.signal);
         if (error.reason !== 'disk') throw caught;
@@ -761,6 +774,10 @@ export class DownloadManager implements Downloader {
         return;
       case 'redirect':
         this.fail(row.id, 'forbidden', error.message);
+        return;
+      case 'unsafe':
+        this.log.warn('download: refused to write through a file it did not create', { id: row.id, path: row.part_path });
+        this.fail(row.id, 'forbidden', `Stopped: ${error.message} Remove it, then retry the download.`);
         return;
       case 'http':
       case 'bad_response':

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { link, open as openFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { formatBytes } from '@shared/format';
+import { isUnsafeFileError, openOwnedFile, stillAt } from '../fs/owned';
 import type { HashJob, PartHasher } from './hasher';
 
 /**
@@ -20,18 +21,19 @@ import type { HashJob, PartHasher } from './hasher';
 /** The few file operations a transfer needs; tests swap in one that fails like a full disk. */
 export interface PartFile {
   writev(buffers: readonly NodeJS.ArrayBufferView[], position: number): Promise<{ bytesWritten: number }>;
-  stat(): Promise<{ size: number }>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  stat(): Promise<{ size: number; isFile(): boolean; nlink: number; dev: number; ino: number }>;
   truncate(length: number): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface TransferFs {
-  /** `r+` to continue an existing part, `w+` to create one. */
-  open(path: string, flags: 'r+' | 'w+'): Promise<PartFile>;
+  /** Numeric open(2) flags, chosen by `openOwnedFile` (no-follow, exclusive create). */
+  open(path: string, flags: number): Promise<PartFile>;
 }
 
-export const nodeTransferFs: TransferFs = { open: (path, flags) => openFile(path, flags) };
+export const nodeTransferFs: TransferFs = { open: (path, flags) => openFile(path, flags, 0o666) };
 
 /** What the server told us about the bytes in the part; kept with the download for the next resume. */
 export interface Validators {
@@ -84,6 +86,10 @@ export type TransferFailure =
   | 'bad_response'
   /** Disk full, no permission, read-only: only the user can fix it. */
   | 'disk'
+  /** The part's name holds a link or something else we did not write: nothing is written through it. */
+  | 'unsafe'
+  /** The part was deleted (with its folder, say) while it was written: its bytes were saved, go on. */
+  | 'vanished'
   | 'aborted'
   | 'internal';
 
@@ -103,7 +109,7 @@ export class TransferError extends Error {
   }
 
   get retryable(): boolean {
-    return this.reason === 'network' || this.reason === 'server';
+    return this.reason === 'network' || this.reason === 'server' || this.reason === 'vanished';
   }
 }
 
@@ -126,6 +132,7 @@ const NETWORK_CODES = new Set([
 export function classifyError(error: unknown, signal: AbortSignal): TransferError {
   if (signal.aborted) return new TransferError('aborted', 'The transfer was stopped.', { cause: error });
   if (error instanceof TransferError) return error;
+  if (isUnsafeFileError(error)) return new TransferError('unsafe', error.message, { code: error.code, cause: error });
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string') {
@@ -245,6 +252,11 @@ class PartWriter {
       if (bytesWritten <= 0) throw new TransferError('disk', 'The disk accepted no more bytes.', { code: 'EIO' });
       written += bytesWritten;
     }
+  }
+
+  /** Ends the transfer from outside the write path (the part vanished). */
+  abort(error: Error): void {
+    this.fail(error);
   }
 
   private fail(error: Error): void {
@@ -411,12 +423,30 @@ async function get(options: TransferOptions, headers: Record<string, string>): P
   }
 }
 
-async function openPart(fs: TransferFs, path: string): Promise<PartFile> {
+/** How often (in bytes written) the part is looked for under its name, to notice it was deleted. */
+const PRESENCE_STEP = 1024 * 1024;
+
+/**
+ * The part was deleted while we wrote it (its folder removed, a cleaner run): on Linux and macOS the
+ * open descriptor still holds every byte written, so they are copied into a new part at the same path,
+ * in its recreated folder, and the next attempt continues from there with a Range request.
+ */
+async function salvage(file: PartFile, fs: TransferFs, partPath: string, bytes: number): Promise<void> {
+  await mkdir(dirname(partPath), { recursive: true });
+  const copy = await openOwnedFile(partPath, (path, flags) => fs.open(path, flags));
   try {
-    return await fs.open(path, 'r+');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return fs.open(path, 'w+');
+    const buffer = Buffer.allocUnsafe(Math.min(bytes, 1024 * 1024));
+    // Bytes already at the new path (a part the user put back) are replaced by ours, which we hashed.
+    await copy.truncate(0);
+    for (let position = 0; position < bytes; ) {
+      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, bytes - position), position);
+      if (bytesRead <= 0) break;
+      await copy.writev([buffer.subarray(0, bytesRead)], position);
+      position += bytesRead;
+    }
+    await copy.sync();
+  } finally {
+    await copy.close();
   }
 }
 
@@ -433,18 +463,29 @@ export async function transferOnce(options: TransferOptions): Promise<TransferRe
 }
 
 async function attempt(options: TransferOptions): Promise<TransferResult> {
-  const file = await openPart(options.fs, options.partPath);
+  const file = await openOwnedFile(options.partPath, (path, flags) => options.fs.open(path, flags));
   let writer: PartWriter | undefined;
   let hash: HashJob | undefined;
+  const opened = await file.stat().catch(async (error: unknown) => {
+    await file.close();
+    throw error;
+  });
+  const identity = { dev: opened.dev, ino: opened.ino };
   /** Hashing restarts with the file whenever the file starts over. */
   const rehash = (): HashJob => {
     hash?.cancel();
-    hash = options.hasher.begin(options.partPath);
+    hash = options.hasher.begin(options.partPath, identity);
     return hash;
+  };
+  /** Fails the transfer when the part is no longer under its name (see `salvage`). */
+  const present = async (): Promise<void> => {
+    if (!(await stillAt(options.partPath, identity))) {
+      throw new TransferError('vanished', `The partial file ${options.partPath} was deleted while downloading.`, { code: 'ENOENT' });
+    }
   };
   try {
     let known = options.validators;
-    let have = (await file.stat()).size;
+    let have = opened.size;
     if (known.total !== null && have > known.total) {
       await file.truncate(0);
       have = 0;
@@ -537,12 +578,17 @@ async function attempt(options: TransferOptions): Promise<TransferResult> {
       const job = hash && start > 0 ? hash : rehash();
       if (start > 0) job.advance(start);
       let told = start;
+      let looked = start;
       const body = response;
-      const part = new PartWriter(file, start, options.sizeCapBytes, {
+      const part: PartWriter = new PartWriter(file, start, options.sizeCapBytes, {
         written: (position) => {
           if (position - told >= HASH_STEP) {
             job.advance(position);
             told = position;
+          }
+          if (position - looked >= PRESENCE_STEP) {
+            looked = position;
+            present().catch((error: unknown) => part.abort(error instanceof Error ? error : new Error(String(error))));
           }
           options.onProgress(position);
         },
@@ -563,10 +609,16 @@ async function attempt(options: TransferOptions): Promise<TransferResult> {
         continue;
       }
       const [sha256] = await Promise.all([job.finish(bytes), file.sync()]);
+      // The last stretch was written after the last look; what gets renamed must be what was hashed.
+      await present();
       return { ...validators, total: total ?? bytes, bytes, sha256, contentType };
     }
   } catch (error) {
     hash?.cancel();
+    if (error instanceof TransferError && error.reason === 'vanished' && writer) {
+      await writer.idle();
+      await salvage(file, options.fs, options.partPath, writer.position);
+    }
     throw error;
   } finally {
     await writer?.idle();

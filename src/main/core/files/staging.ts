@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '@shared/errors';
 import { STAGE_CHUNK_BYTES } from '@shared/files';
 import { SNIFF_BYTES, sniffVideo, type SniffedVideo } from '@shared/sniff';
@@ -38,8 +39,24 @@ export interface Staging {
   handlers: HandlersFor<StagingRequests>;
   /** The folder staged files live in; the engine may accept `jobs.submit.file` paths from here. */
   dir: string;
+  /** Whether `path` names a file this staging committed (`<dir>/<uuid>.<ext>`), whether or not it still exists. */
+  owns(path: string): boolean;
+  /** Whether `path` is a committed staged file that is there now: a regular file, not a link. */
+  isStaged(path: string): boolean;
+  /** Deletes a committed staged file the jobs no longer need; anything else is left alone. */
+  release(path: string): Promise<void>;
+  /**
+   * Deletes staged files nothing needs: committed ones `inUse` says no unfinished job needs (those no
+   * job names only once older than `orphanAgeMs`, as a page may be about to submit one), and partial
+   * uploads older than that. Returns how many were deleted.
+   */
+  sweep(inUse: (path: string) => 'needed' | 'done' | 'unknown', orphanAgeMs: number): Promise<number>;
   close(): Promise<void>;
 }
+
+/** `<uuid>.<ext>`: the only names a committed staged file has. */
+const STAGED_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[a-z0-9]{2,4}$/;
+const PART_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.part$/;
 
 /**
  * Receives files from a renderer that cannot name a local path (the browser shell) and writes them to
@@ -157,9 +174,54 @@ export function createStaging(options: StagingOptions): Staging {
     },
   };
 
+  const owns = (path: string): boolean => {
+    const full = resolve(path);
+    return dirname(full) === resolve(dir) && STAGED_NAME.test(full.slice(resolve(dir).length + 1));
+  };
+
   return {
     handlers,
     dir,
+    owns,
+    isStaged: (path) => {
+      if (!owns(path)) return false;
+      try {
+        return lstatSync(path).isFile();
+      } catch {
+        return false;
+      }
+    },
+    release: async (path) => {
+      if (!owns(path) || !(await lstat(path).then(() => true, () => false))) return;
+      try {
+        await rm(resolve(path), { force: true });
+        log.info('staging: staged file deleted, no job needs it any more', { file: resolve(path).slice(resolve(dir).length + 1) });
+      } catch (error) {
+        // Windows refuses while an upload still reads it; the sweep at the next start gets it.
+        log.warn('staging: a staged file could not be deleted yet', { error });
+      }
+    },
+    sweep: async (inUse, orphanAgeMs) => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const open = new Set([...uploads.values()].map((u) => u.partPath));
+      let deleted = 0;
+      for (const name of names) {
+        const path = join(dir, name);
+        const committed = STAGED_NAME.test(name);
+        if ((!committed && !PART_NAME.test(name)) || open.has(path)) continue;
+        const info = await lstat(path).catch(() => null);
+        if (!info?.isFile()) continue;
+        const old = now() - info.mtimeMs > orphanAgeMs;
+        const use = committed ? inUse(path) : 'unknown';
+        if (use === 'needed' || (use === 'unknown' && !old)) continue;
+        await rm(path, { force: true }).then(
+          () => deleted++,
+          (error: unknown) => log.warn('staging: a staged file could not be deleted', { error }),
+        );
+      }
+      if (deleted > 0) log.info('staging: swept staged files no job needs', { deleted });
+      return deleted;
+    },
     close: async () => {
       for (const upload of [...uploads.values()]) await drop(upload);
     },

@@ -6,6 +6,7 @@ import type { JobPage } from '@shared/ipc/jobs';
 import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
 import { LeaseTable } from '@main/platform/lease';
 import { transaction, type Database } from '../db/database';
+import { redact } from '../log';
 import type { RemoteOutput, Submission } from '../vendors/types';
 
 interface JobRow {
@@ -121,6 +122,12 @@ function toJob(row: JobRow, outputs: OutputRow[]): Job {
   };
 }
 
+/** Text that may quote a vendor: a key or API-User-ID it echoed is masked before it reaches the database (and the events read from it). */
+const VENDOR_TEXT_COLUMNS: ReadonlySet<string> = new Set(['error_message', 'attention']);
+function storedText<T extends SQLInputValue>(column: string, value: T): T | string {
+  return VENDOR_TEXT_COLUMNS.has(column) && typeof value === 'string' ? redact(value) : value;
+}
+
 function errorPatch(error: ErrorInfo | null): Patch {
   return { error_kind: error?.kind ?? null, error_message: error?.message ?? null };
 }
@@ -170,7 +177,7 @@ export class JobStore {
     const sql =
       `UPDATE jobs SET ${[...columns, 'updated_at'].map((c) => `${c} = ?`).join(', ')} ` +
       `WHERE id = ? AND status IN (${from.map(() => '?').join(',')})${owner === null ? '' : ' AND owner = ?'}`;
-    const values: SQLInputValue[] = [...columns.map((c) => patch[c] ?? null), now, id, ...from];
+    const values: SQLInputValue[] = [...columns.map((c) => storedText(c, patch[c] ?? null)), now, id, ...from];
     if (owner !== null) values.push(owner);
     return Number(this.stmt(sql).run(...values).changes) === 1;
   }
@@ -351,8 +358,7 @@ export class JobStore {
     );
     const byIndex = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND idx = ?`);
     outputs.forEach((remote, position) => {
-      const state = remote.state;
-      const values = [state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, remote.error?.message ?? null] as const;
+      const values = [remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, storedText('error_message', remote.error?.message ?? null)] as const;
       if (remote.subTaskId !== null) {
         if (Number(bySubTask.run(...values, id, remote.subTaskId).changes)) return;
         if (Number(unnamed.run(...values, remote.subTaskId, id).changes)) return;

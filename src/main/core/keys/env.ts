@@ -41,6 +41,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
     const url = value(KEY_ENV.hidreamUrl);
     const userId = value(KEY_ENV.hidreamUserId);
     const normalizedUserId = userId === undefined ? undefined : named(KEY_ENV.hidreamUserId, () => normalizeUserId(userId));
+    registerSecret(normalizedUserId);
     found.set('hidream', {
       vendor: 'hidream',
       token: key,

@@ -55,7 +55,31 @@ export function normalizeBaseUrl(vendor: VendorId, raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AppError('invalid_input', `The ${label} must start with https:// (or http://).`);
   if (url.username || url.password) throw new AppError('invalid_input', `The ${label} must not contain a user name or password.`);
   if (url.search || url.hash) throw new AppError('invalid_input', `The ${label} must not contain ? or #.`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new AppError('invalid_input', `The ${label} must start with https://; http:// is only for this computer (localhost, 127.0.0.1).`);
+  }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+// ---- Where a key may be sent (kept apart from the field rules above) ---------------------------
+
+/**
+ * Hosts that never leave this computer: a key sent there in the clear (http://) crosses no network.
+ * No other name is trusted to resolve to loopback (a resolver may answer anything for `x.localhost`).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1') return true;
+  return /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The host a key is sent to (scheme, name and port): changing it needs the key again. */
+export function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return baseUrl;
+  }
 }
 
 /**

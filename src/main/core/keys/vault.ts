@@ -1,10 +1,10 @@
 import { AppError } from '@shared/errors';
 import type { RequestParsed } from '@shared/ipc';
-import type { KeysStatus, KeyStorage, StorageBackend, VendorKeyStatus } from '@shared/ipc/keys';
-import { VENDOR_IDS, type VendorId } from '@shared/catalog';
+import type { KeyProblem, KeysStatus, KeyStorage, StorageBackend, VendorKeyStatus } from '@shared/ipc/keys';
+import { VENDOR_IDS, VENDORS as VENDOR_DESCRIPTORS, type VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '../credentials';
 import { createLogger, maskSecret, registerSecret, type Logger } from '../log';
-import { DEFAULT_BASE_URLS, KEY_LABELS, normalizeBaseUrl, normalizeEndpointPath, normalizeKey, normalizeUserId, VENDOR_NAMES } from './validate';
+import { DEFAULT_BASE_URLS, KEY_LABELS, normalizeBaseUrl, normalizeEndpointPath, normalizeKey, normalizeUserId, originOf, VENDOR_NAMES } from './validate';
 
 /**
  * The OS encryption a vault stands on: Electron's safeStorage in the app, a fake in tests, nothing in
@@ -38,6 +38,8 @@ export interface VaultOptions {
 const VENDORS: readonly VendorId[] = VENDOR_IDS;
 const PREFERENCES = 'preferences';
 const recordName = (vendor: VendorId): string => `vendor.${vendor}`;
+/** The form field that holds the vendor's secret key, so a refusal lands beside it. */
+const keyFieldOf = (vendor: VendorId): string => VENDOR_DESCRIPTORS[vendor].keyFields.find((f) => f.secret && f.required)?.name ?? 'key';
 
 /** Backends that protect a key with a secret the OS keeps; `basic_text` uses a constant built into Chromium. */
 const SECURE_BACKENDS: readonly StorageBackend[] = ['keychain', 'dpapi', 'kwallet', 'gnome_libsecret'];
@@ -48,19 +50,26 @@ interface Preferences {
   weakConsent: boolean;
 }
 
-/** What is stored per vendor. Only `ciphertext` is secret; the rest are connection settings. */
+/**
+ * What is stored per vendor. Only `ciphertext` is secret. Since v2 the connection settings are sealed
+ * inside it too, so the key is bound to the host it may be sent to: the plaintext copies beside it are
+ * only for showing the settings when the ciphertext cannot be read, and must match it to be used.
+ * v1 records (connection settings in plaintext only) are read as described in `load`.
+ */
 interface StoredRecord {
-  v: 1;
+  v: 1 | 2;
   ciphertext: string;
   protection: 'encrypted' | 'weak';
   baseUrl: string;
   endpointPath?: string;
 }
 
-/** The encrypted part of a record. */
+/** The encrypted part of a record; v1 had only `key` and `userId`. */
 interface SecretPayload {
   key: string;
   userId?: string;
+  baseUrl?: string;
+  endpointPath?: string;
 }
 
 interface Entry extends SecretPayload {
@@ -72,7 +81,10 @@ interface Entry extends SecretPayload {
 interface Unreadable {
   baseUrl: string;
   endpointPath?: string;
+  problem: KeyProblem;
 }
+
+const CURRENT_VERSION = 2;
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -93,7 +105,16 @@ function readPreferences(text: string | undefined): Preferences | undefined {
 function isStoredRecord(value: unknown): value is StoredRecord {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Partial<StoredRecord>;
-  return r.v === 1 && typeof r.ciphertext === 'string' && typeof r.baseUrl === 'string' && (r.protection === 'encrypted' || r.protection === 'weak');
+  return (r.v === 1 || r.v === 2) && typeof r.ciphertext === 'string' && typeof r.baseUrl === 'string' && (r.protection === 'encrypted' || r.protection === 'weak');
+}
+
+/**
+ * The URL a new key goes to when the request names none: a record's URL could not be checked (its key
+ * is unreadable), so it is carried over only if it is the vendor's own host.
+ */
+function carriedBaseUrl(vendor: VendorId, lost: Unreadable | undefined): string {
+  if (lost && lost.problem !== 'tampered' && originOf(lost.baseUrl) === originOf(DEFAULT_BASE_URLS[vendor])) return lost.baseUrl;
+  return DEFAULT_BASE_URLS[vendor];
 }
 
 /**
@@ -179,6 +200,7 @@ export class KeyVault implements CredentialSource {
         baseUrl: entry?.baseUrl ?? lost?.baseUrl ?? DEFAULT_BASE_URLS[vendor],
         endpointPath: entry?.endpointPath ?? lost?.endpointPath ?? null,
         unreadable: lost !== undefined,
+        problem: entry ? null : (lost?.problem ?? null),
       };
     }
     return { mode: this.mode, persistence: this.persistence, backend: this.cipher.backend(), memoryOnly: this.memoryOnly, vendors };
@@ -200,19 +222,26 @@ export class KeyVault implements CredentialSource {
       const rawKey = input.vendor === 'hidream' ? input.token : input.accessKey;
       const key = rawKey === undefined ? existing?.key : normalizeKey(vendor, rawKey);
       if (key === undefined) {
-        throw new AppError('invalid_input', `Enter the ${KEY_LABELS[vendor]} first.`);
+        const message = `Enter the ${KEY_LABELS[vendor]} first.`;
+        throw new AppError('invalid_input', message, { issues: [{ path: keyFieldOf(vendor), message }] });
       }
       // Known from here on, so even a failure below cannot put it into a log line.
       registerSecret(key);
       const lost = this.unreadable.get(vendor);
-      const entry: Entry = {
-        key,
-        baseUrl: input.baseUrl === undefined ? (existing?.baseUrl ?? lost?.baseUrl ?? DEFAULT_BASE_URLS[vendor]) : normalizeBaseUrl(vendor, input.baseUrl),
-        storage: 'session',
-      };
+      const baseUrl = input.baseUrl === undefined ? (existing?.baseUrl ?? carriedBaseUrl(vendor, lost)) : normalizeBaseUrl(vendor, input.baseUrl);
+      if (rawKey === undefined && existing && originOf(baseUrl) !== originOf(existing.baseUrl)) {
+        // The stored key was given for one host; sending it to another is the user's decision, made by typing it again.
+        const message = `The ${VENDOR_NAMES[vendor]} base URL now points at another host (${originOf(baseUrl)}): enter the ${KEY_LABELS[vendor]} again to use it there.`;
+        throw new AppError('invalid_input', message, { issues: [{ path: keyFieldOf(vendor), message }] });
+      }
+      const entry: Entry = { key, baseUrl, storage: 'session' };
       if (input.vendor === 'hidream') {
         const userId = input.userId === undefined ? existing?.userId : normalizeUserId(input.userId);
-        if (userId !== undefined) entry.userId = userId;
+        if (userId !== undefined) {
+          // As secret as the key: the vendor may echo it in an error, and that must not reach a log or a job.
+          registerSecret(userId);
+          entry.userId = userId;
+        }
       } else {
         const endpointPath = input.endpointPath === undefined ? (existing?.endpointPath ?? lost?.endpointPath) : normalizeEndpointPath(input.endpointPath);
         if (endpointPath === undefined) {
@@ -304,7 +333,9 @@ export class KeyVault implements CredentialSource {
   }
 
   private async seal(vendor: VendorId, entry: Entry): Promise<StoredRecord> {
-    const payload: SecretPayload = entry.userId === undefined ? { key: entry.key } : { key: entry.key, userId: entry.userId };
+    const payload: SecretPayload = { key: entry.key, baseUrl: entry.baseUrl };
+    if (entry.userId !== undefined) payload.userId = entry.userId;
+    if (entry.endpointPath !== undefined) payload.endpointPath = entry.endpointPath;
     let bytes: Uint8Array;
     try {
       bytes = await this.cipher.encrypt(JSON.stringify(payload));
@@ -313,7 +344,7 @@ export class KeyVault implements CredentialSource {
       throw new AppError('io', `The system could not encrypt the ${VENDOR_NAMES[vendor]} key, so it was not saved. Unlock your keyring and try again.`);
     }
     const record: StoredRecord = {
-      v: 1,
+      v: CURRENT_VERSION,
       ciphertext: Buffer.from(bytes).toString('base64'),
       protection: this.persistence === 'secure' ? 'encrypted' : 'weak',
       baseUrl: entry.baseUrl,
@@ -334,30 +365,63 @@ export class KeyVault implements CredentialSource {
       const record = parseJson(raw);
       if (!isStoredRecord(record)) {
         this.log.warn('keys: a stored key record is damaged and was ignored', { vendor });
-        this.unreadable.set(vendor, { baseUrl: DEFAULT_BASE_URLS[vendor] });
+        this.unreadable.set(vendor, { baseUrl: DEFAULT_BASE_URLS[vendor], problem: 'undecryptable' });
         continue;
       }
-      const place: Unreadable = record.endpointPath === undefined ? { baseUrl: record.baseUrl } : { baseUrl: record.baseUrl, endpointPath: record.endpointPath };
+      const place: Unreadable = { baseUrl: record.baseUrl, problem: 'undecryptable' };
+      if (record.endpointPath !== undefined) place.endpointPath = record.endpointPath;
       if (this.mode === 'session') {
         // Stored while this system had a keyring it lacks now: kept on disk for when it is back, unused.
         this.log.warn('keys: a stored key cannot be used without the keyring it was stored with', { vendor });
         this.unreadable.set(vendor, place);
         continue;
       }
+      let payload: Partial<SecretPayload>;
+      let reencrypt: boolean;
       try {
-        const { text, reencrypt } = await this.cipher.decrypt(Buffer.from(record.ciphertext, 'base64'));
-        const payload = JSON.parse(text) as Partial<SecretPayload>;
+        const opened = await this.cipher.decrypt(Buffer.from(record.ciphertext, 'base64'));
+        payload = JSON.parse(opened.text) as Partial<SecretPayload>;
+        reencrypt = opened.reencrypt;
         if (typeof payload.key !== 'string') throw new Error('decrypted record has no key');
-        registerSecret(payload.key);
-        const entry: Entry = { key: payload.key, ...place, storage: record.protection };
-        if (typeof payload.userId === 'string') entry.userId = payload.userId;
-        this.entries.set(vendor, entry);
-        if (reencrypt) await this.refresh(vendor, entry);
       } catch (error) {
         this.log.warn('keys: a stored key could not be decrypted; it must be entered again', { vendor, error });
         this.unreadable.set(vendor, place);
+        continue;
       }
+      registerSecret(payload.key);
+      if (typeof payload.userId === 'string') registerSecret(payload.userId);
+      const problem = this.bindingProblem(vendor, record, payload);
+      if (problem) {
+        this.unreadable.set(vendor, problem === 'tampered' ? { baseUrl: DEFAULT_BASE_URLS[vendor], problem } : { ...place, problem });
+        continue;
+      }
+      const entry: Entry = { key: payload.key, baseUrl: record.baseUrl, storage: record.protection };
+      if (record.endpointPath !== undefined) entry.endpointPath = record.endpointPath;
+      if (typeof payload.userId === 'string') entry.userId = payload.userId;
+      this.entries.set(vendor, entry);
+      // A v1 record that passed is sealed again with its URL inside, so it is bound from now on.
+      if (reencrypt || record.v !== CURRENT_VERSION) await this.refresh(vendor, entry);
     }
+  }
+
+  /**
+   * Whether a decrypted record may be used where it says it goes.
+   * v2: the URL and endpoint path sealed in the ciphertext must equal the ones beside it; anything else
+   * means keys.json was edited, and the key is not used (it stays on disk until the user replaces it).
+   * v1 (before keys were bound to their host): nothing proves who wrote the plaintext URL. A record
+   * for the vendor's own host is taken as it is and sealed as v2; one for any other host is not used
+   * until the user enters the key again, because a key is never sent to a host the user did not confirm.
+   * A Cloudsway endpoint path stays on the same host, so a v1 one is kept.
+   */
+  private bindingProblem(vendor: VendorId, record: StoredRecord, payload: Partial<SecretPayload>): KeyProblem | null {
+    if (record.v === 1) {
+      if (originOf(record.baseUrl) === originOf(DEFAULT_BASE_URLS[vendor])) return null;
+      this.log.warn('keys: a key stored by an older version points at a host it is not bound to; it must be entered again', { vendor, host: originOf(record.baseUrl) });
+      return 'unconfirmed_host';
+    }
+    if (payload.baseUrl === record.baseUrl && payload.endpointPath === record.endpointPath) return null;
+    this.log.warn('keys: the connection settings beside a stored key were changed outside Promptreel; the key was not used', { vendor });
+    return 'tampered';
   }
 
   /** The OS rotated its key: store the same secret under the new one. Best effort, it still decrypts. */

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { RequestName } from '@shared/ipc';
 import type { Download } from '@shared/downloads';
+import { checkFolder, type PathGrants } from '../../platform/paths-policy';
 import type { EventBus } from '../events';
 import type { HostCapabilities } from '../host';
 import type { HandlersFor } from '../ipc/dispatcher';
@@ -16,6 +18,8 @@ export interface LibraryHostOptions {
   mediaUrlPrefix: string;
   /** Reveal and drag-out, where the host has them (the desktop app); the browser shell has none. */
   host?: HostCapabilities | undefined;
+  /** Paths the host got from the user; in the desktop app an import or relink must name one. */
+  grants?: PathGrants | undefined;
 }
 
 /** The library's slice of the IPC handler map. */
@@ -31,13 +35,17 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
     'library.tag': ({ id, tags }) => wire(store.tag(id, tags)),
     'library.untag': ({ id, tags }) => wire(store.untag(id, tags)),
     'library.tags': ({ limit }) => store.listTags(limit),
-    'library.remove': async ({ id }) => {
-      await store.remove(id);
-      return { id };
-    },
+    'library.remove': async ({ id }) => ({ id, ...(await store.remove(id)) }),
     'library.checkMissing': () => store.checkMissing(),
-    'library.relink': async ({ id, path }) => wire(await store.relink(id, path)),
-    'library.import': ({ path, tags }) => store.importFolder(path, { tags: tags ?? [] }),
+    'library.relink': async ({ id, path }) => {
+      options.grants?.require(path, 'The file to relink', 'the item’s “Choose file…”');
+      checkFolder(dirname(path), 'relink');
+      return wire(await store.relink(id, path));
+    },
+    'library.import': ({ path, tags }) => {
+      options.grants?.require(path, 'A folder to import', 'the library’s “Choose folder…”');
+      return store.importFolder(checkFolder(path, 'import'), { tags: tags ?? [] });
+    },
     'library.lineage': ({ id }) => {
       const lineage = store.lineage(id);
       return {
@@ -60,6 +68,10 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
     'library.startDrag': async ({ id }) => {
       const item = store.get(id);
       if (item.missing) throw new AppError('not_found', `${item.path} is missing, so it cannot be dragged.`);
+      // Dragged out, a link swapped in for the file would hand over whatever it points to.
+      if (lstatSync(item.path, { throwIfNoEntry: false })?.isFile() === false) {
+        throw new AppError('forbidden', `${item.path} is no longer the library's file (it is now a link or not a regular file), so it is not dragged.`);
+      }
       if (!options.host) return { started: false };
       await options.host.startDrag(item.path);
       return { started: true };

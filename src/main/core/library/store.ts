@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, normalize } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path';
 import type { StatementSync } from 'node:sqlite';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
@@ -30,6 +30,7 @@ import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
 import { sha256File, walkFiles } from './files';
 import { readHead } from '../fs/head';
+import type { MediaTarget } from '../fs/serve';
 import { probeFile } from './probe';
 import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
 
@@ -752,14 +753,18 @@ export class LibraryStore {
     }));
   }
 
-  /** The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media protocols. */
-  resolveMedia(pathname: string): { path: string; mime: string } | undefined {
+  /**
+   * The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes, which
+   * serve it through `mediaReply` only while it is still a plain file inside `root`: a poster inside
+   * the thumbnails folder, an item in the folder it was recorded in.
+   */
+  resolveMedia(pathname: string): MediaTarget | undefined {
     const match = /^\/?([1-9]\d{0,14})(\/poster)?\/?$/.exec(pathname);
     if (!match?.[1]) return undefined;
     const row = this.stmt('get').get(Number(match[1])) as ItemRow | undefined;
     if (!row) return undefined;
-    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png' } : undefined;
-    return { path: row.path, mime: row.mime };
+    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png', root: this.thumbnailDir } : undefined;
+    return { path: row.path, mime: row.mime, root: dirname(row.path) };
   }
 
   // ---------------------------------------------------------------- writing
@@ -1088,13 +1093,16 @@ export class LibraryStore {
   }
 
   /**
-   * Moves the file to the OS trash, then forgets the item (its tags and search rows go with it; items
-   * made from it keep existing without a parent). If the trash refuses, nothing changes.
+   * Forgets the item (its tags and search rows go with it; items made from it keep existing without a
+   * parent). A job's result, a file Promptreel wrote, first goes to the OS trash; if the trash refuses,
+   * nothing changes. An imported file is the user's own and stays where it is: removing it from the
+   * library never deletes what an import pointed at. Says whether a file was trashed.
    */
-  async remove(id: string): Promise<void> {
+  async remove(id: string): Promise<{ trashed: boolean }> {
     const item = this.get(id);
     const key = rowId(id);
-    if (await exists(item.path)) {
+    const trashed = item.source === 'job' && (await exists(item.path));
+    if (trashed) {
       try {
         await this.options.trashFile(item.path);
       } catch (error) {
@@ -1111,6 +1119,7 @@ export class LibraryStore {
     });
     if (item.posterPath) await rm(item.posterPath, { force: true });
     this.emit({ type: 'removed', id });
+    return { trashed };
   }
 
   /** Looks for every item's file; marks the ones not found as missing and the ones back as present. */

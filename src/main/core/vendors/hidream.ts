@@ -132,6 +132,8 @@ export class HidreamClient implements VendorClient {
     options?: VendorClientOptions,
   ) {
     registerSecret(credentials.token);
+    // The API-User-ID is as secret as the token: a vendor error that echoes it is masked like the token.
+    registerSecret(credentials.userId);
     const base = parseBaseUrl(VENDOR, credentials.baseUrl);
     this.pathPrefix = base.pathname;
     this.options = resolveOptions(options);

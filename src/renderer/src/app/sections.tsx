@@ -13,6 +13,7 @@ import { useNavigation } from '../lib/navigation';
 export function LibrarySection(): React.JSX.Element {
   const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
   const canPickPaths = useAppInfo((s) => s.info?.canPickPaths === true);
+  const canReveal = useAppInfo((s) => s.info?.canRevealFiles === true);
   const go = useNavigation((s) => s.go);
   // Remix and chaining both open the compose form filled in; the user reviews and submits.
   const compose = (operation: OperationId, params: Record<string, unknown>, parentItemId?: string, file?: string): void => {
@@ -25,6 +26,7 @@ export function LibrarySection(): React.JSX.Element {
     <LibraryView
       nativeDrag={nativeDrag}
       pickPath={canPickPaths ? pickPath : undefined}
+      canReveal={canReveal}
       onRemix={(operation, params) => compose(operation, params)}
       onChain={compose}
     />

@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChainOption, LibraryItem, Lineage } from '@shared/library';
-import { OPERATIONS, type OperationId } from '@shared/catalog';
+import type { OperationId } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { call, IpcError } from '../../lib/ipc';
 import { startItemDrag } from './drag';
 import { formatBytes, formatDuration } from '@shared/format';
 import { formatTime } from './format';
+import { chainLabel, operationLabel } from './labels';
 import { useLibraryStore } from './store';
 
 /** The system's open dialog (desktop only); resolves null when the user cancels. */
@@ -24,6 +25,12 @@ interface Props extends ReuseActions {
   nativeDrag: boolean;
   /** Offered for relinking where the host has a file dialog; elsewhere the path is typed. */
   pickPath?: PickPath | undefined;
+  /** The host can show a file in the system's file manager (the desktop app; not the browser shell). */
+  canReveal?: boolean;
+  /** Take focus when shown (it was opened from the keyboard). */
+  autoFocus?: boolean;
+  /** Close the panel (✕ or Esc); the view puts focus back on the item's card. Default: just close. */
+  onClose?: () => void;
 }
 
 function errorText(error: unknown): string {
@@ -31,10 +38,11 @@ function errorText(error: unknown): string {
 }
 
 /** Everything about one item, and what can be done with it. */
-export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Props): React.JSX.Element {
+export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, autoFocus = false, onClose: close, onRemix, onChain }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
   const uiLocale = useLocale();
   const { select, applyUpdated, applyRemoved, loadTags } = useLibraryStore.getState();
+  const onClose = close ?? ((): void => void select(null));
   /** Edits in progress; null shows the item's saved value (which events keep current). */
   const [titleDraft, setTitleDraft] = useState<string | null>(null);
   const [notesDraft, setNotesDraft] = useState<string | null>(null);
@@ -46,6 +54,10 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
   const [lineage, setLineage] = useState<Lineage>();
   const [now] = useState(Date.now);
   const locale = i18n.language;
+  const panel = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (autoFocus) panel.current?.focus();
+  }, [autoFocus]);
 
   // The parent keys this component by item id, so every item starts with fresh local state.
   useEffect(() => {
@@ -131,8 +143,22 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
     }
   };
 
+  // Removing an imported item never deletes the user's file (main only forgets it), and the words say so.
+  const imported = item.source === 'import';
   return (
-    <section className="library-detail" aria-label={t('details')}>
+    <section
+      ref={panel}
+      className="library-detail"
+      aria-label={t('details')}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        e.preventDefault();
+        // A field being edited saves on blur; blur it before the panel goes away.
+        if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) e.target.blur();
+        onClose();
+      }}
+    >
       <div className="library-detail-head">
         <label className="library-title-field">
           <span className="visually-hidden">{t('rename')}</span>
@@ -148,7 +174,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
         <button type="button" className="library-icon-button" aria-pressed={item.favourite} onClick={() => void act(() => call('library.update', { id: item.id, favourite: !item.favourite }))}>
           {item.favourite ? `★ ${t('unfavouriteAction')}` : `☆ ${t('favouriteAction')}`}
         </button>
-        <button type="button" className="library-icon-button" onClick={() => void select(null)} aria-label={t('close')}>
+        <button type="button" className="library-icon-button" onClick={onClose} aria-label={t('close')}>
           ✕
         </button>
       </div>
@@ -201,14 +227,16 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
             {t('remix')}
           </button>
         )}
-        <button type="button" onClick={() => void reveal()} disabled={item.missing}>
-          {t('reveal')}
-        </button>
+        {canReveal && (
+          <button type="button" onClick={() => void reveal()} disabled={item.missing}>
+            {t('reveal')}
+          </button>
+        )}
         {confirming ? (
-          <span className="library-confirm" role="group" aria-label={t('delete')}>
-            <span>{t('confirmDelete', { title: item.title })}</span>
+          <span className="library-confirm" role="group" aria-label={t(imported ? 'forget' : 'delete')}>
+            <span>{t(imported ? 'confirmForget' : 'confirmDelete', { title: item.title })}</span>
             <button type="button" className="danger" onClick={() => void remove()}>
-              {t('confirm')}
+              {t(imported ? 'forget' : 'confirm')}
             </button>
             <button type="button" className="secondary" onClick={() => setConfirming(false)}>
               {t('cancel')}
@@ -216,7 +244,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           </span>
         ) : (
           <button type="button" className="danger" onClick={() => setConfirming(true)}>
-            {t('delete')}
+            {t(imported ? 'forget' : 'delete')}
           </button>
         )}
       </div>
@@ -235,7 +263,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
                   aria-describedby={why ? hint : undefined}
                   onClick={() => onChain?.(option.operation, option.params, option.parentItemId, option.file)}
                 >
-                  {OPERATIONS[option.operation].shortTitle[uiLocale]}
+                  {chainLabel(uiLocale, option.operation)}
                 </button>
                 {why && (
                   <small id={hint} className="library-hint">
@@ -312,7 +340,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           </>
         )}
         <dt>{t('fact_operation')}</dt>
-        <dd>{item.operation ? OPERATIONS[item.operation].shortTitle[uiLocale] : t('imported')}</dd>
+        <dd>{operationLabel(t, uiLocale, item.operation, item.params)}</dd>
         {item.prompt && (
           <>
             <dt>{t('fact_prompt')}</dt>
@@ -337,7 +365,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.ancestors.map((a) => (
             <li key={a.id}>
               <button type="button" className="link" onClick={() => void select(a.id)}>
-                {t('madeFrom')}: {a.title} ({a.operation ? OPERATIONS[a.operation].shortTitle[uiLocale] : t('imported')})
+                {t('madeFrom')}: {a.title} ({operationLabel(t, uiLocale, a.operation, a.params)})
               </button>
             </li>
           ))}
@@ -347,7 +375,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, onRemix, onChain }: Pro
           {lineage.descendants.map((d) => (
             <li key={d.item.id} style={{ paddingInlineStart: `${d.depth}em` }}>
               <button type="button" className="link" onClick={() => void select(d.item.id)}>
-                {t('madeInto')}: {d.item.title} ({d.item.operation ? OPERATIONS[d.item.operation].shortTitle[uiLocale] : t('imported')})
+                {t('madeInto')}: {d.item.title} ({operationLabel(t, uiLocale, d.item.operation, d.item.params)})
               </button>
             </li>
           ))}

@@ -1,23 +1,28 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LIBRARY_SORTS, type LibrarySort } from '@shared/library';
 import { OPERATION_IDS, OPERATIONS, VENDOR_IDS, VENDORS, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { call, IpcError, subscribe } from '../../lib/ipc';
+import { DATE_PRESETS, formatDayBounds, presetRange, type DatePreset } from './dates';
 import { dayStart } from './format';
 import { ItemDetail, type PickPath, type ReuseActions } from './ItemDetail';
-import { LibraryGrid } from './LibraryGrid';
-import { isFiltered, useLibraryStore, type LibraryCriteria } from './store';
+import { Lightbox } from './Lightbox';
+import { LibraryGrid, type LibraryGridHandle } from './LibraryGrid';
+import { isFiltered, useLibraryStore, type BulkAction, type LibraryCriteria } from './store';
 import './library.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
 const DAY_MS = 24 * 3600_000;
+const now = (): number => Date.now();
 
 export interface LibraryViewProps extends ReuseActions {
   /** The desktop app can start native file drags; the browser shell drags URLs instead. */
   nativeDrag?: boolean;
   /** The desktop app's file dialog, for the folder to import and a moved file; the shell has none. */
   pickPath?: PickPath | undefined;
+  /** The host can show files in the system's file manager (AppInfo.canRevealFiles). */
+  canReveal?: boolean;
 }
 
 function errorText(error: unknown): string {
@@ -25,13 +30,29 @@ function errorText(error: unknown): string {
 }
 
 /** The offline library: search, filter and sort every result, then reuse or chain it. */
-export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
-  const { t } = useTranslation('library');
+export function LibraryView({ nativeDrag = false, pickPath, canReveal = false, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
+  const { t, i18n } = useTranslation('library');
   const locale = useLocale();
-  const { criteria, items, nextCursor, total, loading, error, stale, selectedId, selected, tags } = useLibraryStore();
+  const { criteria, items, nextCursor, total, loading, refreshing, loaded, error, stale, selectedId, selected, tags } = useLibraryStore();
   const store = useLibraryStore.getState();
   const [text, setText] = useState(criteria.text ?? '');
+  /** An input method is composing (pinyin before it becomes 汉字): nothing to search for yet. */
+  const [composing, setComposing] = useState(false);
   const [dates, setDates] = useState({ from: '', to: '' });
+  const [datePreset, setDatePreset] = useState<DatePreset>('any');
+  const [picked, setPicked] = useState<string[]>([]);
+  const [bulkTag, setBulkTag] = useState('');
+  const [confirmBulkDelete, setConfirmBulkDelete] = useState(false);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [previewId, setPreviewId] = useState<string | null>(null);
+  /** The detail panel opened from the keyboard takes focus; one opened by a click leaves it. */
+  const [focusDetailFor, setFocusDetailFor] = useState<string | null>(null);
+  const grid = useRef<LibraryGridHandle>(null);
+  // Picked items that left the list (deleted, filtered out) are no longer picked.
+  const selection = useMemo(() => {
+    const present = new Set(items.map((item) => item.id));
+    return new Set(picked.filter((id) => present.has(id)));
+  }, [picked, items]);
   const [folder, setFolder] = useState('');
   const [busy, setBusy] = useState<'import' | 'missing' | null>(null);
   const [report, setReport] = useState<string>();
@@ -54,10 +75,49 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
   }, []);
 
   useEffect(() => {
-    if ((criteria.text ?? '') === text) return;
+    if ((criteria.text ?? '') === text || composing) return;
     const timer = setTimeout(() => useLibraryStore.getState().setCriteria({ text: text || undefined }), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, criteria.text]);
+  }, [text, criteria.text, composing]);
+
+  /** Typed text not searched yet, or a search on its way: the old results stay, marked as updating. */
+  const searching = refreshing || (!composing && (criteria.text ?? '') !== text);
+
+  const openDetails = (id: string, focus: boolean): void => {
+    setPicked([id]);
+    setFocusDetailFor(focus ? id : null);
+    void store.select(id);
+  };
+  const closeDetails = (): void => {
+    const id = useLibraryStore.getState().selectedId;
+    void store.select(null);
+    if (id) grid.current?.focusItem(id);
+  };
+  const runBulk = async (action: BulkAction): Promise<void> => {
+    setBulkBusy(true);
+    try {
+      await store.bulk([...selection], action);
+    } finally {
+      setBulkBusy(false);
+      setConfirmBulkDelete(false);
+    }
+  };
+  const setDateFilter = (preset: DatePreset): void => {
+    setDatePreset(preset);
+    // A custom range starts empty: its two fields then say exactly what is filtered.
+    setDates({ from: '', to: '' });
+    const range = presetRange(preset, now());
+    set({ from: range.from, to: range.to });
+  };
+  const bounds = formatDayBounds(criteria.from, criteria.to, i18n.language);
+  const dateRange =
+    bounds.from && bounds.to
+      ? t('dateBetween', { from: bounds.from, to: bounds.to })
+      : bounds.from
+        ? t('dateSince', { from: bounds.from })
+        : bounds.to
+          ? t('dateUntil', { to: bounds.to })
+          : null;
 
   const set = (patch: Partial<LibraryCriteria>): void => store.setCriteria(patch);
   const onEndReached = useCallback(() => void useLibraryStore.getState().loadMore(), []);
@@ -99,6 +159,12 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
           className="library-search"
           value={text}
           onChange={(e) => setText(e.target.value)}
+          onCompositionStart={() => setComposing(true)}
+          onCompositionEnd={(e) => {
+            setComposing(false);
+            setText(e.currentTarget.value);
+          }}
+          aria-busy={searching}
           placeholder={t('searchPlaceholder')}
           aria-label={t('searchLabel')}
           maxLength={500}
@@ -133,29 +199,43 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
               </option>
             ))}
           </select>
-          <label>
-            {t('from')}
-            <input
-              type="date"
-              value={dates.from}
-              onChange={(e) => {
-                setDates({ ...dates, from: e.target.value });
-                set({ from: dayStart(e.target.value) });
-              }}
-            />
-          </label>
-          <label>
-            {t('to')}
-            <input
-              type="date"
-              value={dates.to}
-              onChange={(e) => {
-                setDates({ ...dates, to: e.target.value });
-                const start = dayStart(e.target.value);
-                set({ to: start === undefined ? undefined : start + DAY_MS });
-              }}
-            />
-          </label>
+          <select aria-label={t('dates')} value={datePreset} onChange={(e) => setDateFilter(e.target.value as DatePreset)}>
+            {DATE_PRESETS.map((preset) => (
+              <option key={preset} value={preset}>
+                {t(`date_${preset}`)}
+              </option>
+            ))}
+          </select>
+          {datePreset === 'custom' && (
+            <>
+              <label>
+                {t('from')}
+                <input
+                  type="date"
+                  lang={i18n.language}
+                  value={dates.from}
+                  onChange={(e) => {
+                    setDates({ ...dates, from: e.target.value });
+                    set({ from: dayStart(e.target.value) });
+                  }}
+                />
+              </label>
+              <label>
+                {t('to')}
+                <input
+                  type="date"
+                  lang={i18n.language}
+                  value={dates.to}
+                  onChange={(e) => {
+                    setDates({ ...dates, to: e.target.value });
+                    const start = dayStart(e.target.value);
+                    set({ to: start === undefined ? undefined : start + DAY_MS });
+                  }}
+                />
+              </label>
+            </>
+          )}
+          {dateRange && <span className="library-date-range">{dateRange}</span>}
           <label>
             <input type="checkbox" checked={criteria.favourite ?? false} onChange={(e) => set({ favourite: e.target.checked || undefined })} />
             {t('favouritesOnly')}
@@ -211,7 +291,7 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
 
       <div className="library-status" aria-live="polite">
         {total && <span>{total.capped ? t('countCapped', { count: total.count }) : t('count', { count: total.count })}</span>}
-        {loading && <span>{t('loading')}</span>}
+        {searching ? <span className="library-searching">{t('searching')}</span> : loading && <span>{t('loading')}</span>}
         {report && <span role="status">{report}</span>}
         {stale && (
           <span>
@@ -228,14 +308,97 @@ export function LibraryView({ nativeDrag = false, pickPath, onRemix, onChain }: 
         </div>
       )}
 
+      {selection.size > 1 && (
+        <div className="library-bulk" role="toolbar" aria-label={t('bulkActions')}>
+          <strong>{t('selected', { count: selection.size })}</strong>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const tag = bulkTag.trim();
+              if (!tag) return;
+              setBulkTag('');
+              void runBulk({ type: 'tag', tag });
+            }}
+          >
+            <input value={bulkTag} maxLength={40} onChange={(e) => setBulkTag(e.target.value)} aria-label={t('bulkTagLabel')} placeholder={t('addTag')} />
+            <button type="submit" disabled={bulkBusy}>
+              {t('bulkTag')}
+            </button>
+          </form>
+          <button type="button" className="secondary" disabled={bulkBusy} onClick={() => void runBulk({ type: 'favourite', value: true })}>
+            ★ {t('bulkFavourite')}
+          </button>
+          <button type="button" className="secondary" disabled={bulkBusy} onClick={() => void runBulk({ type: 'favourite', value: false })}>
+            ☆ {t('bulkUnfavourite')}
+          </button>
+          {confirmBulkDelete ? (
+            <span className="library-confirm" role="group" aria-label={t('bulkDelete')}>
+              <span>{t('bulkConfirmDelete', { count: selection.size })}</span>
+              <button type="button" className="danger" disabled={bulkBusy} onClick={() => void runBulk({ type: 'remove' })}>
+                {t('confirm')}
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirmBulkDelete(false)}>
+                {t('cancel')}
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="danger" disabled={bulkBusy} onClick={() => setConfirmBulkDelete(true)}>
+              {t('bulkDelete')}
+            </button>
+          )}
+          <button type="button" className="link" onClick={() => setPicked([])}>
+            {t('clearSelection')}
+          </button>
+        </div>
+      )}
+
       <div className={`library-body${selected ? ' with-detail' : ''}`}>
-        {items.length === 0 && !loading ? (
+        {items.length === 0 && loaded && !searching ? (
           <p className="placeholder">{isFiltered(criteria) ? t('noMatches') : t('empty')}</p>
         ) : (
-          <LibraryGrid items={items} selectedId={selectedId} hasMore={nextCursor !== null} nativeDrag={nativeDrag} onSelect={(id) => void store.select(id)} onEndReached={onEndReached} />
+          <LibraryGrid
+            ref={grid}
+            items={items}
+            selectedId={selectedId}
+            selection={selection}
+            hasMore={nextCursor !== null}
+            nativeDrag={nativeDrag}
+            busy={searching}
+            onSelect={(id) => openDetails(id, false)}
+            onSelectionChange={setPicked}
+            onOpen={(id) => openDetails(id, true)}
+            onPreview={setPreviewId}
+            onEscape={() => (selectedId !== null ? void store.select(null) : setPicked([]))}
+            onEndReached={onEndReached}
+          />
         )}
-        {selected && <ItemDetail key={selected.id} item={selected} nativeDrag={nativeDrag} pickPath={pickPath} onRemix={onRemix} onChain={onChain} />}
+        {selected && (
+          <ItemDetail
+            key={selected.id}
+            item={selected}
+            nativeDrag={nativeDrag}
+            pickPath={pickPath}
+            canReveal={canReveal}
+            autoFocus={focusDetailFor === selected.id}
+            onClose={closeDetails}
+            onRemix={onRemix}
+            onChain={onChain}
+          />
+        )}
       </div>
+      {previewId && (
+        <Lightbox
+          items={items}
+          id={previewId}
+          hasMore={nextCursor !== null}
+          onShow={setPreviewId}
+          onClose={(id) => {
+            setPreviewId(null);
+            grid.current?.focusItem(id);
+          }}
+          onEndReached={onEndReached}
+        />
+      )}
     </div>
   );
 }

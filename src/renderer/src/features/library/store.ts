@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { LibraryItem, LibraryItemSummary, LibraryQuery, TagCount } from '@shared/library';
+import i18next from 'i18next';
+import { toast } from '../../lib/toasts';
 import { call, IpcError } from '../../lib/ipc';
 
 /** The search and filters the view controls; paging is the store's business. */
@@ -13,6 +15,10 @@ export interface LibraryState {
   nextCursor: string | null;
   total: { count: number; capped: boolean } | null;
   loading: boolean;
+  /** A first page for new criteria is on its way; `items` still hold the previous results. */
+  refreshing: boolean;
+  /** A page for the current criteria has arrived (until then an empty list means nothing yet). */
+  loaded: boolean;
   error: string | null;
   /** Items were added or changed in bulk since this list was loaded. */
   stale: boolean;
@@ -30,6 +36,17 @@ export interface LibraryState {
   applyRemoved: (id: string) => void;
   markStale: () => void;
   setError: (message: string | null) => void;
+  /** One action on many items, one call per item; says how it went in one toast. */
+  bulk: (ids: readonly string[], action: BulkAction) => Promise<BulkResult>;
+}
+
+export type BulkAction = { type: 'tag'; tag: string } | { type: 'favourite'; value: boolean } | { type: 'remove' };
+
+export interface BulkResult {
+  done: number;
+  failed: number;
+  /** The first failure's message, shown in the summary. */
+  error?: string;
 }
 
 function message(error: unknown): string {
@@ -59,6 +76,8 @@ export const useLibraryStore = create<LibraryState>()((set, get) => ({
   nextCursor: null,
   total: null,
   loading: false,
+  refreshing: false,
+  loaded: false,
   error: null,
   stale: false,
   selectedId: null,
@@ -72,13 +91,13 @@ export const useLibraryStore = create<LibraryState>()((set, get) => ({
 
   refresh: async () => {
     const run = ++generation;
-    set({ loading: true, error: null });
+    set({ loading: true, refreshing: true, error: null });
     try {
       const page = await call('library.search', { ...get().criteria, limit: PAGE, withTotal: true });
       if (run !== generation) return;
-      set({ items: page.items, nextCursor: page.nextCursor, total: page.total ?? null, loading: false, stale: false });
+      set({ items: page.items, nextCursor: page.nextCursor, total: page.total ?? null, loading: false, refreshing: false, loaded: true, stale: false });
     } catch (error) {
-      if (run === generation) set({ loading: false, error: message(error) });
+      if (run === generation) set({ loading: false, refreshing: false, loaded: true, error: message(error) });
     }
   },
 
@@ -142,4 +161,32 @@ export const useLibraryStore = create<LibraryState>()((set, get) => ({
 
   markStale: () => set({ stale: true }),
   setError: (error) => set({ error }),
+
+  bulk: async (ids, action) => {
+    const result: BulkResult = { done: 0, failed: 0 };
+    // One at a time: main works through them in order, and a failure stops nothing else.
+    for (const id of ids) {
+      try {
+        if (action.type === 'remove') {
+          await call('library.remove', { id });
+          get().applyRemoved(id);
+        } else {
+          const item =
+            action.type === 'tag' ? await call('library.tag', { id, tags: [action.tag] }) : await call('library.update', { id, favourite: action.value });
+          get().applyUpdated(item);
+        }
+        result.done++;
+      } catch (error) {
+        result.failed++;
+        result.error ??= message(error);
+      }
+    }
+    if (action.type === 'tag') void get().loadTags();
+    const t = i18next.getFixedT(null, 'library');
+    const key = action.type === 'remove' ? 'bulkRemoved' : action.type === 'tag' ? 'bulkTagged' : action.value ? 'bulkFavourited' : 'bulkUnfavourited';
+    const text = t(key, { count: result.done, tag: action.type === 'tag' ? action.tag : '' });
+    if (result.failed === 0) toast('success', text);
+    else toast('error', `${text} ${t('bulkFailed', { count: result.failed, error: result.error ?? '' })}`);
+    return result;
+  },
 }));

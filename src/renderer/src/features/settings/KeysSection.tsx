@@ -7,6 +7,15 @@ import { useLocale } from '../../i18n';
 import { IpcError } from '../../lib/ipc';
 import { useSettingsStore } from './store';
 
+/** The host part of a URL as main compares it (scheme, name, port); undefined while it is not a URL yet. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 export function KeysSection({ keys }: { keys: KeysStatus }): React.JSX.Element {
   const { t } = useTranslation('settings');
   return (
@@ -114,7 +123,15 @@ function StorageChoice({ keys }: { keys: KeysStatus }): React.JSX.Element {
 
 function StatusLine({ status, keys }: { status: VendorKeyStatus; keys: KeysStatus }): React.JSX.Element {
   const { t } = useTranslation('settings');
-  if (status.unreadable && !status.configured) return <p className="banner warning">{t('keys.unreadable')}</p>;
+  if (status.unreadable && !status.configured) {
+    const text =
+      status.problem === 'tampered'
+        ? t('keys.tampered')
+        : status.problem === 'unconfirmed_host'
+          ? t('keys.unconfirmedHost', { host: hostOf(status.baseUrl) ?? status.baseUrl })
+          : t('keys.unreadable');
+    return <p className="banner warning">{text}</p>;
+  }
   if (!status.configured) return <p className="muted">{t('keys.notConfigured')}</p>;
   const storage =
     keys.memoryOnly || status.storage === 'session'
@@ -159,7 +176,8 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
   const save = (): Promise<void> =>
     run(async () => {
       const secret = key.trim() === '' ? undefined : key;
-      const url = baseUrl.trim() === status.baseUrl ? undefined : baseUrl;
+      // A stored URL main could not vouch for is sent with the new key: the user saw it and confirms it.
+      const url = baseUrl.trim() === status.baseUrl && !(secret && status.unreadable) ? undefined : baseUrl;
       let input: RequestInput<'keys.set'>;
       if (vendor === 'hidream') {
         input = { vendor, token: secret, baseUrl: url, userId: userId.trim() === '' ? undefined : userId };
@@ -176,6 +194,10 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
   const locale = useLocale();
   const vendorName = VENDORS[vendor].service[locale];
   const hasField = (name: string): boolean => VENDORS[vendor].keyFields.some((f) => f.name === name);
+  // Main refuses to send a saved key to another host; say so before the user presses Save.
+  const newHost = hostOf(baseUrl);
+  const keyLabel = VENDORS[vendor].keyFields.find((f) => f.secret && f.required)?.label[locale] ?? vendorName;
+  const keyNeededAgain = status.configured && key.trim() === '' && newHost !== undefined && newHost !== hostOf(status.baseUrl);
   return (
     <article className="key-card" aria-labelledby={field('title')}>
       <h3 id={field('title')}>{vendorName}</h3>
@@ -196,8 +218,16 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
             value={key}
             maxLength={4096}
             placeholder={status.configured ? t('keys.keyPlaceholderReplace') : t('keys.keyPlaceholderNew')}
+            required={keyNeededAgain}
+            aria-invalid={keyNeededAgain || undefined}
+            aria-describedby={keyNeededAgain ? field('key-again') : undefined}
             onChange={(e) => setKey(e.target.value)}
           />
+          {keyNeededAgain && (
+            <small id={field('key-again')} role="note" className="warning-text">
+              {t('keys.keyNeededForHost', { host: newHost, key: keyLabel })}
+            </small>
+          )}
         </div>
         {hasField('userId') && (
           <div className="field">

@@ -17,6 +17,9 @@ const en = {
     notConfigured: 'No key saved.',
     configured: 'Configured · ends in {{last4}}',
     unreadable: 'The saved key could not be decrypted on this system (the keyring changed or is locked). Enter it again.',
+    tampered: 'The saved connection settings were changed outside Promptreel, so the saved key was not used or sent anywhere. Check the base URL and enter the key again.',
+    unconfirmedHost: 'The saved key was stored by an older version for {{host}}. Enter it again to confirm it may be sent there.',
+    keyNeededForHost: 'The base URL now points at another host ({{host}}): enter the {{key}} again to use it there.',
     storage: {
       encrypted: 'Encrypted by your system’s key storage ({{backend}}).',
       weak: 'Stored with weak protection: anyone who can read your files can recover it.',
@@ -106,6 +109,9 @@ const zhCN: Shape<Strings> = {
     notConfigured: '尚未保存密钥。',
     configured: '已配置 · 末尾为 {{last4}}',
     unreadable: '无法在此系统上解密已保存的密钥（密钥环已更改或被锁定）。请重新输入。',
+    tampered: '已保存的连接设置在 Promptreel 之外被修改，因此已保存的密钥未被使用，也未发送到任何地方。请检查基础 URL 并重新输入密钥。',
+    unconfirmedHost: '已保存的密钥由旧版本为 {{host}} 保存。请重新输入，以确认可以将其发送到该地址。',
+    keyNeededForHost: '基础 URL 现在指向另一个主机（{{host}}）：请重新输入 {{key}} 以在那里使用。',
     storage: {
       encrypted: '由系统密钥存储加密（{{backend}}）。',
       weak: '以弱保护方式存储：能读取你文件的人可以恢复它。',
