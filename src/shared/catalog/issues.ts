@@ -1,5 +1,6 @@
 import type { ErrorIssue } from '../errors';
 import type { Locale } from '../i18n-text';
+import type { PublicUrlProblem } from '../url';
 import { OPERATIONS } from './operations';
 import type { Field, NumberField, OperationSpec } from './spec';
 import { ISSUE_CODES, type IssueCode, type ValidationIssue } from './validate';
@@ -43,6 +44,23 @@ function fileOperations(locale: Locale): string {
     .join(locale === 'zh-CN' ? '、' : ', ');
 }
 
+const UNREACHABLE: Record<PublicUrlProblem, { en: string; zh: string }> = {
+  not_url: { en: 'is not a valid URL', zh: '不是有效的链接' },
+  not_http: { en: 'must be an http(s) URL', zh: '须为 http(s) 链接' },
+  credentials: { en: 'must not contain a user name or password', zh: '不能包含用户名或密码' },
+  loopback: { en: 'points at this computer (a loopback address), which the vendor cannot reach', zh: '指向本机（回环地址），服务商无法访问' },
+  private: { en: 'points at a private network address, which the vendor cannot reach', zh: '指向私有网络地址，服务商无法访问' },
+  link_local: { en: 'points at a link-local address, which the vendor cannot reach', zh: '指向链路本地地址，服务商无法访问' },
+  local_name: { en: 'names a host on the local network (a .local name or one without a domain), which the vendor cannot reach', zh: '指向局域网主机（.local 或无域名的主机名），服务商无法访问' },
+  unspecified: { en: 'has no usable host (0.0.0.0 or ::)', zh: '没有可用的主机（0.0.0.0 或 ::）' },
+};
+
+/** A URL a vendor could not fetch, and what to give instead. */
+function unreachable(label: string, problem: PublicUrlProblem, locale: Locale): string {
+  const words = UNREACHABLE[problem];
+  return locale === 'zh-CN' ? `${label}${words.zh}；请填写可公开访问的 http(s) 链接。` : `${label} ${words.en}; give a public http(s) link.`;
+}
+
 /** An issue of a field, in words; `field` is undefined for a path the spec does not know. */
 function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field | undefined, locale: Locale): string {
   const zh = locale === 'zh-CN';
@@ -68,6 +86,7 @@ function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field 
       if (field?.type === 'number') return range(label, field, locale);
       return zh ? `${label}的数值无效。` : `${label} is not a valid number.`;
     case 'not_public_url':
+      if (issue.params?.problem) return unreachable(label, issue.params.problem, locale);
       if (field?.type === 'video_source') return zh ? `${label}：请填写 http(s) 视频链接，或选择本地视频文件。` : `${label}: give an http(s) video URL or choose a local file.`;
       return zh ? `${label}须为可公开访问的 http(s) 链接。` : `${label} must be a public http(s) URL.`;
     case 'exactly_one_of':

@@ -1,15 +1,13 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { MAX_VIDEO_BYTES } from '@shared/files';
 import { formatBytes } from '@shared/format';
 import { SNIFF_BYTES, sniffVideo, type VideoContainer } from '@shared/sniff';
 import { readHead } from '../fs/head';
 import { VendorError } from './types';
 
-/**
- * UNCERTAIN: HiDream states no size limit for a base64 video in its file field. Its body grows by a third on the
- * wire, and gateways commonly refuse bodies of a few hundred MB, so we stop well before that.
- */
-export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** The app's one upload cap (a guess, explained where it is defined). */
+export const DEFAULT_MAX_UPLOAD_BYTES = MAX_VIDEO_BYTES;
 
 /**
  * File bytes per base64 string sent. A multiple of 3, so every piece encodes on its own with no padding
