@@ -1,7 +1,9 @@
 import type { ErrorIssue } from '../errors';
+import { formatBytes } from '../format';
 import type { Locale } from '../i18n-text';
 import type { PublicUrlProblem } from '../url';
 import { OPERATIONS } from './operations';
+import { VENDORS } from './vendors';
 import type { Field, NumberField, OperationSpec } from './spec';
 import { ISSUE_CODES, type IssueCode, type ValidationIssue } from './validate';
 
@@ -106,6 +108,25 @@ function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field 
       return zh
         ? `${spec.title[locale]}不接受本地文件（只有${fileOperations(locale)}接受）。`
         : `${spec.title[locale]} does not take a local file (only ${fileOperations(locale)} does).`;
+    case 'file_unreadable':
+      return zh ? `无法读取视频文件 ${issue.params?.file ?? ''}（${issue.params?.reason ?? '错误'}）。` : `The video file ${issue.params?.file ?? ''} cannot be read (${issue.params?.reason ?? 'error'}).`;
+    case 'file_not_regular':
+      return zh ? `${issue.params?.file ?? ''} 不是文件。` : `${issue.params?.file ?? ''} is not a file.`;
+    case 'file_empty':
+      return zh ? `${issue.params?.file ?? ''} 是空文件。` : `${issue.params?.file ?? ''} is empty.`;
+    case 'file_too_big': {
+      const size = formatBytes(issue.params?.size ?? 0, locale);
+      const max = formatBytes(issue.params?.max ?? 0, locale);
+      return zh
+        ? `${issue.params?.file ?? ''} 大小为 ${size}；要风格化的视频最大 ${max}。请剪短或压缩，或改填视频链接。`
+        : `${issue.params?.file ?? ''} is ${size}; a video to stylize can be at most ${max}. Trim or compress it, or give its URL instead.`;
+    }
+    case 'file_not_video': {
+      const vendor = VENDORS[spec.vendor].name[locale];
+      return zh
+        ? `${issue.params?.file ?? ''} 不是 ${vendor} 可风格化的视频：应为 mp4/mov、webm/mkv 或 avi 文件（按内容判断，而非文件名）。`
+        : `${issue.params?.file ?? ''} is not a video ${vendor} can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).`;
+    }
   }
 }
 

@@ -27,6 +27,11 @@ export const ISSUE_CODES = [
   'unknown_field',
   'not_object',
   'file_not_accepted',
+  'file_unreadable',
+  'file_not_regular',
+  'file_empty',
+  'file_too_big',
+  'file_not_video',
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
@@ -38,6 +43,12 @@ export interface IssueParams {
   allowed?: string[];
   /** `not_public_url`: why the vendor could not fetch it (a loopback, private, link-local or .local host…). */
   problem?: PublicUrlProblem;
+  /** `file_*`: the local file's name (unreadable: its whole path), and the system's reason (`ENOENT`). */
+  file?: string;
+  reason?: string;
+  /** `file_too_big`: its size and the cap, in bytes. */
+  size?: number;
+  max?: number;
 }
 
 /** One problem with one field, as data: `formatIssue` words it in the user's language. */
