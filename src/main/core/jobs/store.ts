@@ -5,6 +5,7 @@ import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type Outp
 import type { JobPage } from '@shared/ipc/jobs';
 import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
 import { LeaseTable } from '@main/platform/lease';
+import { statementCache } from '@main/platform/statements';
 import { transaction, type Database } from '../db/database';
 import { redact } from '../log';
 import type { RemoteOutput, Submission } from '../vendors/types';
@@ -138,20 +139,12 @@ function errorPatch(error: ErrorInfo | null): Patch {
  * another process that took the job over — changes nothing and reports `false`.
  */
 export class JobStore {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly stmt: (sql: string) => StatementSync;
   private readonly leases: LeaseTable;
 
   constructor(private readonly db: Database) {
+    this.stmt = statementCache(db);
     this.leases = new LeaseTable(db, 'jobs', `status NOT IN (${FINAL_SQL})`);
-  }
-
-  private stmt(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 
   private outputsOf(jobIds: string[]): Map<string, OutputRow[]> {
