@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path';
-import type { StatementSync } from 'node:sqlite';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
 import {
@@ -15,8 +14,6 @@ import {
   type ChainOption,
   type ImportResult,
   type LibraryFilters,
-  type LibraryItem,
-  type LibraryItemSummary,
   type LibraryQuery,
   type LibrarySort,
   type LibraryUpdate,
@@ -32,12 +29,10 @@ import { sha256File, walkFiles } from './files';
 import { readHead } from '../fs/head';
 import type { MediaTarget } from '../fs/serve';
 import { probeFile } from './probe';
-import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
+import { allOf, ftsRowid, keysExpression, monthsExpression, textExpression, type KeyFilter } from './search-text';
+import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
 
-/** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */
-export type StoredItem = Omit<LibraryItem, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
-
-export type StoredSummary = Omit<LibraryItemSummary, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
+export type { NewItem, StoredItem, StoredSummary } from './item-repo';
 
 export interface StoredPage {
   items: StoredSummary[];
@@ -68,37 +63,6 @@ export interface OutputSource {
   expiresAt: number | null;
 }
 
-/** One item to insert; `insertItems` fills in what is left out. */
-export interface NewItem {
-  path: string;
-  title: string;
-  kind: MediaKind;
-  mime: string;
-  sizeBytes: number;
-  sha256: string | null;
-  width?: number | null;
-  height?: number | null;
-  durationMs?: number | null;
-  /** Defaults to now; never earlier than the newest item (ids and dates grow together). */
-  createdAt?: number;
-  fileModifiedAt?: number | null;
-  source: 'job' | 'import';
-  vendor?: VendorId | null;
-  operation?: OperationId | null;
-  params?: Record<string, unknown> | null;
-  prompt?: string;
-  negativePrompt?: string;
-  remoteUrl?: string | null;
-  remoteExpiresAt?: number | null;
-  parentId?: string | null;
-  jobId?: string | null;
-  outputId?: string | null;
-  downloadId?: string | null;
-  favourite?: boolean;
-  notes?: string;
-  tags?: string[];
-}
-
 export interface LibraryStoreOptions {
   /** Thumbnails go to `<dataDir>/thumbnails/`. */
   dataDir: string;
@@ -122,92 +86,6 @@ const KEYS_SORT_MAX = 2_000;
 const RANGE_SORT_MAX = 20_000;
 /** A typed prefix standing for more words than this is left to FTS5 to expand. */
 const PREFIX_WORDS_MAX = 16;
-const KNOWN_TERMS_MAX = 200_000;
-const MMAP_BYTES = 1024 * 1024 * 1024;
-const CACHE_KIB = 64 * 1024;
-
-const ITEM_COLUMNS = `i.id, i.path, i.title, i.kind, i.mime, i.size_bytes, i.sha256, i.width, i.height, i.duration_ms,
-  i.created_at, i.file_modified_at, i.source, i.vendor, i.operation, i.params, i.prompt, i.negative_prompt,
-  i.remote_url, i.remote_expires_at, i.parent_id, i.job_id, i.output_id, i.favourite, i.notes, i.tags_text,
-  i.poster_path, i.missing, i.updated_at`;
-
-const SUMMARY_COLUMNS = `id, title, kind, size_bytes, width, height, duration_ms, created_at, vendor, operation, favourite, missing,
-  poster_path, updated_at`;
-
-type SummaryRow = Pick<ItemRow, 'id' | 'title' | 'kind' | 'size_bytes' | 'width' | 'height' | 'duration_ms' | 'created_at' | 'vendor' | 'operation' | 'favourite' | 'missing' | 'poster_path' | 'updated_at'>;
-
-function toSummary(row: SummaryRow): StoredSummary {
-  return {
-    id: String(row.id),
-    title: row.title,
-    kind: row.kind,
-    sizeBytes: row.size_bytes,
-    width: row.width,
-    height: row.height,
-    durationMs: row.duration_ms,
-    createdAt: row.created_at,
-    vendor: row.vendor,
-    operation: row.operation,
-    favourite: row.favourite === 1,
-    missing: row.missing === 1,
-    posterPath: row.poster_path,
-    updatedAt: row.updated_at,
-  };
-}
-
-interface ItemRow {
-  id: number;
-  path: string;
-  title: string;
-  kind: MediaKind;
-  mime: string;
-  size_bytes: number;
-  sha256: string | null;
-  width: number | null;
-  height: number | null;
-  duration_ms: number | null;
-  created_at: number;
-  file_modified_at: number | null;
-  source: 'job' | 'import';
-  vendor: VendorId | null;
-  operation: OperationId | null;
-  params: string | null;
-  prompt: string;
-  negative_prompt: string;
-  remote_url: string | null;
-  remote_expires_at: number | null;
-  parent_id: number | null;
-  job_id: string | null;
-  output_id: string | null;
-  favourite: number;
-  notes: string;
-  tags_text: string;
-  poster_path: string | null;
-  missing: number;
-  updated_at: number;
-}
-
-function toItem(row: ItemRow): StoredItem {
-  return {
-    ...toSummary(row),
-    mime: row.mime,
-    path: row.path,
-    sha256: row.sha256,
-    fileModifiedAt: row.file_modified_at,
-    source: row.source,
-    params: row.params === null ? null : (JSON.parse(row.params) as Record<string, unknown>),
-    prompt: row.prompt,
-    negativePrompt: row.negative_prompt,
-    remoteUrl: row.remote_url,
-    remoteExpiresAt: row.remote_expires_at,
-    parentId: row.parent_id === null ? null : String(row.parent_id),
-    jobId: row.job_id,
-    outputId: row.output_id,
-    notes: row.notes,
-    tags: row.tags_text ? row.tags_text.split('\n') : [],
-  };
-}
-
 /** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
 export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
   const { posterPath, updatedAt, ...rest } = item;
@@ -221,12 +99,6 @@ export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string)
 /** The poster's media URL, versioned by the item's last change so a new poster is not served from cache. */
 export function posterUrlOf(item: { id: string; posterPath: string | null; updatedAt: number }, mediaUrlPrefix: string): string | null {
   return item.posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${item.updatedAt}` : null;
-}
-
-/** Item ids are rowids; anything else is refused before it reaches SQL. */
-function rowId(id: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(id)) throw new AppError('invalid_input', `"${id.slice(0, 40)}" is not a library item id.`);
-  return Number(id);
 }
 
 function cleanTag(name: string): string {
@@ -333,9 +205,7 @@ export class LibraryStore {
   private readonly now: () => number;
   private readonly thumbnailDir: string;
   private readonly listeners = new Set<(change: LibraryChange) => void>();
-  private readonly stmts: Record<string, StatementSync>;
-  /** Words already in `terms`, so indexing skips most inserts; a cache, cleared when it grows large. */
-  private readonly knownTerms = new Set<string>();
+  private readonly repo: ItemRepo;
 
   constructor(db: Database, options: LibraryStoreOptions) {
     this.db = db;
@@ -343,52 +213,7 @@ export class LibraryStore {
     this.now = options.now ?? Date.now;
     this.thumbnailDir = join(options.dataDir, 'thumbnails');
     mkdirSync(this.thumbnailDir, { recursive: true });
-    // The library reads much more than it writes and its indexes are large: map the file into memory
-    // (no read syscall per page) and keep a page cache bigger than SQLite's 2 MB default.
-    db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
-    db.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
-    const prepare = (sql: string): StatementSync => db.prepare(sql);
-    this.stmts = {
-      get: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`),
-      summaries: prepare(`SELECT ${SUMMARY_COLUMNS} FROM items WHERE id IN (SELECT value FROM json_each(?))`),
-      byPath: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.path = ?`),
-      sameBytes: prepare('SELECT id FROM items WHERE size_bytes = ? AND sha256 = ? LIMIT 1'),
-      maxCreated: prepare('SELECT max(created_at) AS at FROM items'),
-      insert: prepare(`INSERT INTO items (path, title, kind, mime, size_bytes, sha256, width, height, duration_ms, created_at,
-          file_modified_at, source, vendor, operation, params, prompt, negative_prompt, remote_url, remote_expires_at,
-          parent_id, job_id, output_id, download_id, favourite, notes, tags_text, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      ftsUpsert: prepare('INSERT OR REPLACE INTO items_fts (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)'),
-      itemTagIds: prepare('SELECT tag_id FROM item_tags WHERE item_id = ?'),
-      ftsDelete: prepare('DELETE FROM items_fts WHERE rowid = ?'),
-      itemExists: prepare('SELECT 1 AS one FROM items WHERE id = ?'),
-      tagId: prepare('SELECT id FROM tags WHERE name = ?'),
-      tagInsert: prepare('INSERT INTO tags (name) VALUES (?) RETURNING id'),
-      tagLink: prepare(`INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes, operation, kind, favourite, missing)
-        SELECT ?, id, title, size_bytes, operation, kind, favourite, missing FROM items WHERE id = ?`),
-      tagCopies: prepare('UPDATE item_tags SET title = ?, favourite = ?, missing = ? WHERE item_id = ?'),
-      termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
-      termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
-      // Ids in a range [lo, hi] are index rowids in [-hi, -lo] (see `ftsRowid`).
-      matchIds: prepare('SELECT -rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= -? AND +rowid <= -? LIMIT ?'),
-      tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
-      tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
-      tagPrune: prepare('DELETE FROM tags WHERE item_count <= 0'),
-      itemTagNames: prepare('SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ? ORDER BY t.name'),
-      setTagsText: prepare('UPDATE items SET tags_text = ?, updated_at = ? WHERE id = ?'),
-      jobRow: prepare('SELECT id, operation, vendor, params, parent_item_id FROM jobs WHERE id = ?'),
-      outputRow: prepare('SELECT id, kind, url, expires_at FROM outputs WHERE id = ?'),
-      linkable: prepare(`SELECT id, title, remote_url, remote_expires_at, poster_path, updated_at FROM items
-        WHERE id > (SELECT coalesce(max(id), 0) FROM items) - ? AND kind = ? AND remote_url IS NOT NULL
-          AND (remote_expires_at IS NULL OR remote_expires_at > ?)
-        ORDER BY id DESC LIMIT ?`),
-      downloadsWithoutItem: prepare(`SELECT d.id FROM downloads d
-        WHERE d.status = 'completed' AND d.finished_at >= ? AND d.id > ? AND d.path IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.path = d.path)
-        ORDER BY d.id LIMIT ?`),
-      firstAtOrAfter: prepare('SELECT id FROM items WHERE created_at >= ? ORDER BY created_at, id LIMIT 1'),
-      lastBefore: prepare('SELECT id FROM items WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1'),
-    };
+    this.repo = new ItemRepo(db);
   }
 
   /** Every change the store makes, for the runtime to forward as IPC events. */
@@ -407,16 +232,10 @@ export class LibraryStore {
     }
   }
 
-  private stmt(name: string): StatementSync {
-    const statement = this.stmts[name];
-    if (!statement) throw new Error(`library: no statement ${name}`);
-    return statement;
-  }
-
   // ---------------------------------------------------------------- reading
 
   get(id: string): StoredItem {
-    const row = this.stmt('get').get(rowId(id)) as ItemRow | undefined;
+    const row = this.repo.row(rowId(id));
     if (!row) throw new AppError('not_found', `Library item ${id} does not exist (it may have been deleted).`);
     return toItem(row);
   }
@@ -507,7 +326,7 @@ export class LibraryStore {
     const pageHits = hits.slice(0, limit);
     const last = pageHits.at(-1);
     const page: StoredPage = {
-      items: this.summaries(pageHits.map((hit) => hit.id)),
+      items: this.repo.summaries(pageHits.map((hit) => hit.id)),
       nextCursor: hits.length > limit && last ? encodeCursor({ sort, value: last.v ?? last.id, id: last.id }) : null,
     };
     if (query.withTotal) page.total = this.count(match, range);
@@ -516,8 +335,8 @@ export class LibraryStore {
 
   /** The indexed words starting with a (folded) prefix; null when there are too many to list. */
   private readonly expandPrefix = (prefix: string): string[] | null => {
-    const rows = this.stmt('termsFrom').all(prefix, `${prefix}\u{10FFFF}`, PREFIX_WORDS_MAX + 1) as { term: string }[];
-    return rows.length > PREFIX_WORDS_MAX ? null : rows.map((row) => row.term);
+    const terms = this.repo.termsBetween(prefix, `${prefix}\u{10FFFF}`, PREFIX_WORDS_MAX + 1);
+    return terms.length > PREFIX_WORDS_MAX ? null : terms;
   };
 
   /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
@@ -549,7 +368,7 @@ export class LibraryStore {
       // walked far for a page: first read a few matches from FTS5 and, if that is all, sort them by id.
       // The other filters need no such probe: every item of an operation's slice (or a tag's) is of
       // that operation and kind, so the slices below yield a page almost at once.
-      const ids = (this.stmt('matchIds').all(match, range.hi ?? Number.MAX_SAFE_INTEGER, range.lo ?? 0, KEYS_SORT_MAX) as { id: number }[]).map((row) => row.id);
+      const ids = this.repo.matchIds(match, range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, KEYS_SORT_MAX);
       if (ids.length < KEYS_SORT_MAX) {
         return [{ from: 'items i', id: 'i.id', negated: false, rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
       }
@@ -587,17 +406,6 @@ export class LibraryStore {
     return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
   }
 
-  /** The grid's view of these items, in the given order. */
-  private summaries(ids: readonly number[]): StoredSummary[] {
-    if (!ids.length) return [];
-    const rows = this.stmt('summaries').all(JSON.stringify(ids)) as unknown as SummaryRow[];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toSummary(row)] : [];
-    });
-  }
-
   /** The kind / vendor / operation / favourite / missing / tag filters as keys; null when nothing can match. */
   private keyFilter(filters: LibraryFilters): KeyFilter | null {
     const filter: KeyFilter = { kind: filters.kind, favourite: filters.favourite, missing: filters.missing };
@@ -610,9 +418,9 @@ export class LibraryStore {
       filter.operations = ops.map((op) => op.id);
     }
     if (filters.tag !== undefined) {
-      const tag = this.stmt('tagId').get(cleanTag(filters.tag)) as { id: number } | undefined;
-      if (!tag) return null;
-      filter.tagId = tag.id;
+      const tagId = this.repo.tagIdOf(cleanTag(filters.tag));
+      if (tagId === undefined) return null;
+      filter.tagId = tagId;
     }
     return filter;
   }
@@ -621,14 +429,14 @@ export class LibraryStore {
   private idRange(filters: LibraryFilters): IdRange | null {
     const range: IdRange = {};
     if (filters.from !== undefined) {
-      const lo = this.stmt('firstAtOrAfter').get(filters.from) as { id: number } | undefined;
-      if (!lo) return null;
-      range.lo = lo.id;
+      const lo = this.repo.firstIdAtOrAfter(filters.from);
+      if (lo === undefined) return null;
+      range.lo = lo;
     }
     if (filters.to !== undefined) {
-      const hi = this.stmt('lastBefore').get(filters.to) as { id: number } | undefined;
-      if (!hi) return null;
-      range.hi = hi.id;
+      const hi = this.repo.lastIdBefore(filters.to);
+      if (hi === undefined) return null;
+      range.hi = hi;
     }
     return range.lo !== undefined && range.hi !== undefined && range.lo > range.hi ? null : range;
   }
@@ -652,38 +460,14 @@ export class LibraryStore {
   }
 
   listTags(limit = 500): TagCount[] {
-    return (this.db.prepare('SELECT name, item_count AS count FROM tags ORDER BY item_count DESC, name LIMIT ?').all(limit) as unknown as TagCount[]).map(
-      ({ name, count }) => ({ name, count }),
-    );
+    return this.repo.tagCounts(limit);
   }
 
   /** Where the item came from and what was made from it, following `parentId` both ways. */
   lineage(id: string): { ancestors: StoredItem[]; item: StoredItem; descendants: { item: StoredItem; depth: number }[] } {
     const item = this.get(id);
-    const ancestors = (
-      this.db
-        .prepare(
-          `WITH RECURSIVE up(id, depth) AS (
-             SELECT parent_id, 1 FROM items WHERE id = ? AND parent_id IS NOT NULL
-             UNION ALL
-             SELECT i.parent_id, up.depth + 1 FROM items i JOIN up ON i.id = up.id WHERE i.parent_id IS NOT NULL AND up.depth < ?
-           )
-           SELECT ${ITEM_COLUMNS} FROM up JOIN items i ON i.id = up.id ORDER BY up.depth DESC`,
-        )
-        .all(rowId(id), LINEAGE_MAX) as unknown as ItemRow[]
-    ).map(toItem);
-    const descendants = (
-      this.db
-        .prepare(
-          `WITH RECURSIVE down(id, depth) AS (
-             SELECT id, 1 FROM items WHERE parent_id = ?
-             UNION ALL
-             SELECT i.id, down.depth + 1 FROM items i JOIN down ON i.parent_id = down.id WHERE down.depth < ?
-           )
-           SELECT ${ITEM_COLUMNS}, down.depth AS depth FROM down JOIN items i ON i.id = down.id ORDER BY down.depth, i.id LIMIT ?`,
-        )
-        .all(rowId(id), LINEAGE_MAX, LINEAGE_MAX) as unknown as (ItemRow & { depth: number })[]
-    ).map((row) => ({ item: toItem(row), depth: row.depth }));
+    const ancestors = this.repo.ancestors(rowId(id), LINEAGE_MAX).map(toItem);
+    const descendants = this.repo.descendants(rowId(id), LINEAGE_MAX).map((row) => ({ item: toItem(row), depth: row.depth }));
     return { ancestors, item, descendants };
   }
 
@@ -734,14 +518,7 @@ export class LibraryStore {
    * items: older links have long expired, and the scan stays short at any library size.
    */
   linkable(kind: MediaKind, limit: number): (Omit<LinkableItem, 'posterUrl'> & { posterPath: string | null; updatedAt: number })[] {
-    const rows = this.stmt('linkable').all(LINKABLE_LOOKBACK, kind, this.now() + URL_MARGIN_MS, limit) as {
-      id: number;
-      title: string;
-      remote_url: string;
-      remote_expires_at: number | null;
-      poster_path: string | null;
-      updated_at: number;
-    }[];
+    const rows = this.repo.linkable(LINKABLE_LOOKBACK, kind, this.now() + URL_MARGIN_MS, limit);
     return rows.map((row) => ({
       id: String(row.id),
       title: row.title,
@@ -761,7 +538,7 @@ export class LibraryStore {
   resolveMedia(pathname: string): MediaTarget | undefined {
     const match = /^\/?([1-9]\d{0,14})(\/poster)?\/?$/.exec(pathname);
     if (!match?.[1]) return undefined;
-    const row = this.stmt('get').get(Number(match[1])) as ItemRow | undefined;
+    const row = this.repo.row(Number(match[1]));
     if (!row) return undefined;
     if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png', root: this.thumbnailDir } : undefined;
     return { path: row.path, mime: row.mime, root: dirname(row.path) };
@@ -774,98 +551,8 @@ export class LibraryStore {
    * item is never dated before the newest item already there (see the schema's notes).
    */
   insertItems(items: readonly NewItem[]): string[] {
-    const now = this.now();
-    return transaction(this.db, () => {
-      let floor = (this.stmt('maxCreated').get() as { at: number | null }).at ?? 0;
-      const ids: string[] = [];
-      const tagIds = new Map<string, number>();
-      for (const item of items) {
-        const createdAt = Math.max(item.createdAt ?? now, floor);
-        floor = createdAt;
-        const tags = [...new Set((item.tags ?? []).map(cleanTag))];
-        const tagsText = tags.join('\n');
-        const parentId = item.parentId && this.stmt('itemExists').get(rowId(item.parentId)) ? rowId(item.parentId) : null;
-        const result = this.stmt('insert').run(
-          item.path,
-          item.title,
-          item.kind,
-          item.mime,
-          item.sizeBytes,
-          item.sha256,
-          item.width ?? null,
-          item.height ?? null,
-          item.durationMs ?? null,
-          createdAt,
-          item.fileModifiedAt ?? null,
-          item.source,
-          item.vendor ?? null,
-          item.operation ?? null,
-          item.params ? JSON.stringify(item.params) : null,
-          item.prompt ?? '',
-          item.negativePrompt ?? '',
-          item.remoteUrl ?? null,
-          item.remoteExpiresAt ?? null,
-          parentId,
-          item.jobId ?? null,
-          item.outputId ?? null,
-          item.downloadId ?? null,
-          item.favourite ? 1 : 0,
-          item.notes ?? '',
-          tagsText,
-          now,
-        );
-        const id = Number(result.lastInsertRowid);
-        for (const tag of tags) {
-          let tagId = tagIds.get(tag.toLowerCase());
-          if (tagId === undefined) {
-            tagId = this.tagIdFor(tag);
-            tagIds.set(tag.toLowerCase(), tagId);
-          }
-          this.stmt('tagLink').run(tagId, id);
-          this.stmt('tagCount').run(1, tagId);
-        }
-        this.writeSearchRows(id, {
-          title: item.title,
-          prompt: item.prompt ?? '',
-          tags: tagsText,
-          notes: item.notes ?? '',
-          kind: item.kind,
-          operation: item.operation ?? null,
-          favourite: item.favourite ?? false,
-          missing: false,
-          tagIds: tags.map((tag) => tagIds.get(tag.toLowerCase()) ?? 0),
-          createdAt,
-        });
-        ids.push(String(id));
-      }
-      return ids;
-    });
-  }
-
-  private tagIdFor(name: string): number {
-    const found = this.stmt('tagId').get(name) as { id: number } | undefined;
-    return found ? found.id : (this.stmt('tagInsert').get(name) as { id: number }).id;
-  }
-
-  private writeSearchRows(id: number, facts: IndexFacts): void {
-    this.stmt('ftsUpsert').run(ftsRowid(id), ...indexRow(facts));
-    for (const word of prefixWords(facts)) {
-      if (this.knownTerms.has(word)) continue;
-      this.stmt('termInsert').run(word);
-      if (this.knownTerms.size >= KNOWN_TERMS_MAX) this.knownTerms.clear();
-      this.knownTerms.add(word);
-    }
-  }
-
-  /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */
-  private reindex(id: number): void {
-    const item = this.get(String(id));
-    this.stmt('tagCopies').run(item.title, item.favourite ? 1 : 0, item.missing ? 1 : 0, id);
-    this.writeSearchRows(id, {
-      ...item,
-      tags: item.tags.join('\n'),
-      tagIds: (this.stmt('itemTagIds').all(id) as { tag_id: number }[]).map((row) => row.tag_id),
-    });
+    const cleaned = items.map((item) => (item.tags ? { ...item, tags: [...new Set(item.tags.map(cleanTag))] } : item));
+    return this.repo.insertItems(cleaned, this.now());
   }
 
   /**
@@ -877,7 +564,7 @@ export class LibraryStore {
       throw new AppError('invalid_input', `Download ${download.id} is not completed, so there is no file to add to the library.`);
     }
     const path = normalize(download.path);
-    const existing = this.stmt('byPath').get(path) as ItemRow | undefined;
+    const existing = this.repo.byPath(path);
     if (existing) return toItem(existing);
     const jobInfo = job === undefined ? this.jobSource(download.jobId) : job;
     const outputInfo = output === undefined ? this.outputSource(download.outputId) : output;
@@ -928,7 +615,7 @@ export class LibraryStore {
       [id = ''] = this.insertItems([newItem]);
     } catch (error) {
       // A second listener call for the same file raced us to the insert.
-      const raced = this.stmt('byPath').get(path) as ItemRow | undefined;
+      const raced = this.repo.byPath(path);
       if (raced) return toItem(raced);
       throw error;
     }
@@ -942,13 +629,12 @@ export class LibraryStore {
    * `after`: what another process sharing the database downloaded, for the intake's sweep.
    */
   completedDownloadsWithoutItem(since: number, after: string, limit: number): string[] {
-    const rows = this.stmt('downloadsWithoutItem').all(since, after, limit) as { id: string }[];
-    return rows.map((row) => row.id);
+    return this.repo.downloadsWithoutItem(since, after, limit);
   }
 
   private jobSource(jobId: string | null): JobSource | null {
     if (!jobId) return null;
-    const row = this.stmt('jobRow').get(jobId) as { id: string; operation: string; vendor: VendorId; params: string; parent_item_id: string | null } | undefined;
+    const row = this.repo.jobRow(jobId);
     if (!row || !isOperationId(row.operation)) return null;
     let params: Record<string, unknown> = {};
     try {
@@ -961,7 +647,7 @@ export class LibraryStore {
 
   private outputSource(outputId: string | null): OutputSource | null {
     if (!outputId) return null;
-    const row = this.stmt('outputRow').get(outputId) as { id: string; kind: MediaKind | null; url: string | null; expires_at: number | null } | undefined;
+    const row = this.repo.outputRow(outputId);
     return row ? { id: row.id, kind: row.kind, url: row.url, expiresAt: row.expires_at } : null;
   }
 
@@ -987,7 +673,7 @@ export class LibraryStore {
     };
     for await (const path of walkFiles(root)) {
       try {
-        if (this.stmt('byPath').get(path)) {
+        if (this.repo.byPath(path)) {
           result.duplicates++;
           continue;
         }
@@ -998,7 +684,7 @@ export class LibraryStore {
         }
         const [fileStat, media, sha256] = await Promise.all([stat(path), probeFile(path), sha256File(path)]);
         const key = `${fileStat.size}:${sha256}`;
-        if (seen.has(key) || this.stmt('sameBytes').get(fileStat.size, sha256)) {
+        if (seen.has(key) || this.repo.hasSameBytes(fileStat.size, sha256)) {
           result.duplicates++;
           continue;
         }
@@ -1025,7 +711,7 @@ export class LibraryStore {
     }
     flush();
     if (result.added) {
-      this.db.exec('PRAGMA optimize');
+      this.repo.optimize();
       this.emit({ type: 'invalidated', reason: 'import' });
     }
     return result;
@@ -1034,26 +720,18 @@ export class LibraryStore {
   update(id: string, patch: LibraryUpdate): StoredItem {
     const key = rowId(id);
     this.get(id);
-    const sets: string[] = [];
-    const params: (string | number)[] = [];
+    const columns: Record<string, string | number> = {};
     if (patch.title !== undefined) {
       const title = patch.title.replace(/\s+/g, ' ').trim();
       if (!title) throw new AppError('invalid_input', 'A title cannot be empty.');
-      sets.push('title = ?');
-      params.push(title);
+      columns['title'] = title;
     }
-    if (patch.notes !== undefined) {
-      sets.push('notes = ?');
-      params.push(patch.notes);
-    }
-    if (patch.favourite !== undefined) {
-      sets.push('favourite = ?');
-      params.push(patch.favourite ? 1 : 0);
-    }
-    if (!sets.length) return this.get(id);
-    transaction(this.db, () => {
-      this.db.prepare(`UPDATE items SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...params, this.now(), key);
-      this.reindex(key);
+    if (patch.notes !== undefined) columns['notes'] = patch.notes;
+    if (patch.favourite !== undefined) columns['favourite'] = patch.favourite ? 1 : 0;
+    if (!Object.keys(columns).length) return this.get(id);
+    transaction(this.repo.db, () => {
+      this.repo.updateColumns(key, columns, this.now());
+      this.repo.reindex(key);
     });
     const item = this.get(id);
     this.emit({ type: 'updated', item });
@@ -1072,20 +750,18 @@ export class LibraryStore {
     const key = rowId(id);
     this.get(id);
     const tags = [...new Set(names.map(cleanTag))];
-    transaction(this.db, () => {
+    transaction(this.repo.db, () => {
       for (const name of tags) {
         if (add) {
-          const tagId = this.tagIdFor(name);
-          if (this.stmt('tagLink').run(tagId, key).changes) this.stmt('tagCount').run(1, tagId);
+          this.repo.link(this.repo.tagIdFor(name), key);
         } else {
-          const found = this.stmt('tagId').get(name) as { id: number } | undefined;
-          if (found && this.stmt('tagUnlink').run(found.id, key).changes) this.stmt('tagCount').run(-1, found.id);
+          const tagId = this.repo.tagIdOf(name);
+          if (tagId !== undefined) this.repo.unlink(tagId, key);
         }
       }
-      if (!add) this.stmt('tagPrune').run();
-      const text = (this.stmt('itemTagNames').all(key) as { name: string }[]).map((r) => r.name).join('\n');
-      this.stmt('setTagsText').run(text, this.now(), key);
-      this.reindex(key);
+      if (!add) this.repo.pruneTags();
+      this.repo.writeTagsText(key, this.now());
+      this.repo.reindex(key);
     });
     const item = this.get(id);
     this.emit({ type: 'updated', item });
@@ -1111,12 +787,7 @@ export class LibraryStore {
         });
       }
     }
-    transaction(this.db, () => {
-      this.db.prepare('UPDATE tags SET item_count = item_count - 1 WHERE id IN (SELECT tag_id FROM item_tags WHERE item_id = ?)').run(key);
-      this.stmt('ftsDelete').run(ftsRowid(key));
-      this.db.prepare('DELETE FROM items WHERE id = ?').run(key);
-      this.stmt('tagPrune').run();
-    });
+    this.repo.deleteItem(key);
     if (item.posterPath) await rm(item.posterPath, { force: true });
     this.emit({ type: 'removed', id });
     return { trashed };
@@ -1125,10 +796,9 @@ export class LibraryStore {
   /** Looks for every item's file; marks the ones not found as missing and the ones back as present. */
   async checkMissing(): Promise<MissingCheckResult> {
     const result: MissingCheckResult = { checked: 0, missing: 0, found: 0 };
-    const page = this.db.prepare('SELECT id, path, missing FROM items WHERE id > ? ORDER BY id LIMIT ?');
     let changed = false;
     for (let after = 0; ; ) {
-      const rows = page.all(after, MISSING_BATCH) as { id: number; path: string; missing: number }[];
+      const rows = this.repo.filesAfter(after, MISSING_BATCH);
       const last = rows.at(-1);
       if (!last) break;
       after = last.id;
@@ -1148,14 +818,7 @@ export class LibraryStore {
   }
 
   private setMissing(ids: readonly number[], missing: boolean): void {
-    const mark = this.db.prepare('UPDATE items SET missing = ?, updated_at = ? WHERE id = ?');
-    const now = this.now();
-    transaction(this.db, () => {
-      for (const id of ids) {
-        mark.run(missing ? 1 : 0, now, id);
-        this.reindex(id);
-      }
-    });
+    this.repo.setMissing(ids, missing, this.now());
   }
 
   /**
@@ -1168,7 +831,7 @@ export class LibraryStore {
     const path = normalize(newPath);
     const fileStat = await stat(path).catch(() => null);
     if (!fileStat?.isFile()) throw new AppError('not_found', `There is no file at ${path}.`);
-    const other = this.stmt('byPath').get(path) as ItemRow | undefined;
+    const other = this.repo.byPath(path);
     if (other && String(other.id) !== id) throw new AppError('conflict', `${path} is already library item "${other.title}".`);
     const type = sniffMedia(await readHead(path, SNIFF_BYTES));
     if (type?.kind !== item.kind) throw new AppError('conflict', `${path} is not a ${item.kind} file, so it cannot be "${item.title}".`);
@@ -1178,12 +841,7 @@ export class LibraryStore {
     } else if (fileStat.size !== item.sizeBytes) {
       throw new AppError('conflict', `${path} is a different file: it has ${fileStat.size} bytes, "${item.title}" had ${item.sizeBytes}.`);
     }
-    transaction(this.db, () => {
-      this.db
-        .prepare('UPDATE items SET path = ?, missing = 0, file_modified_at = ?, updated_at = ? WHERE id = ?')
-        .run(path, Math.round(fileStat.mtimeMs), this.now(), rowId(id));
-      this.reindex(rowId(id));
-    });
+    this.repo.setPath(rowId(id), path, Math.round(fileStat.mtimeMs), this.now());
     const updated = this.get(id);
     this.emit({ type: 'updated', item: updated });
     return updated;
@@ -1202,12 +860,7 @@ export class LibraryStore {
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, png);
     await rename(temp, file);
-    this.db
-      .prepare(
-        `UPDATE items SET poster_path = ?, width = coalesce(width, ?), height = coalesce(height, ?),
-           duration_ms = coalesce(duration_ms, ?), updated_at = ? WHERE id = ?`,
-      )
-      .run(file, media.width ?? null, media.height ?? null, item.kind === 'video' ? (media.durationMs ?? null) : null, this.now(), rowId(id));
+    this.repo.setPoster(rowId(id), file, { width: media.width ?? null, height: media.height ?? null, durationMs: item.kind === 'video' ? (media.durationMs ?? null) : null }, this.now());
     const updated = this.get(id);
     this.emit({ type: 'updated', item: updated });
     return updated;
@@ -1215,6 +868,6 @@ export class LibraryStore {
 
   /** Lets SQLite refresh its planner statistics when they are stale (cheap when they are not). */
   optimize(): void {
-    this.db.exec('PRAGMA optimize');
+    this.repo.optimize();
   }
 }
