@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
@@ -9,7 +9,6 @@ import {
   LIBRARY_PAGE_MAX,
   LINKABLE_LOOKBACK,
   POSTER_MAX_BYTES,
-  TAG_MAX_LENGTH,
   type ChainBlock,
   type ChainOption,
   type ImportResult,
@@ -32,19 +31,17 @@ import { probeFile } from './probe';
 import { allOf, ftsRowid, keysExpression, monthsExpression, textExpression, type KeyFilter } from './search-text';
 import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
 
+import { exists, type LibraryChange, type LibraryContext } from './context';
+import { changeTags, cleanTag, cleanTags, listTags } from './tags';
+
 export type { NewItem, StoredItem, StoredSummary } from './item-repo';
+export type { LibraryChange } from './context';
 
 export interface StoredPage {
   items: StoredSummary[];
   nextCursor: string | null;
   total?: { count: number; capped: boolean };
 }
-
-export type LibraryChange =
-  | { type: 'updated'; item: StoredItem }
-  | { type: 'removed'; id: string }
-  /** Many items changed at once (an import, a missing-file check): views should query again. */
-  | { type: 'invalidated'; reason: 'import' | 'missing' };
 
 /** What the store needs of a job; the engine's `Job` fits. */
 export interface JobSource {
@@ -101,15 +98,6 @@ export function posterUrlOf(item: { id: string; posterPath: string | null; updat
   return item.posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${item.updatedAt}` : null;
 }
 
-function cleanTag(name: string): string {
-  const tag = name.normalize('NFKC').replace(/\s+/g, ' ').trim();
-  if (!tag) throw new AppError('invalid_input', 'A tag cannot be empty.');
-  if (Array.from(tag).length > TAG_MAX_LENGTH) throw new AppError('invalid_input', `A tag can be at most ${TAG_MAX_LENGTH} characters ("${tag.slice(0, 20)}…").`);
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(tag)) throw new AppError('invalid_input', 'A tag cannot contain control characters.');
-  return tag;
-}
-
 function mediaKindOf(contentType: string | null): MediaKind | null {
   if (contentType?.startsWith('video/')) return 'video';
   if (contentType?.startsWith('image/')) return 'image';
@@ -132,15 +120,6 @@ function negativePromptOf(operation: OperationId, params: Record<string, unknown
   const field = OPERATIONS[operation].fields.find((f) => f.type === 'text' && f.role === 'negative_prompt');
   const value = field ? getParam(params, field.key) : undefined;
   return typeof value === 'string' ? value : '';
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Cursor {
@@ -206,6 +185,7 @@ export class LibraryStore {
   private readonly thumbnailDir: string;
   private readonly listeners = new Set<(change: LibraryChange) => void>();
   private readonly repo: ItemRepo;
+  private readonly ctx: LibraryContext;
 
   constructor(db: Database, options: LibraryStoreOptions) {
     this.db = db;
@@ -214,6 +194,7 @@ export class LibraryStore {
     this.thumbnailDir = join(options.dataDir, 'thumbnails');
     mkdirSync(this.thumbnailDir, { recursive: true });
     this.repo = new ItemRepo(db);
+    this.ctx = { repo: this.repo, now: this.now, log: options.log, thumbnailDir: this.thumbnailDir, get: (id) => this.get(id), emit: (change) => this.emit(change) };
   }
 
   /** Every change the store makes, for the runtime to forward as IPC events. */
@@ -460,7 +441,7 @@ export class LibraryStore {
   }
 
   listTags(limit = 500): TagCount[] {
-    return this.repo.tagCounts(limit);
+    return listTags(this.ctx, limit);
   }
 
   /** Where the item came from and what was made from it, following `parentId` both ways. */
@@ -551,7 +532,7 @@ export class LibraryStore {
    * item is never dated before the newest item already there (see the schema's notes).
    */
   insertItems(items: readonly NewItem[]): string[] {
-    const cleaned = items.map((item) => (item.tags ? { ...item, tags: [...new Set(item.tags.map(cleanTag))] } : item));
+    const cleaned = items.map((item) => (item.tags ? { ...item, tags: cleanTags(item.tags) } : item));
     return this.repo.insertItems(cleaned, this.now());
   }
 
@@ -739,33 +720,11 @@ export class LibraryStore {
   }
 
   tag(id: string, names: readonly string[]): StoredItem {
-    return this.changeTags(id, names, true);
+    return changeTags(this.ctx, id, names, true);
   }
 
   untag(id: string, names: readonly string[]): StoredItem {
-    return this.changeTags(id, names, false);
-  }
-
-  private changeTags(id: string, names: readonly string[], add: boolean): StoredItem {
-    const key = rowId(id);
-    this.get(id);
-    const tags = [...new Set(names.map(cleanTag))];
-    transaction(this.repo.db, () => {
-      for (const name of tags) {
-        if (add) {
-          this.repo.link(this.repo.tagIdFor(name), key);
-        } else {
-          const tagId = this.repo.tagIdOf(name);
-          if (tagId !== undefined) this.repo.unlink(tagId, key);
-        }
-      }
-      if (!add) this.repo.pruneTags();
-      this.repo.writeTagsText(key, this.now());
-      this.repo.reindex(key);
-    });
-    const item = this.get(id);
-    this.emit({ type: 'updated', item });
-    return item;
+    return changeTags(this.ctx, id, names, false);
   }
 
   /**
