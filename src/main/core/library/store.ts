@@ -5,18 +5,15 @@ import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:pa
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
 import {
-  LINKABLE_LOOKBACK,
   POSTER_MAX_BYTES,
-  type ChainBlock,
   type ChainOption,
   type ImportResult,
   type LibraryQuery,
   type LibraryUpdate,
-  type LinkableItem,
   type MissingCheckResult,
   type TagCount,
 } from '@shared/library';
-import { getParam, isOperationId, OPERATION_LIST, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
+import { getParam, isOperationId, OPERATIONS, promptOf, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
@@ -32,6 +29,7 @@ import { changeTags, cleanTag, cleanTags, listTags } from './tags';
 export type { NewItem, StoredItem, StoredSummary } from './item-repo';
 export type { LibraryChange } from './context';
 export type { StoredPage } from './search-planner';
+import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
 import { SearchPlanner, type StoredPage } from './search-planner';
 
 /** What the store needs of a job; the engine's `Job` fits. */
@@ -60,11 +58,8 @@ export interface LibraryStoreOptions {
   log?: Logger;
 }
 
-/** A chained Haiper job fetches the URL some time after the user clicks; allow for that. */
-const URL_MARGIN_MS = 5 * 60_000;
 const IMPORT_BATCH = 200;
 const MISSING_BATCH = 500;
-const LINEAGE_MAX = 500;
 /** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
 export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
   const { posterPath, updatedAt, ...rest } = item;
@@ -168,70 +163,16 @@ export class LibraryStore {
   }
 
   /** Where the item came from and what was made from it, following `parentId` both ways. */
-  lineage(id: string): { ancestors: StoredItem[]; item: StoredItem; descendants: { item: StoredItem; depth: number }[] } {
-    const item = this.get(id);
-    const ancestors = this.repo.ancestors(rowId(id), LINEAGE_MAX).map(toItem);
-    const descendants = this.repo.descendants(rowId(id), LINEAGE_MAX).map((row) => ({ item: toItem(row), depth: row.depth }));
-    return { ancestors, item, descendants };
+  lineage(id: string): Lineage {
+    return lineage(this.ctx, id);
   }
 
-  /**
-   * What this item can feed right now: every operation whose input accepts the item's kind. One that
-   * takes a local file can use any item still on disk; the others take only a public URL: the item's
-   * own remote URL, while it works.
-   */
   chainOptions(id: string): ChainOption[] {
-    const item = this.get(id);
-    const now = this.now();
-    const urlBlock = (): ChainBlock | undefined => {
-      if (!item.remoteUrl) return { code: 'no_remote_url' };
-      if (item.remoteExpiresAt === null) return undefined;
-      if (item.remoteExpiresAt <= now) return { code: 'remote_url_expired', expiredAt: item.remoteExpiresAt };
-      if (item.remoteExpiresAt <= now + URL_MARGIN_MS) return { code: 'remote_url_expiring', expiresAt: item.remoteExpiresAt };
-      return undefined;
-    };
-    const viaUrl = (operation: OperationId, extra: Record<string, unknown> = {}): ChainOption => {
-      const blocked = urlBlock();
-      const params: Record<string, unknown> = { ...extra };
-      const field = OPERATIONS[operation].inputField;
-      if (!blocked && item.remoteUrl && field) setParam(params, field, item.remoteUrl);
-      return {
-        operation,
-        possible: !blocked,
-        ...(blocked ? { blocked } : {}),
-        ...(!blocked && item.remoteExpiresAt === null ? { expiryUnknown: true } : {}),
-        params,
-        parentItemId: item.id,
-      };
-    };
-    const viaFile = (operation: OperationId): ChainOption =>
-      item.missing
-        ? { operation, possible: false, blocked: { code: 'file_missing' }, params: {}, parentItemId: item.id }
-        : { operation, possible: true, params: {}, file: item.path, parentItemId: item.id };
-    const feeds = OPERATION_LIST.filter((spec) => spec.accepts === item.kind);
-    // What takes the local file comes first: it works whatever happened to the remote URL.
-    return [
-      ...feeds.filter((spec) => spec.fileField).map((spec) => viaFile(spec.id)),
-      ...feeds.filter((spec) => !spec.fileField).map((spec) => viaUrl(spec.id, spec.keepsPrompt && item.prompt ? { prompt: item.prompt } : {})),
-    ];
+    return chainOptions(this.ctx, id);
   }
 
-  /**
-   * Items of a kind whose remote URL a job fetching it in a few minutes can still use (an unknown
-   * expiry counts as usable, as in `chainOptions`), newest first, among the newest LINKABLE_LOOKBACK
-   * items: older links have long expired, and the scan stays short at any library size.
-   */
-  linkable(kind: MediaKind, limit: number): (Omit<LinkableItem, 'posterUrl'> & { posterPath: string | null; updatedAt: number })[] {
-    const rows = this.repo.linkable(LINKABLE_LOOKBACK, kind, this.now() + URL_MARGIN_MS, limit);
-    return rows.map((row) => ({
-      id: String(row.id),
-      title: row.title,
-      kind,
-      url: row.remote_url,
-      expiresAt: row.remote_expires_at,
-      posterPath: row.poster_path,
-      updatedAt: row.updated_at,
-    }));
+  linkable(kind: MediaKind, limit: number): LinkableSummary[] {
+    return linkable(this.ctx, kind, limit);
   }
 
   /**
