@@ -17,21 +17,21 @@ import type { MediaKind } from '@shared/catalog';
 import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
-import { sha256File, walkFiles } from './files';
+import { sha256File } from './files';
 import { readHead } from '../fs/head';
 import type { MediaTarget } from '../fs/serve';
-import { probeFile } from './probe';
 import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
 
 import { exists, type LibraryChange, type LibraryContext } from './context';
-import { changeTags, cleanTag, listTags } from './tags';
+import { changeTags, listTags } from './tags';
 
 export type { NewItem, StoredItem, StoredSummary } from './item-repo';
 export type { LibraryChange } from './context';
 export type { JobSource, OutputSource } from './intake';
 export type { StoredPage } from './search-planner';
 import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
-import { addFromDownload, completedDownloadsWithoutItem, insertItems, titleOf, type JobSource, type OutputSource } from './intake';
+import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
+import { importFolder } from './import';
 import { SearchPlanner, type StoredPage } from './search-planner';
 
 export interface LibraryStoreOptions {
@@ -43,7 +43,6 @@ export interface LibraryStoreOptions {
   log?: Logger;
 }
 
-const IMPORT_BATCH = 200;
 const MISSING_BATCH = 500;
 /** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
 export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
@@ -173,70 +172,9 @@ export class LibraryStore {
     return completedDownloadsWithoutItem(this.ctx, since, after, limit);
   }
 
-  /**
-   * Adds every video and image under `dir` (recognised by their bytes, not their names). Files already
-   * in the library, by path or by content, are skipped. Nothing is known of their making: they are found
-   * by name, tags and notes.
-   */
-  async importFolder(dir: string, options: { tags?: string[] } = {}): Promise<ImportResult> {
-    if (!isAbsolute(dir)) throw new AppError('invalid_input', `Give the folder as an absolute path (got "${dir}").`);
-    const root = normalize(dir);
-    const info = await stat(root).catch(() => null);
-    if (!info) throw new AppError('not_found', `The folder ${root} does not exist.`);
-    if (!info.isDirectory()) throw new AppError('invalid_input', `${root} is a file, not a folder.`);
-    const tags = (options.tags ?? []).map(cleanTag);
-    const result: ImportResult = { added: 0, duplicates: 0, unsupported: 0, failed: 0 };
-    const seen = new Set<string>();
-    let batch: NewItem[] = [];
-    const flush = (): void => {
-      if (!batch.length) return;
-      result.added += this.insertItems(batch).length;
-      batch = [];
-    };
-    for await (const path of walkFiles(root)) {
-      try {
-        if (this.repo.byPath(path)) {
-          result.duplicates++;
-          continue;
-        }
-        const type = sniffMedia(await readHead(path, SNIFF_BYTES));
-        if (!type) {
-          result.unsupported++;
-          continue;
-        }
-        const [fileStat, media, sha256] = await Promise.all([stat(path), probeFile(path), sha256File(path)]);
-        const key = `${fileStat.size}:${sha256}`;
-        if (seen.has(key) || this.repo.hasSameBytes(fileStat.size, sha256)) {
-          result.duplicates++;
-          continue;
-        }
-        seen.add(key);
-        batch.push({
-          path,
-          title: titleOf(path),
-          kind: media?.kind ?? type.kind,
-          mime: media?.mime ?? type.mime,
-          sizeBytes: fileStat.size,
-          sha256,
-          width: media?.width ?? null,
-          height: media?.height ?? null,
-          durationMs: media?.durationMs ?? null,
-          fileModifiedAt: Math.round(fileStat.mtimeMs),
-          source: 'import',
-          tags,
-        });
-        if (batch.length >= IMPORT_BATCH) flush();
-      } catch (error) {
-        result.failed++;
-        this.options.log?.warn('library: import skipped a file it could not read', { path, error });
-      }
-    }
-    flush();
-    if (result.added) {
-      this.repo.optimize();
-      this.emit({ type: 'invalidated', reason: 'import' });
-    }
-    return result;
+  /** Adds every video and image under `dir` (see import.ts). */
+  importFolder(dir: string, options: { tags?: string[] } = {}): Promise<ImportResult> {
+    return importFolder(this.ctx, dir, options);
   }
 
   update(id: string, patch: LibraryUpdate): StoredItem {
