@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
 import {
@@ -14,11 +14,9 @@ import {
   type TagCount,
 } from '@shared/library';
 import type { MediaKind } from '@shared/catalog';
-import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
+import { sniffMedia } from '@shared/sniff';
 import { transaction, type Database } from '../db/database';
 import type { Logger } from '../log';
-import { sha256File } from './files';
-import { readHead } from '../fs/head';
 import type { MediaTarget } from '../fs/serve';
 import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
 
@@ -32,6 +30,7 @@ export type { StoredPage } from './search-planner';
 import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
 import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
 import { importFolder } from './import';
+import { checkItem, checkMissing, relink } from './missing';
 import { SearchPlanner, type StoredPage } from './search-planner';
 
 export interface LibraryStoreOptions {
@@ -43,7 +42,6 @@ export interface LibraryStoreOptions {
   log?: Logger;
 }
 
-const MISSING_BATCH = 500;
 /** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
 export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
   const { posterPath, updatedAt, ...rest } = item;
@@ -108,14 +106,8 @@ export class LibraryStore {
   }
 
   /** `get`, after looking at the disk: a file moved or deleted outside the app is marked missing. */
-  async check(id: string): Promise<StoredItem> {
-    const item = this.get(id);
-    const present = await exists(item.path);
-    if (present === !item.missing) return item;
-    this.setMissing([rowId(id)], !present);
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
+  check(id: string): Promise<StoredItem> {
+    return checkItem(this.ctx, id);
   }
 
   listTags(limit = 500): TagCount[] {
@@ -232,57 +224,13 @@ export class LibraryStore {
   }
 
   /** Looks for every item's file; marks the ones not found as missing and the ones back as present. */
-  async checkMissing(): Promise<MissingCheckResult> {
-    const result: MissingCheckResult = { checked: 0, missing: 0, found: 0 };
-    let changed = false;
-    for (let after = 0; ; ) {
-      const rows = this.repo.filesAfter(after, MISSING_BATCH);
-      const last = rows.at(-1);
-      if (!last) break;
-      after = last.id;
-      const present = await Promise.all(rows.map((row) => exists(row.path)));
-      const flips = rows.filter((row, i) => present[i] === (row.missing === 1));
-      result.checked += rows.length;
-      result.missing += present.filter((p) => !p).length;
-      result.found += flips.filter((row) => row.missing === 1).length;
-      const lost = flips.filter((row) => row.missing === 0).map((row) => row.id);
-      const back = flips.filter((row) => row.missing === 1).map((row) => row.id);
-      if (lost.length) this.setMissing(lost, true);
-      if (back.length) this.setMissing(back, false);
-      changed ||= flips.length > 0;
-    }
-    if (changed) this.emit({ type: 'invalidated', reason: 'missing' });
-    return result;
+  checkMissing(): Promise<MissingCheckResult> {
+    return checkMissing(this.ctx);
   }
 
-  private setMissing(ids: readonly number[], missing: boolean): void {
-    this.repo.setMissing(ids, missing, this.now());
-  }
-
-  /**
-   * Points a missing item at its file's new place. The file must be the same one: same sha256 when the
-   * library knows it, else same size and kind.
-   */
-  async relink(id: string, newPath: string): Promise<StoredItem> {
-    const item = this.get(id);
-    if (!isAbsolute(newPath)) throw new AppError('invalid_input', `Give the file as an absolute path (got "${newPath}").`);
-    const path = normalize(newPath);
-    const fileStat = await stat(path).catch(() => null);
-    if (!fileStat?.isFile()) throw new AppError('not_found', `There is no file at ${path}.`);
-    const other = this.repo.byPath(path);
-    if (other && String(other.id) !== id) throw new AppError('conflict', `${path} is already library item "${other.title}".`);
-    const type = sniffMedia(await readHead(path, SNIFF_BYTES));
-    if (type?.kind !== item.kind) throw new AppError('conflict', `${path} is not a ${item.kind} file, so it cannot be "${item.title}".`);
-    if (item.sha256) {
-      const sha256 = await sha256File(path);
-      if (sha256 !== item.sha256) throw new AppError('conflict', `${path} is a different file: its contents do not match "${item.title}" (sha256 differs).`);
-    } else if (fileStat.size !== item.sizeBytes) {
-      throw new AppError('conflict', `${path} is a different file: it has ${fileStat.size} bytes, "${item.title}" had ${item.sizeBytes}.`);
-    }
-    this.repo.setPath(rowId(id), path, Math.round(fileStat.mtimeMs), this.now());
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
+  /** Points a missing item at its file's new place (see missing.ts). */
+  relink(id: string, newPath: string): Promise<StoredItem> {
+    return relink(this.ctx, id, newPath);
   }
 
   /**
