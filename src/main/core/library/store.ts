@@ -1,37 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaKind } from '@shared/catalog';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
-import {
-  POSTER_MAX_BYTES,
-  type ChainOption,
-  type ImportResult,
-  type LibraryQuery,
-  type LibraryUpdate,
-  type MissingCheckResult,
-  type TagCount,
-} from '@shared/library';
-import type { MediaKind } from '@shared/catalog';
-import { sniffMedia } from '@shared/sniff';
+import type { ChainOption, ImportResult, LibraryQuery, LibraryUpdate, MissingCheckResult, TagCount } from '@shared/library';
 import { transaction, type Database } from '../db/database';
-import type { Logger } from '../log';
 import type { MediaTarget } from '../fs/serve';
-import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
-
+import type { Logger } from '../log';
 import { exists, type LibraryChange, type LibraryContext } from './context';
+import { importFolder } from './import';
+import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
+import { ItemRepo, rowId, toItem, type NewItem, type StoredItem } from './item-repo';
+import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
+import { checkItem, checkMissing, relink } from './missing';
+import { resolveMedia, setPoster } from './posters';
+import { SearchPlanner, type StoredPage } from './search-planner';
 import { changeTags, listTags } from './tags';
 
-export type { NewItem, StoredItem, StoredSummary } from './item-repo';
 export type { LibraryChange } from './context';
 export type { JobSource, OutputSource } from './intake';
+export type { NewItem, StoredItem, StoredSummary } from './item-repo';
+export { posterUrlOf, toWire } from './posters';
 export type { StoredPage } from './search-planner';
-import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
-import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
-import { importFolder } from './import';
-import { checkItem, checkMissing, relink } from './missing';
-import { SearchPlanner, type StoredPage } from './search-planner';
+
+/**
+ * The library as the handlers, the runtime and the CLI see it: one object over its parts, each in its
+ * own file: item-repo.ts (SQL), search-planner.ts, tags.ts, lineage.ts (and chain policy), intake.ts,
+ * import.ts, missing.ts, posters.ts. It owns the change feed and the few edits too small to move.
+ */
 
 export interface LibraryStoreOptions {
   /** Thumbnails go to `<dataDir>/thumbnails/`. */
@@ -40,21 +37,6 @@ export interface LibraryStoreOptions {
   trashFile: (path: string) => Promise<void>;
   now?: () => number;
   log?: Logger;
-}
-
-/** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
-export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
-  const { posterPath, updatedAt, ...rest } = item;
-  return {
-    ...rest,
-    mediaUrl: `${mediaUrlPrefix}${item.id}`,
-    posterUrl: posterUrlOf({ id: item.id, posterPath, updatedAt }, mediaUrlPrefix),
-  };
-}
-
-/** The poster's media URL, versioned by the item's last change so a new poster is not served from cache. */
-export function posterUrlOf(item: { id: string; posterPath: string | null; updatedAt: number }, mediaUrlPrefix: string): string | null {
-  return item.posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${item.updatedAt}` : null;
 }
 
 export class LibraryStore {
@@ -127,21 +109,10 @@ export class LibraryStore {
     return linkable(this.ctx, kind, limit);
   }
 
-  /**
-   * The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes, which
-   * serve it through `mediaReply` only while it is still a plain file inside `root`: a poster inside
-   * the thumbnails folder, an item in the folder it was recorded in.
-   */
+  /** The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes (see posters.ts). */
   resolveMedia(pathname: string): MediaTarget | undefined {
-    const match = /^\/?([1-9]\d{0,14})(\/poster)?\/?$/.exec(pathname);
-    if (!match?.[1]) return undefined;
-    const row = this.repo.row(Number(match[1]));
-    if (!row) return undefined;
-    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png', root: this.thumbnailDir } : undefined;
-    return { path: row.path, mime: row.mime, root: dirname(row.path) };
+    return resolveMedia(this.ctx, pathname);
   }
-
-  // ---------------------------------------------------------------- writing
 
   /**
    * Inserts items in one transaction, with their tags and search rows. Dates never go backwards: an
@@ -233,23 +204,9 @@ export class LibraryStore {
     return relink(this.ctx, id, newPath);
   }
 
-  /**
-   * Stores the renderer's poster frame (or image thumbnail) as `<dataDir>/thumbnails/<id>.png`. The
-   * renderer also reports what its <video>/<img> element learned of the media, which fills in sizes
-   * and durations the file headers did not give.
-   */
-  async setPoster(id: string, png: Uint8Array, media: { width?: number; height?: number; durationMs?: number } = {}): Promise<StoredItem> {
-    const item = this.get(id);
-    if (png.length > POSTER_MAX_BYTES) throw new AppError('invalid_input', `A poster can be at most ${POSTER_MAX_BYTES} bytes (got ${png.length}).`);
-    if (sniffMedia(png)?.mime !== 'image/png') throw new AppError('invalid_input', 'A poster must be a PNG image.');
-    const file = join(this.thumbnailDir, `${item.id}.png`);
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, png);
-    await rename(temp, file);
-    this.repo.setPoster(rowId(id), file, { width: media.width ?? null, height: media.height ?? null, durationMs: item.kind === 'video' ? (media.durationMs ?? null) : null }, this.now());
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
+  /** Stores the renderer's poster frame (or image thumbnail), with what it learned of the media. */
+  setPoster(id: string, png: Uint8Array, media: { width?: number; height?: number; durationMs?: number } = {}): Promise<StoredItem> {
+    return setPoster(this.ctx, id, png, media);
   }
 
   /** Lets SQLite refresh its planner statistics when they are stale (cheap when they are not). */
