@@ -83,6 +83,8 @@ export function App(): React.JSX.Element {
       </nav>
       <div className="main-column">
         <SandboxBanner />
+        {/* In the column's flow, so a drop's rejection pushes the view down instead of covering its tabs. */}
+        <DropZone />
         <main className="content">
           {infoError && (
             <div role="alert" className="banner error">
@@ -92,7 +94,6 @@ export function App(): React.JSX.Element {
           <View />
         </main>
       </div>
-      <DropZone />
       <Toasts />
     </div>
   );

@@ -13,7 +13,8 @@ export const appLocales = defineLocales({
     },
     sandbox: {
       label: 'Sandbox mode',
-      text: 'Sandbox mode: {{vendors}} answer with demo media. Nothing goes to the real services and nothing is billed.',
+      text_one: 'Sandbox mode: {{vendors}} answers with demo media. Nothing goes to the real service and nothing is billed.',
+      text_other: 'Sandbox mode: {{vendors}} answer with demo media. Nothing goes to the real services and nothing is billed.',
     },
     toast: { dismiss: 'Dismiss' },
     about: {
@@ -46,7 +47,8 @@ export const appLocales = defineLocales({
     },
     sandbox: {
       label: '沙盒模式',
-      text: '沙盒模式：{{vendors}} 返回演示素材，不会调用真实服务，也不会计费。',
+      text_one: '沙盒模式：{{vendors}} 返回演示素材，不会调用真实服务，也不会计费。',
+      text_other: '沙盒模式：{{vendors}} 返回演示素材，不会调用真实服务，也不会计费。',
     },
     toast: { dismiss: '关闭' },
     about: {
