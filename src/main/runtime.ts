@@ -277,6 +277,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       transport: host.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
+      keyStorageKind: keys.storageKind(),
+      keyStorageBackend: keys.backendName(),
       mediaUrlPrefix,
       canPickPaths: host.files !== undefined,
       canRevealFiles: host.files !== undefined,

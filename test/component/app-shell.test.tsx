@@ -2,9 +2,10 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { VendorStates } from '@shared/ipc/jobs';
+import { About } from '@renderer/app/About';
 import { App } from '@renderer/app/App';
 import { SandboxBanner } from '@renderer/app/Header';
-import { useVendorStates } from '@renderer/lib/appInfo';
+import { useAppInfo, useVendorStates } from '@renderer/lib/appInfo';
 import { installApi, setLanguage } from './harness';
 
 const states = (hidream: 'live' | 'sandbox', haiper: 'live' | 'sandbox'): VendorStates => ({
@@ -45,5 +46,29 @@ describe('a refused drop', () => {
     expect(banner?.parentElement).toBe(content?.parentElement);
     // Before the view in document order, so it takes its own row above the tabs.
     expect(banner && content ? banner.compareDocumentPosition(content) & Node.DOCUMENT_POSITION_FOLLOWING : 0).toBeTruthy();
+  });
+});
+
+describe('About', () => {
+  it('says where keys are kept in the UI language, not in main\'s English', async () => {
+    useAppInfo.setState({
+      info: {
+        name: 'Promptreel',
+        version: '1.0.0',
+        transport: 'electron',
+        platform: 'linux',
+        keyStorage: 'encrypted (gnome_libsecret)',
+        keyStorageKind: 'encrypted',
+        keyStorageBackend: 'gnome_libsecret',
+        mediaUrlPrefix: 'promptreel-media://item/',
+        canPickPaths: true,
+        canRevealFiles: true,
+      },
+    });
+    render(<About />);
+    expect(screen.getByTestId('key-storage').textContent).toBe('encrypted by the system (gnome_libsecret)');
+    await setLanguage('zh-CN');
+    expect(screen.getByTestId('key-storage').textContent).toBe('由系统加密（gnome_libsecret）');
+    await setLanguage('en');
   });
 });

@@ -4,13 +4,18 @@ import { event, request } from './define';
 /** How a client reaches the engine: a window, a browser page, or a CLI command in the same process (no renderer). */
 export type Transport = 'electron' | 'browser' | 'cli';
 
+export type KeyStorageKind = 'memory' | 'session' | 'encrypted' | 'weak';
+
 export interface AppInfo {
   name: string;
   version: string;
   transport: Transport;
   platform: string;
-  /** Human-readable hint on where keys live for this run (e.g. "session only"). */
+  /** Human-readable hint on where keys live for this run (e.g. "session only"), in English. */
   keyStorage: string;
+  /** The same as a kind, so the UI words it in its language; `keyStorageBackend` names the system's key store. */
+  keyStorageKind: KeyStorageKind;
+  keyStorageBackend: string;
   /** Where local media is served to this renderer: `promptreel-media://item/` (desktop) or `/media/` (shell). */
   mediaUrlPrefix: string;
   /** Whether `app.pickPath` opens the system's file dialog (desktop); elsewhere paths are typed. */
