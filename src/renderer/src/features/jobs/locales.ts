@@ -77,6 +77,7 @@ export const jobsLocales = defineLocales({
       failed: 'Job failed',
       canceled: 'Job canceled',
       needs_attention: 'A job needs your decision',
+      open: 'Open',
     },
   },
   'zh-CN': {
@@ -154,6 +155,7 @@ export const jobsLocales = defineLocales({
       failed: '任务失败',
       canceled: '任务已取消',
       needs_attention: '有任务需要你来决定',
+      open: '打开',
     },
   },
 });
