@@ -4,6 +4,7 @@ import { isFinalStatus, type Job } from '@shared/jobs';
 import { formatIssue, OPERATIONS, validateParams, type OperationSpec, type ValidationIssue } from '@shared/catalog';
 import type { Database } from '@main/core/db/database';
 import { DatabaseProblem, openDatabaseForReading } from '@main/core/db/storage';
+import { isLoopbackBaseUrl } from '@shared/url';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
 import { createLogger, type LogLevel } from '@main/core/log';
@@ -82,7 +83,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     const credentials = credentialsFromEnv(io.env);
     // Everything a vendor would receive is checked before the engine (and its HTTP stack) is even loaded.
-    if (command.name === 'run') await precheck(command);
+    // A vendor without a key runs on the built-in sandbox, which (like one configured on this computer)
+    // can fetch loopback URLs, its own results among them.
+    if (command.name === 'run') {
+      const live = credentials.get(OPERATIONS[command.operation].vendor);
+      await precheck(command, !live || isLoopbackBaseUrl(live.baseUrl));
+    }
     const { createEngine, timeScaleFromEnv } = await import('@main/runtime');
     // The keys from the environment reach the engine only: nothing is written to the data directory.
     const onStorageNotice = (notice: { message: string }): boolean => io.stderr.write(`promptreel: ${notice.message}\n`);
@@ -158,9 +164,9 @@ function where(path: string): string {
   return path === 'file' ? '--file' : path ? `--params ${path}` : '--params';
 }
 
-async function precheck(command: Extract<Command, { name: 'run' }>): Promise<void> {
+async function precheck(command: Extract<Command, { name: 'run' }>, sandbox: boolean): Promise<void> {
   const spec = OPERATIONS[command.operation];
-  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined });
+  const result = validateParams(command.operation, command.params, { hasFile: command.file !== undefined, allowLoopback: sandbox });
   if (!result.ok) {
     const lines = result.issues.map((i) => `  ${where(i.path)}: ${formatIssue(spec, i, 'en')}${wireHint(spec, i)}`);
     throw new UsageError(`invalid parameters for ${command.operation}:\n${lines.join('\n')}`);

@@ -71,7 +71,7 @@ export class ProgressReporter {
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const all = [...this.jobs.values()];
-    const progress = all.reduce((sum, j) => sum + (j.status === 'succeeded' ? 1 : j.progress), 0) / all.length;
+    const progress = all.reduce((sum, j) => sum + (j.status === 'succeeded' || j.status === 'partial' ? 1 : j.progress), 0) / all.length;
     const width = 24;
     const filled = Math.round(progress * width);
     const counts = new Map<JobStatus, number>();

@@ -34,9 +34,10 @@ Options:
   --out      Where results are written (default: the library folder in the data directory).
   -h, --help Show this help.  --version  Show the version.
 
-Exit codes: 0 all jobs succeeded (or were accepted, without --wait); 1 a job failed or needs
-attention; 2 bad usage or invalid parameters (nothing was sent); 3 (resume) unfinished work was
-left to another running Promptreel process (stderr says which, and who holds it).
+Exit codes: 0 every job succeeded with all its files saved (or was accepted, without --wait);
+1 a job failed, was only partly done (status "partial": some results lost or not saved), needs
+attention or is paused for a key; 2 bad usage or invalid parameters (nothing was sent); 3 (resume)
+unfinished work was left to another running Promptreel process (stderr says which, and who holds it).
 
 Environment: PROMPTREEL_DATA_DIR, PROMPTREEL_HIDREAM_URL, PROMPTREEL_HIDREAM_TOKEN,
 PROMPTREEL_HIDREAM_USER_ID, PROMPTREEL_CLOUDSWAY_URL, PROMPTREEL_CLOUDSWAY_ENDPOINT,

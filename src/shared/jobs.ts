@@ -1,14 +1,29 @@
 import type { ErrorInfo } from './errors';
-import type { MediaKind, OperationId, VendorId } from './catalog/spec';
+import type { MediaKind, OperationId, RateCategory, VendorId } from './catalog/spec';
 
 /**
- * A job's life: queued → submitting → running → succeeded | failed | canceled, and needs_attention
- * when only the user can decide (a submission that may have been billed, an expired key).
+ * A job's life: queued → submitting → running → succeeded | partial | failed | canceled, and
+ * needs_attention when only the user can decide (a submission that may have been billed, a status the
+ * vendor never documented). `succeeded` means every output the vendor was asked for is saved (or being
+ * saved); `partial` means some are and some were lost (rejected, failed, or their link expired before
+ * they were saved); `failed` means none is.
  */
-export const JOB_STATUSES = ['queued', 'submitting', 'running', 'succeeded', 'failed', 'canceled', 'needs_attention'] as const;
+export const JOB_STATUSES = ['queued', 'submitting', 'running', 'succeeded', 'failed', 'canceled', 'needs_attention', 'partial'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'canceled'];
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'partial', 'failed', 'canceled'];
+
+/** Final states the vendor's work reached; a download settling later may move a job between them. */
+export const OUTCOME_STATUSES: readonly JobStatus[] = ['succeeded', 'partial', 'failed'];
+
+/**
+ * Why a queued job has not been sent yet, in data so each UI words it in its own language: the
+ * account's concurrent tasks are all in use (by this or another Promptreel process on the same data
+ * folder), or its per-minute quota for this kind of task is spent.
+ */
+export type WaitReason =
+  | { kind: 'concurrency'; vendor: VendorId; limit: number; /** HiDream membership level, when known. */ tier: string | null }
+  | { kind: 'per_minute'; vendor: VendorId; category: RateCategory; limit: number };
 
 export function isFinalStatus(status: JobStatus): boolean {
   return FINAL_JOB_STATUSES.includes(status);
@@ -53,6 +68,8 @@ export interface Job {
    * job with `attention` set and `error.kind === 'auth'` is paused until the vendor's key changes.
    */
   attention: string | null;
+  /** Set while a queued job waits for a free slot or per-minute quota (`attention` has it in English). */
+  waiting: WaitReason | null;
   /** ms epoch before which a queued job is not submitted again (rate-limit or network backoff). */
   notBefore: number | null;
   attempts: number;

@@ -43,7 +43,7 @@ describe('the compose draft', () => {
 
   it('never stores a local file, a library item or a link, only what was typed or chosen', () => {
     const file = new File(['x'], 'holiday.mp4', { type: 'video/mp4' });
-    useCompose.getState().save('hidream.video_stylize', { values: { video_name: 'https://cdn.example/v.mp4?sig=secret', prompt: 'ink wash' }, source: { kind: 'file', file, name: 'holiday.mp4' }, parentItemId: 'item-1' });
+    useCompose.getState().save('hidream.video_stylize', { values: { video_name: 'https://cdn.example/v.mp4?sig=secret', prompt: 'ink wash' }, source: { kind: 'file', file }, parentItemId: 'item-1' });
     useCompose.getState().save('haiper.upscale', { values: { 'config.sourceVideo': 'https://cdn.example/out.mp4?token=abc' } });
     const text = localStorage.getItem(COMPOSE_STORAGE_KEY) ?? '';
     expect(text).toContain('ink wash');

@@ -80,7 +80,7 @@ describe('compose', () => {
     expect(api.calls.find((c) => c.name === 'files.stage')?.input).toEqual({ name: 'clip.mp4', size: 2500 });
     expect(api.calls.find((c) => c.name === 'jobs.submit')?.input).toEqual({
       operation: 'hidream.video_stylize',
-      params: { style: 'anime', prompt: '' },
+      params: { style: 'anime' },
       file: '/data/staging/u1.mp4',
     });
   });

@@ -39,7 +39,7 @@ describe('dropping a file on the window', () => {
     const big = new File([CLIP], 'long-take.mp4', { type: 'video/mp4' });
     Object.defineProperty(big, 'size', { value: MAX_VIDEO_BYTES + 1 });
     drop(big);
-    expect((await screen.findByRole('alert')).textContent).toContain('videos up to 500 MB can be stylized');
+    expect((await screen.findByRole('alert')).textContent).toContain('videos up to 200 MB can be stylized');
     expect(api.calls).toEqual([]);
   });
 

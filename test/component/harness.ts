@@ -80,6 +80,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     progress: 0.4,
     error: null,
     attention: null,
+    waiting: null,
     attempts: 1,
     createdAt,
     updatedAt: createdAt,

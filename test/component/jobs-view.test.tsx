@@ -8,7 +8,7 @@ import { useCompose } from '@renderer/features/compose/store';
 import { JobsView } from '@renderer/features/jobs/JobsView';
 import { ROW_HEIGHT } from '@renderer/features/jobs/JobList';
 import { startJobsSync, useJobs } from '@renderer/features/jobs/store';
-import { installApi, makeJob, type FakeApi } from './harness';
+import { installApi, makeJob, makeOutput, setLanguage, type FakeApi } from './harness';
 
 const VIEWPORT = 600;
 const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
@@ -108,6 +108,60 @@ describe('the jobs list', () => {
     render(<JobsView />);
     act(() => useJobs.getState().select(rejected.id));
     expect((await screen.findByRole('alert')).textContent).toBe('Rejected by the vendor’s content check: The prompt contains restricted content.Edit and resubmit');
+    stop();
+  });
+
+  it.each([
+    ['en', 'Partly done', '2 of 3 images saved; 1 rejected by moderation.'],
+    ['zh-CN', '部分完成', '3 个图片中已保存 2 个；1 个未通过内容审核。'],
+  ] as const)('shows a partly done job as such, with what it saved and what it lost (%s)', async (language, badge, summary) => {
+    await setLanguage(language);
+    const outputs = [
+      makeOutput({ index: 0, kind: 'image' }),
+      makeOutput({ index: 1, kind: 'image' }),
+      makeOutput({ index: 2, kind: 'image', status: 'failed', url: null, error: { kind: 'moderation', message: 'rejected (task_status 4)' } }),
+    ];
+    const partial = makeJob({ operation: 'hidream.txt2img', status: 'partial', progress: 1, outputs, error: { kind: 'moderation', message: '2 of 3 images; 1 rejected by moderation' } });
+    serve([partial]);
+    const stop = startJobsSync();
+    render(<JobsView />);
+    const row = await screen.findByRole('listitem');
+    expect(row.textContent).toContain(badge);
+    expect(row.textContent).toContain(summary);
+    act(() => useJobs.getState().select(partial.id));
+    expect((await screen.findByRole('alert')).textContent).toContain(summary);
+    stop();
+    await setLanguage('en');
+  });
+
+  it.each([
+    ['en', 'Waiting for a free HiDream slot (membership: free, 1 at a time).'],
+    ['zh-CN', '正在等待空闲的 HiDream 任务位（会员等级：free，同时最多 1 个）。'],
+  ] as const)('says why a queued job waits for its turn (%s)', async (language, text) => {
+    await setLanguage(language);
+    const queued = makeJob({ status: 'queued', progress: 0, waiting: { kind: 'concurrency', vendor: 'hidream', limit: 1, tier: 'free' }, attention: 'Waiting for a free HiDream slot (membership: free, 1 at a time).' });
+    serve([queued]);
+    const stop = startJobsSync();
+    render(<JobsView />);
+    expect((await screen.findByRole('listitem')).textContent).toContain(text);
+    act(() => useJobs.getState().select(queued.id));
+    expect((await screen.findByRole('status')).textContent).toBe(text);
+    stop();
+    await setLanguage('en');
+  });
+
+  it('a job whose link expired before its file was saved is a failure that says so', async () => {
+    const lost = makeJob({
+      status: 'failed',
+      outputs: [makeOutput({ status: 'failed', error: { kind: 'expired', message: 'Not saved: the link answered 403.' } })],
+      error: { kind: 'expired', message: 'Not saved: the link answered 403.' },
+    });
+    serve([lost]);
+    const stop = startJobsSync();
+    render(<JobsView />);
+    act(() => useJobs.getState().select(lost.id));
+    expect((await screen.findByRole('alert')).textContent).toContain('The result’s link expired before it was saved.');
+    expect((await screen.findByRole('listitem')).textContent).toContain('Failed');
     stop();
   });
 

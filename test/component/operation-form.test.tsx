@@ -83,7 +83,19 @@ describe('the form generator', () => {
     await waitFor(() => expect(submitButton().hasAttribute('disabled')).toBe(false));
     await userEvent.click(submitButton());
     expect(onSubmit).toHaveBeenCalledTimes(1);
-    expect(onSubmit.mock.calls[0]?.[0].params).toEqual({ video_name: 'https://example.com/clip.mp4', style: 'ink_wash', prompt: '' });
+    // The emptied prompt stays out, as the CLI leaves it out: "" beside a style could be read as prompt mode.
+    expect(onSubmit.mock.calls[0]?.[0].params).toEqual({ video_name: 'https://example.com/clip.mp4', style: 'ink_wash' });
+  });
+
+  it('leaves every blank optional field out of a Haiper clip (no "negativePrompt": "")', async () => {
+    const { onSubmit } = renderForm('haiper.generate');
+    await userEvent.type(screen.getByLabelText('Prompt'), 'a kite');
+    await waitFor(() => expect(submitButton().hasAttribute('disabled')).toBe(false));
+    await userEvent.click(submitButton());
+    const params = onSubmit.mock.calls[0]?.[0].params ?? {};
+    expect(params['prompt']).toBe('a kite');
+    expect(params).not.toHaveProperty('negativePrompt');
+    expect(JSON.stringify(params)).not.toContain('""');
   });
 
   it('names what is still missing instead of showing errors on untouched fields', () => {

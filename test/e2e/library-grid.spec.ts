@@ -229,6 +229,8 @@ test.describe('library grid with mixed aspect ratios', () => {
     await page.evaluate(async () => {
       await (globalThis as unknown as PageGlobals).api.invoke('settings.update', { language: 'zh-CN' } as never);
     });
+    // The page may have read the settings before the change reached it; a reload starts in Chinese.
+    await page.reload();
     await openLibrary(page, 1440);
     const grid = page.getByRole('grid', { name: '素材列表' });
     await expect(grid.getByRole('button', { name: /Haiper 视频/ }).first()).toBeVisible();

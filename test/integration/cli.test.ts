@@ -206,6 +206,53 @@ describe('promptreel CLI', () => {
     expect(jsonLines(result.stdout)).toMatchObject([{ status: 'failed', error: { kind: 'moderation' }, outputs: [] }]);
   });
 
+  it('a partly done job says so in its --json line, keeps the files it has, and exits 1', async () => {
+    const dir = dataDir();
+    const result = await runCli(['run', 'hidream.txt2img', '--params', '{"prompt":"three kites [partial]","img_count":3}', '--wait', '--json'], env(dir));
+    expect(result.code, result.stderr).toBe(1);
+    const [line] = jsonLines(result.stdout);
+    expect(line).toMatchObject({ status: 'partial', error: { kind: 'moderation', message: '2 of 3 images; 1 rejected by moderation' } });
+    const outputs = line?.['outputs'] as { path: string; sha256: string }[];
+    expect(outputs).toHaveLength(2);
+    for (const output of outputs) expect(sha256(output.path)).toBe(output.sha256);
+  });
+
+  it('a result whose link is dead at first download fails the job with that reason, exit 1', async () => {
+    const dir = dataDir();
+    const result = await runCli(['run', 'hidream.txt2video', '--params', '{"prompt":"a harbour [expired]"}', '--wait', '--json'], env(dir));
+    expect(result.code).toBe(1);
+    expect(jsonLines(result.stdout)).toMatchObject([{ status: 'failed', error: { kind: 'expired', message: expect.stringMatching(/^Not saved: /) as string }, outputs: [{ path: null }] }]);
+  });
+
+  it('two runs on one data folder share one free-tier HiDream slot: the second waits, saying why, and the vendor refuses nothing', async () => {
+    // Clips long enough (5-6 s) that the second run surely starts while the first one's task runs.
+    const vendor = await startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [50_000, 60_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 1 } });
+    const dir = dataDir();
+    const db = openDatabase(join(dir, 'promptreel.db'));
+    const store = new JobStore(db);
+    const run = (prompt: string) => spawnCli(['run', 'hidream.txt2video', '--params', JSON.stringify({ prompt }), '--wait', '--json'], env(dir, vendor.origin, vendor));
+    // Both at once: whichever submits first holds the one slot, and the other waits for it.
+    const first = run('the first clip');
+    const second = run('the second clip');
+    const waiting = await eventually(() => store.list({ offset: 0, limit: 10 }).jobs.find((j) => j.waiting !== null), 30_000, 'a job waiting');
+    expect(waiting).toMatchObject({ status: 'queued', attention: 'Waiting for a free HiDream slot (membership: free, 1 at a time).' });
+    const [a, b] = await Promise.all([first.result, second.result]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(vendor.stats().limitViolations).toEqual({ total: 0 });
+    expect(vendor.stats().submissions.map((s) => s.outcome)).toEqual(['created', 'created']);
+    db.close();
+    await vendor.close();
+  });
+
+  it('a refusal that mentions tokens fails the job with the vendor’s words (exit 1), not a paused key', async () => {
+    const dir = dataDir();
+    const result = await runCli(['run', 'hidream.txt2img', '--params', '{"prompt":"a long prompt [tokens]"}', '--wait', '--json'], env(dir));
+    expect(result.code).toBe(1);
+    expect(jsonLines(result.stdout)).toMatchObject([{ status: 'failed', error: { kind: 'validation', message: expect.stringContaining('at most 77 tokens') as string } }]);
+    expect(result.stderr).not.toMatch(/PROMPTREEL_HIDREAM_TOKEN/);
+  });
+
   it('survives kill -9 while polling and while downloading: resume --wait completes both, one submission each', async () => {
     // A vendor of its own, so its counters hold only this test's requests.
     const vendor = await compressed();

@@ -27,9 +27,9 @@ describe('job store', () => {
 
   it('moves through submitting and running only from the expected state and owner', () => {
     const { store, job } = setup();
-    expect(store.beginSubmit(job.id, 'B', 1)).toBe(false);
-    expect(store.beginSubmit(job.id, 'A', 1)).toBe(true);
-    expect(store.beginSubmit(job.id, 'A', 2)).toBe(false);
+    expect(store.beginSubmit(job.id, 'B', 1).ok).toBe(false);
+    expect(store.beginSubmit(job.id, 'A', 1).ok).toBe(true);
+    expect(store.beginSubmit(job.id, 'A', 2).ok).toBe(false);
     expect(store.get(job.id)).toMatchObject({ status: 'submitting', attempts: 1 });
     expect(store.accept(job.id, 'A', { taskId: 'T', subTaskIds: ['s0', 's1'] }, 'image', 3)).toBe(true);
     const running = store.require(job.id);
@@ -53,12 +53,12 @@ describe('job store', () => {
       expiresAt: 99,
       error: state === 'failed' ? { kind: 'moderation' as const, message: 'no' } : null,
     });
-    expect(store.finish(job.id, 'A', 'succeeded', null, [out('s1', 'failed', null), out('s0', 'succeeded', 'https://x/0.png')], 5)).toBe(true);
+    expect(store.finish(job.id, 'A', 'succeeded', null, [out('s1', 'failed', null), out('s0', 'succeeded', 'https://x.example/0.png')], 5)).toBe(true);
     expect(store.finish(job.id, 'A', 'failed', null, [], 6)).toBe(false);
     const done = store.require(job.id);
     expect(done).toMatchObject({ status: 'succeeded', progress: 1, finishedAt: 5 });
     expect(done.outputs.map((o) => [o.status, o.url, o.error?.kind ?? null])).toEqual([
-      ['succeeded', 'https://x/0.png', null],
+      ['succeeded', 'https://x.example/0.png', null],
       ['failed', null, 'moderation'],
     ]);
   });

@@ -61,10 +61,10 @@ describe('operation specs', () => {
     ['hidream.txt2img', { aspect_ratio: '1:1' }, 'aspect_ratio: HiDream · Text to image has no field “aspect_ratio”.'],
     [
       'hidream.video_stylize',
-      { video_name: 'https://x/v.mp4', style: 'pixar' },
+      { video_name: 'https://x.example/v.mp4', style: 'pixar' },
       'style: Style must be one of: Barbie · 芭比, Ink wash · 水墨, Van Gogh · 梵高, Hayao Miyazaki · 宫崎骏, Cyberpunk · 赛博朋克, Cartoon · 卡通, Anime · 动漫, Vector art · 矢量艺术, Abstract · 抽象, Watercolor · 水彩.',
     ],
-    ['hidream.video_stylize', { video_name: 'https://x/v.mp4' }, 'style: Choose a style or write a prompt (or both).'],
+    ['hidream.video_stylize', { video_name: 'https://x.example/v.mp4' }, 'style: Choose a style or write a prompt (or both).'],
     ['hidream.video_stylize', { style: 'anime', video_name: 'ftp://x/v.mp4' }, 'video_name: Source video: give an http(s) video URL or choose a local file.'],
     ['haiper.generate', { prompt: 'x', settings: { duration: 3 } }, 'settings.duration: Duration must be one of: 2 s, 4 s, 8 s.'],
     ['haiper.generate', { prompt: 'x', settings: { aspectRatio: '21:9' } }, 'settings.aspectRatio: Aspect ratio must be one of: 16:9, 9:16, 3:4, 4:3, 1:1.'],
@@ -82,18 +82,18 @@ describe('operation specs', () => {
 
   it('take a local file in place of the stylize URL, and refuse both at once', () => {
     expect(issues('hidream.video_stylize', { style: 'anime' }, true)).toEqual([]);
-    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x/v.mp4' }, true)).toEqual(['video_name: Source video: give a URL or a local file, not both.']);
+    expect(issues('hidream.video_stylize', { style: 'anime', video_name: 'https://x.example/v.mp4' }, true)).toEqual(['video_name: Source video: give a URL or a local file, not both.']);
     expect(issues('hidream.video_stylize', { style: 'anime' })).toEqual(['video_name: Source video is required: give an http(s) video URL or choose a local file.']);
   });
 
   it('refuse a local file for an operation without a file field, saying which one takes it', () => {
-    expect(issues('haiper.upscale', { config: { sourceVideo: 'https://x/v.mp4' } }, true)).toEqual([
+    expect(issues('haiper.upscale', { config: { sourceVideo: 'https://x.example/v.mp4' } }, true)).toEqual([
       'file: Haiper · Upscale video does not take a local file (only HiDream · Stylize a video does).',
     ]);
   });
 
   it('come back as codes with the data a message needs, and no words', () => {
-    const result = validateParams('hidream.video_stylize', { video_name: 'https://x/v.mp4', extra: 1 });
+    const result = validateParams('hidream.video_stylize', { video_name: 'https://x.example/v.mp4', extra: 1 });
     expect(result.ok ? [] : result.issues).toEqual([
       { path: 'extra', code: 'unknown_field', params: { allowed: ['video_name', 'style', 'prompt'] } },
       { path: 'style', code: 'at_least_one_of', params: { keys: ['style', 'prompt'] } },
@@ -105,10 +105,10 @@ describe('operation specs', () => {
 const MINIMAL: Record<OperationId, Record<string, unknown>> = {
   'hidream.txt2video': { prompt: 'x' },
   'hidream.txt2img': {},
-  'hidream.video_stylize': { style: 'anime', video_name: 'https://x/v.mp4' },
+  'hidream.video_stylize': { style: 'anime', video_name: 'https://x.example/v.mp4' },
   'haiper.generate': { prompt: 'x' },
-  'haiper.upscale': { config: { sourceVideo: 'https://x/v.mp4' } },
-  'haiper.extend': { config: { sourceVideo: 'https://x/v.mp4' } },
+  'haiper.upscale': { config: { sourceVideo: 'https://x.example/v.mp4' } },
+  'haiper.extend': { config: { sourceVideo: 'https://x.example/v.mp4' } },
 };
 
 describe('every bounded field', () => {

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +56,7 @@ describe('sandbox body reader', () => {
 describe('sandbox markers', () => {
   it('are found in any string, also URL-encoded inside a URL', () => {
     expect(markersIn({ prompt: 'a cat [fail]' })).toEqual(new Set(['[fail]']));
-    expect(markersIn({ config: { sourceVideo: 'https://x/clip.mp4?m=%5Bpoll-502%5D' } })).toEqual(new Set(['[poll-502]']));
+    expect(markersIn({ config: { sourceVideo: 'https://x.example/clip.mp4?m=%5Bpoll-502%5D' } })).toEqual(new Set(['[poll-502]']));
     expect(markersIn({ prompt: 'nothing here', n: 4 })).toEqual(new Set());
   });
 
@@ -64,6 +66,12 @@ describe('sandbox markers', () => {
       expect(marker.hidream.length).toBeGreaterThan(5);
       expect(marker.haiper.length).toBeGreaterThan(5);
     }
+  });
+
+  it('each has a row in the README’s marker table', () => {
+    const readme = readFileSync(resolve('README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `['));
+    for (const { marker } of SANDBOX_MARKERS) expect(rows.some((row) => row.includes(`\`${marker}\``)), marker).toBe(true);
   });
 });
 

@@ -97,7 +97,7 @@ describe('files.stage', () => {
     const { call } = start();
     expect(await call('files.stage', { name: 'huge.mp4', size: MAX_VIDEO_BYTES + 1 })).toMatchObject({
       ok: false,
-      error: { kind: 'invalid_input', message: 'Invalid size for files.stage: The file is larger than the 500 MB limit.' },
+      error: { kind: 'invalid_input', message: 'Invalid size for files.stage: The file is larger than the 200 MB limit.' },
     });
     const { uploadId } = value(await call('files.stage', { name: 'c.mp4', size: MAX_VIDEO_BYTES }));
     const tooBig = Buffer.alloc(STAGE_CHUNK_BYTES + 3).toString('base64');

@@ -42,7 +42,7 @@ describe('the vendor descriptor', () => {
     expect(VENDOR_IDS).toEqual(['hidream', 'haiper']);
     expect(SETTINGS_DEFAULTS.membership).toEqual({ hidream: 'free', haiper: { concurrency: 2, perMinute: 10 } });
     expect(limitsFor(defaultMembership())).toEqual({
-      hidream: { perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 1 },
+      hidream: { perMinute: { image: 100, video: 10, stylize: 2 }, concurrency: 1, tier: 'free' },
       haiper: { perMinute: { image: 10, video: 10, stylize: 10 }, concurrency: 2 },
     });
     // The sandbox used to run 3 Haiper tasks at a time while the app sent 2; now both read the descriptor.
@@ -76,10 +76,10 @@ describe('the vendor descriptor', () => {
   it('a third vendor shows up in the limiter: its level sets its concurrency, apart from the others', () => {
     const membership: Membership<typeof WITH_ACME> = { ...catalogMembership(WITH_ACME), acme: 'pro' };
     const limits = catalogLimits(WITH_ACME, membership);
-    expect(limits.acme).toEqual({ perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 6 });
+    expect(limits.acme).toEqual({ perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 6, tier: 'pro' });
     const limiter = new RateLimiter<Acme>(limits, 60_000);
     for (let i = 0; i < 6; i++) expect(limiter.tryAcquire(`a${i}`, 'acme', 'video', 1, 0)).toEqual({ ok: true });
-    expect(limiter.tryAcquire('a6', 'acme', 'video', 1, 0)).toEqual({ ok: false, retryAt: null });
+    expect(limiter.tryAcquire('a6', 'acme', 'video', 1, 0)).toMatchObject({ ok: false, retryAt: null });
     expect(limiter.inUse('acme', 0)).toBe(6);
     // HiDream's free level still allows one, whatever Acme does.
     expect(limiter.tryAcquire('h0', 'hidream', 'video', 1, 0)).toEqual({ ok: true });

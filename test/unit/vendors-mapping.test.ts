@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS } from '@shared/catalog';
-import { mapHaiperTask } from '@main/core/vendors/haiper';
+import { expireTimeMs, mapHaiperTask } from '@main/core/vendors/haiper';
 import { hidreamCodeError, mapSubTask } from '@main/core/vendors/hidream';
 import { messageOf, retryAfterMs, statusError, type HttpResponse } from '@main/core/vendors/http';
 import { backoffDelay, DEFAULT_QUERY_RETRY, withRetry } from '@main/core/vendors/retry';
@@ -63,21 +63,24 @@ describe('Haiper task mapping', () => {
   });
 });
 
-describe('HiDream code classification (UNCERTAIN: from the message)', () => {
+describe('HiDream code classification: by code, never by the words', () => {
   it.each([
-    ['token 已过期，请重新获取', 'auth'],
-    ['Unauthorized', 'auth'],
-    ['鉴权失败', 'auth'],
-    ['提交过于频繁', 'rate_limit'],
-    ['并发任务数已达上限', 'rate_limit'],
-    ['Too many requests', 'rate_limit'],
-    ['模型已下线', 'vendor'],
-    ['参数错误: resolution', 'vendor'],
-    ['', 'vendor'],
-  ] as const)('%j is %s', (message, kind) => {
-    const error = hidreamCodeError(1, message, response(200, {}), 'rejected');
+    [1002, 'token 已过期，请重新获取', 'auth'],
+    [401, 'Unauthorized', 'auth'],
+    [1012, '提交过于频繁', 'rate_limit'],
+    [1013, '并发任务数已达上限', 'rate_limit'],
+    [2031, '模型已下线', 'vendor'],
+    [1001, 'prompt is too long: at most 77 tokens', 'validation'],
+    // Words that read like auth or a limit under an unlisted code are an unknown refusal: the job fails.
+    [1, 'token invalid', 'vendor'],
+    [1101, 'insufficient quota', 'vendor'],
+    [1, 'Too many requests', 'vendor'],
+    [1, '', 'vendor'],
+  ] as const)('code %i %j is %s', (code, message, kind) => {
+    const error = hidreamCodeError(code, message, response(200, {}), 'rejected');
     expect(error.kind).toBe(kind);
-    expect(error.vendorCode).toBe(1);
+    expect(error.vendorCode).toBe(code);
+    if (message) expect(error.message).toContain(message);
   });
 });
 
@@ -149,5 +152,24 @@ describe('retry', () => {
     calls = 0;
     await expect(withRetry(always, { policy: { ...policy, sleep, retries: 2 }, shouldRetry: () => false })).rejects.toThrow('boom');
     expect(calls).toBe(1);
+  });
+});
+
+describe('Haiper answers the page does not document', () => {
+  const spec = OPERATIONS['haiper.generate'];
+  const now = 1_724_240_000_000;
+
+  it('an unknown status is not final: still running, with the raw value kept', () => {
+    expect(mapHaiperTask({ status: 'CANCELLED', progress: 0.5 }, spec, now)).toMatchObject({ state: 'running', unknownStatus: 'CANCELLED', error: null, progress: 0.5 });
+  });
+
+  it('an expireTime in seconds is read as seconds, so a fresh result is not expired', () => {
+    const inSeconds = Math.floor((now + 3_600_000) / 1000);
+    expect(mapHaiperTask({ status: 'SUCCESS', mediaUrl: 'https://cdn.example/v.mp4', expireTime: inSeconds }, spec, now)).toMatchObject({
+      state: 'succeeded',
+      expiresAt: inSeconds * 1000,
+    });
+    expect(expireTimeMs(1_724_241_996_259)).toBe(1_724_241_996_259);
+    expect(expireTimeMs(0)).toBeNull();
   });
 });

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sniffVideo } from '@shared/sniff';
-import { base64Length, jsonWithFileField, UPLOAD_CHUNK_BYTES } from '@main/core/vendors/upload';
+import { issueText, localVideoOperation } from '@shared/catalog';
+import { isVendorError } from '@main/core/vendors';
+import { base64Length, inspectVideoFile, jsonWithFileField, UPLOAD_CHUNK_BYTES } from '@main/core/vendors/upload';
 
 const dir = mkdtempSync(join(tmpdir(), 'promptreel-upload-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +81,33 @@ describe('jsonWithFileField', () => {
     let largest = 0;
     for await (const piece of jsonWithFileField({ a: 1 }, 'v', { path, size: 5 * UPLOAD_CHUNK_BYTES }).body) largest = Math.max(largest, piece.length);
     expect(largest).toBe(base64Length(UPLOAD_CHUNK_BYTES));
+  });
+});
+
+describe('inspectVideoFile refusals', () => {
+  const stylize = localVideoOperation();
+
+  it('are coded, so the form and the CLI word them in the user’s language', async () => {
+    const notes = join(dir, 'notes.mp4');
+    writeFileSync(notes, 'these are my notes, not a movie');
+    const error = await inspectVideoFile(notes).catch((e: unknown) => e);
+    expect(isVendorError(error)).toBe(true);
+    const issue = isVendorError(error) ? error.issues?.[0] : undefined;
+    expect(issue).toMatchObject({ path: 'file', code: 'file_not_video', params: { file: 'notes.mp4' } });
+    expect(issue && issueText(stylize, issue, 'en')).toBe(
+      'notes.mp4 is not a video HiDream can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).',
+    );
+    expect(issue && issueText(stylize, issue, 'zh-CN')).toBe('notes.mp4 不是 HiDream 可风格化的视频：应为 mp4/mov、webm/mkv 或 avi 文件（按内容判断，而非文件名）。');
+  });
+
+  it('word a file over the cap with both sizes, and a missing file with the system’s reason', async () => {
+    const big = join(dir, 'big.mp4');
+    writeFileSync(big, randomBytes(3000));
+    const tooBig = await inspectVideoFile(big, 1024).catch((e: unknown) => e);
+    const bigIssue = isVendorError(tooBig) ? tooBig.issues?.[0] : undefined;
+    expect(bigIssue && issueText(stylize, bigIssue, 'zh-CN')).toBe('big.mp4 大小为 2.9 KB；要风格化的视频最大 1 KB。请剪短或压缩，或改填视频链接。');
+    const gone = join(dir, 'gone.mp4');
+    const missing = await inspectVideoFile(gone).catch((e: unknown) => e);
+    expect(isVendorError(missing) && missing.message).toBe(`The video file ${gone} cannot be read (ENOENT).`);
   });
 });

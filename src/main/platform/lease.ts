@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { statementCache } from './statements';
 
 /*
  * Leases: how several processes sharing one database (the app, a CLI run, a crashed run's leftovers)
@@ -75,21 +76,14 @@ export function isLeaseFree(holder: LeaseHolder, me: string, now: number, isDead
  * code, never input.
  */
 export class LeaseTable {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly stmt: (sql: string) => StatementSync;
 
   constructor(
-    private readonly db: DatabaseSync,
+    db: DatabaseSync,
     private readonly table: string,
     private readonly active: string,
-  ) {}
-
-  private stmt(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  ) {
+    this.stmt = statementCache(db);
   }
 
   /** Rows in the active state with their holders, in rowid order unless `orderBy` says otherwise. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { MAX_VIDEO_BYTES } from '@shared/files';
 import { defaultMembership, limitsFor, OPERATIONS, type MediaKind, type OperationSpec, type RateCategory, type VendorId } from '@shared/catalog';
 import type { HaiperCredentials, HidreamCredentials } from '../core/credentials';
 import type { Logger } from '../core/log';
@@ -29,7 +30,7 @@ export interface SandboxOptions {
   limitWindowMs?: number;
   /** How long a result URL works after the task finished (default 1 h). */
   mediaTtlMs?: number;
-  /** Largest stylize upload accepted, decoded (default 256 MB). */
+  /** Largest stylize upload accepted, decoded (default: the app's own cap, `MAX_VIDEO_BYTES`). */
   maxUploadBytes?: number;
   /** Where the sample media are; found automatically by default. */
   mediaDir?: string;
@@ -91,7 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokens: { hidream: secret('sbx-hd-'), haiper: secret('sbx-hp-') },
     tokenValid: { hidream: true, haiper: true },
     haiperEndpoint: `sbx${randomBytes(6).toString('hex')}`,
-    maxUploadBytes: options.maxUploadBytes ?? 256 * 1024 * 1024,
+    maxUploadBytes: options.maxUploadBytes ?? MAX_VIDEO_BYTES,
   };
 
   const hidreamRoutes = new Map<string, { spec: OperationSpec; kind: 'submit' | 'query' | 'batch' }>();

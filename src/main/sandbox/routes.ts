@@ -5,7 +5,7 @@ import { sniffVideo } from '@shared/sniff';
 import { BodyTooLarge, readJsonBody, type ReadBody } from './body';
 import { markersIn, type SandboxMarkerName } from './markers';
 import { mediaFileFor, type MediaStore } from './media';
-import type { LimitReason, OutputPhase, SandboxState, SandboxTask, SubmissionOutcome } from './state';
+import type { LimitReason, OutputPhase, SandboxState, SandboxTask, SubmissionOutcome, SubmittedBody } from './state';
 
 export interface SandboxContext {
   state: SandboxState;
@@ -96,6 +96,7 @@ const HIDREAM_CODE = {
   notFound: 1004,
   perMinute: 1012,
   concurrency: 1013,
+  noQuota: 1101,
   modelRetired: 2031,
 } as const;
 
@@ -127,8 +128,10 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   if (!read) return;
   const input = isObject(read.json) ? read.json : null;
   const requestId = typeof input?.['request_id'] === 'string' ? input['request_id'] : null;
+  const streamed = read.streamed;
+  const wire: SubmittedBody = input && streamed && fileField ? { ...input, [fileField]: streamed.text ?? `<${streamed.bytes} bytes of base64 video>` } : input;
   const record = (outcome: SubmissionOutcome, markers: Set<SandboxMarkerName>, taskId: string | null = null): void =>
-    ctx.state.recordSubmission({ vendor: 'hidream', operation: spec.id, requestId, taskId, outcome, markers: [...markers] });
+    ctx.state.recordSubmission({ vendor: 'hidream', operation: spec.id, requestId, taskId, outcome, markers: [...markers], body: wire });
 
   if (!hidreamAuth(ctx, req, res, requestId)) {
     record('refused_auth', new Set());
@@ -150,7 +153,8 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   const videoIsUrl = video?.text != null && /^https?:\/\//i.test(video.text);
   const params = withoutKeys(input, ['request_id', 'notify_url', ...(video && fileField ? [fileField] : [])]);
   if (video && videoIsUrl && fileField) params[fileField] = video.text;
-  const checked = validateParams(spec.id, params, { hasFile: Boolean(video && !videoIsUrl) });
+  // The sandbox can fetch from this computer (its own results are served on loopback).
+  const checked = validateParams(spec.id, params, { hasFile: Boolean(video && !videoIsUrl), allowLoopback: true });
   if (!checked.ok) {
     refuse(`${refusal(spec, checked.issues, 'zh-CN')} (${issuesSummary(spec, checked.issues, 'en')})`);
     return;
@@ -171,6 +175,22 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
   if (markers.has('[code]')) {
     record('refused_code', markers);
     hidreamAnswer(res, HIDREAM_CODE.modelRetired, '模型已下线 (this model version has been retired)', requestId);
+    return;
+  }
+  if (markers.has('[tokens]')) {
+    record('refused_invalid', markers);
+    hidreamAnswer(res, HIDREAM_CODE.invalid, 'prompt is too long: at most 77 tokens', requestId);
+    return;
+  }
+  if (markers.has('[quota]')) {
+    record('refused_code', markers);
+    hidreamAnswer(res, HIDREAM_CODE.noQuota, '余额不足 (insufficient quota)', requestId);
+    return;
+  }
+  if (markers.has('[busy]') && ctx.state.firstTime(`hidream:${JSON.stringify(withoutKeys(input, ['request_id']))}`)) {
+    record('refused_limit', markers);
+    const [code, message] = hidreamLimitMessage(ctx, 'hidream.concurrency', spec);
+    hidreamAnswer(res, code, message, requestId);
     return;
   }
   if (markers.has('[submit-502]')) {
@@ -198,7 +218,8 @@ export async function hidreamSubmit(ctx: SandboxContext, spec: OperationSpec, re
     files: Array.from({ length: count }, () => file),
   });
   record('created', markers, task.taskId);
-  const answer = { code: 0, message: '请求成功', request_id: requestId ?? '', result: { task_id: task.taskId, sub_task_ids: task.outputs.map((o) => o.subTaskId) } };
+  const subTaskIds = markers.has('[no-subtasks]') ? {} : { sub_task_ids: task.outputs.map((o) => o.subTaskId) };
+  const answer = { code: 0, message: '请求成功', request_id: requestId ?? '', result: { task_id: task.taskId, ...subTaskIds } };
   if (markers.has('[cut]')) cut(res, answer);
   else if (markers.has('[garbage]')) garbage(res);
   else json(res, 200, answer);
@@ -210,10 +231,12 @@ function hidreamTaskResult(ctx: SandboxContext, task: SandboxTask): unknown {
   const spec = OPERATIONS[task.operation];
   return {
     task_id: task.taskId,
-    sub_task_results: task.outputs.map((output, index) => {
+    sub_task_results: task.outputs.flatMap((output, index) => {
       const view = ctx.state.view(task, output);
+      // HiDream lists a sub-task's result only once it exists.
+      if (view.phase === 'waiting' && task.markers.has('[staggered]')) return [];
       const url = view.phase === 'success' && view.expiresAt !== null ? ctx.media.url(ctx.origin, task.taskId, index, output.file, view.expiresAt) : '';
-      return { sub_task_id: output.subTaskId, task_status: HIDREAM_STATUS[view.phase], task_completion: view.progress, [spec.output]: url };
+      return [{ sub_task_id: output.subTaskId, task_status: HIDREAM_STATUS[view.phase], task_completion: view.progress, [spec.output]: url }];
     }),
   };
 }
@@ -256,6 +279,7 @@ export function hidreamQuery(ctx: SandboxContext, spec: OperationSpec, url: URL,
 export async function hidreamBatchQuery(ctx: SandboxContext, spec: OperationSpec, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const read = await body(req, res);
   if (!read) return;
+  ctx.state.recordBatchQuery();
   if (!hidreamAuth(ctx, req, res, null)) {
     ctx.state.recordAuthFailure();
     return;
@@ -267,6 +291,14 @@ export async function hidreamBatchQuery(ctx: SandboxContext, spec: OperationSpec
   }
   // Unknown ids are left out of the list rather than failing the whole batch.
   const tasks = list.map((id) => hidreamTask(ctx, spec, id)).filter((t): t is SandboxTask => t !== null);
+  if (tasks.some((t) => t.markers.has('[batch-401]'))) {
+    json(res, 401, { code: 401, message: 'Unauthorized', request_id: '', result: null });
+    return;
+  }
+  if (tasks.some((t) => t.markers.has('[batch-empty]'))) {
+    hidreamAnswer(res, 0, '请求成功', null, []);
+    return;
+  }
   ctx.state.recordQuery(tasks);
   const answer = { code: 0, message: '请求成功', request_id: '', result: tasks.map((task) => hidreamTaskResult(ctx, task)) };
   if (!pollFault(tasks, res, answer)) json(res, 200, answer);
@@ -289,7 +321,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   const input = isObject(read.json) ? read.json : null;
   const markers = input ? markersIn(input) : new Set<SandboxMarkerName>();
   const record = (outcome: SubmissionOutcome, taskId: string | null = null): void =>
-    ctx.state.recordSubmission({ vendor: 'haiper', operation: spec.id, requestId: null, taskId, outcome, markers: [...markers] });
+    ctx.state.recordSubmission({ vendor: 'haiper', operation: spec.id, requestId: null, taskId, outcome, markers: [...markers], body: input });
 
   if (!haiperAuth(ctx, req, res)) {
     record('refused_auth');
@@ -300,7 +332,7 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
     json(res, 400, { message: 'Request body must be a JSON object' });
     return;
   }
-  const checked = validateParams(spec.id, input);
+  const checked = validateParams(spec.id, input, { allowLoopback: true });
   if (!checked.ok) {
     record('refused_invalid');
     json(res, 400, { message: refusal(spec, checked.issues, 'en') });
@@ -309,6 +341,21 @@ export async function haiperSubmit(ctx: SandboxContext, spec: OperationSpec, req
   if (markers.has('[code]')) {
     record('refused_code');
     json(res, 400, { message: 'The model service rejected the request (sandbox [code] marker)' });
+    return;
+  }
+  if (markers.has('[tokens]')) {
+    record('refused_invalid');
+    json(res, 400, { message: 'prompt is too long: at most 77 tokens' });
+    return;
+  }
+  if (markers.has('[quota]')) {
+    record('refused_code');
+    json(res, 402, { message: 'insufficient quota' });
+    return;
+  }
+  if (markers.has('[busy]') && ctx.state.firstTime(`haiper:${JSON.stringify(input)}`)) {
+    record('refused_limit');
+    json(res, 429, { message: `Too many running tasks: at most ${ctx.state.limits.haiper.concurrency} at a time` }, { 'retry-after': '1' });
     return;
   }
   if (markers.has('[submit-502]')) {
@@ -366,7 +413,7 @@ export function haiperQuery(ctx: SandboxContext, taskId: string, req: IncomingMe
   const answer: Record<string, unknown> = {
     status: HAIPER_STATUS[view.phase],
     mediaUrl: success ? ctx.media.url(ctx.origin, task.taskId, 0, output.file, view.expiresAt ?? 0) : null,
-    expireTime: success ? view.expiresAt : null,
+    expireTime: success && view.expiresAt !== null ? (task.markers.has('[expire-seconds]') ? Math.floor(view.expiresAt / 1000) : view.expiresAt) : null,
     progress: view.progress,
   };
   if (view.phase === 'moderation') answer['message'] = 'Content moderation: the request was flagged as unsafe';

@@ -54,6 +54,9 @@ export interface TimingConfig {
 
 export type SubmissionOutcome = 'created' | 'refused_auth' | 'refused_invalid' | 'refused_limit' | 'refused_code' | 'gateway_502';
 
+/** A submission body as received, with a streamed video replaced by its size. */
+export type SubmittedBody = Record<string, unknown> | null;
+
 export interface SubmissionRecord {
   at: number;
   vendor: VendorId;
@@ -62,6 +65,8 @@ export interface SubmissionRecord {
   taskId: string | null;
   outcome: SubmissionOutcome;
   markers: SandboxMarkerName[];
+  /** What reached the wire, so tests can assert the exact fields sent (e.g. no empty prompt). */
+  body?: SubmittedBody;
 }
 
 export interface UploadRecord {
@@ -81,6 +86,8 @@ export interface SandboxStats {
   submissionsByRequestId: Record<string, number>;
   /** Result query requests served (a batch counts once). */
   queries: number;
+  /** HiDream batch query requests received, whatever they answered. */
+  batchQueries: number;
   /** Query requests that included each task. */
   queriesByTask: Record<string, number>;
   /** Most unfinished tasks seen at once, per vendor and per HiDream category. */
@@ -120,6 +127,7 @@ export class SandboxState {
       submissions: [],
       tasksCreated: 0,
       queries: 0,
+      batchQueries: 0,
       maxConcurrent: { hidream: 0, haiper: 0, image: 0, video: 0, stylize: 0 },
       limitViolations: { total: 0 },
       authFailures: 0,
@@ -150,6 +158,18 @@ export class SandboxState {
   recordUpload(upload: UploadRecord): void {
     this.counters.uploads.push(upload);
     if (this.counters.uploads.length > KEEP_SUBMISSIONS) this.counters.uploads.shift();
+  }
+
+  recordBatchQuery(): void {
+    this.counters.batchQueries++;
+  }
+
+  /** Whether a body was seen before (for `[busy]`: refused the first time only). */
+  private readonly seenBodies = new Set<string>();
+  firstTime(key: string): boolean {
+    if (this.seenBodies.has(key)) return false;
+    this.seenBodies.add(key);
+    return true;
   }
 
   recordQuery(tasks: SandboxTask[]): void {
@@ -213,11 +233,15 @@ export class SandboxState {
     const taskId = randomUUID();
     const [shortest, longest] = this.timing.durations[input.kind];
     const scale = this.timing.timeScale * (input.markers.has('[slow]') ? 10 : 1);
+    const staggered = input.markers.has('[staggered]');
     const outputs = input.files.map((file, index): SandboxOutput => {
       const duration = Math.max(1, Math.round((shortest + fraction(`${taskId}:${index}`) * (longest - shortest)) * scale));
       const outcome = this.outcome(input.markers, index, input.files.length);
+      // Staggered: each sub-task starts once the one before it is done, as a queue of one would run them.
+      const offset = staggered ? Math.round(index * longest * scale * 1.2) : 0;
       // Moderation decides early; everything else runs its full course.
-      return { subTaskId: randomUUID(), startsAt: Math.round(duration * 0.15), endsAt: outcome === 'moderation' ? Math.round(duration * 0.3) : duration, outcome, file };
+      const end = outcome === 'moderation' ? Math.round(duration * 0.3) : duration;
+      return { subTaskId: randomUUID(), startsAt: offset + Math.round(duration * 0.15), endsAt: offset + end, outcome, file };
     });
     const task: SandboxTask = { ...input, taskId, createdAt: now, outputs, queries: 0 };
     this.tasks.set(taskId, task);

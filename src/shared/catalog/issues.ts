@@ -1,6 +1,9 @@
 import type { ErrorIssue } from '../errors';
+import { formatBytes } from '../format';
 import type { Locale } from '../i18n-text';
+import type { PublicUrlProblem } from '../url';
 import { OPERATIONS } from './operations';
+import { VENDORS } from './vendors';
 import type { Field, NumberField, OperationSpec } from './spec';
 import { ISSUE_CODES, type IssueCode, type ValidationIssue } from './validate';
 
@@ -43,6 +46,23 @@ function fileOperations(locale: Locale): string {
     .join(locale === 'zh-CN' ? '、' : ', ');
 }
 
+const UNREACHABLE: Record<PublicUrlProblem, { en: string; zh: string }> = {
+  not_url: { en: 'is not a valid URL', zh: '不是有效的链接' },
+  not_http: { en: 'must be an http(s) URL', zh: '须为 http(s) 链接' },
+  credentials: { en: 'must not contain a user name or password', zh: '不能包含用户名或密码' },
+  loopback: { en: 'points at this computer (a loopback address), which the vendor cannot reach', zh: '指向本机（回环地址），服务商无法访问' },
+  private: { en: 'points at a private network address, which the vendor cannot reach', zh: '指向私有网络地址，服务商无法访问' },
+  link_local: { en: 'points at a link-local address, which the vendor cannot reach', zh: '指向链路本地地址，服务商无法访问' },
+  local_name: { en: 'names a host on the local network (a .local name or one without a domain), which the vendor cannot reach', zh: '指向局域网主机（.local 或无域名的主机名），服务商无法访问' },
+  unspecified: { en: 'has no usable host (0.0.0.0 or ::)', zh: '没有可用的主机（0.0.0.0 或 ::）' },
+};
+
+/** A URL a vendor could not fetch, and what to give instead. */
+function unreachable(label: string, problem: PublicUrlProblem, locale: Locale): string {
+  const words = UNREACHABLE[problem];
+  return locale === 'zh-CN' ? `${label}${words.zh}；请填写可公开访问的 http(s) 链接。` : `${label} ${words.en}; give a public http(s) link.`;
+}
+
 /** An issue of a field, in words; `field` is undefined for a path the spec does not know. */
 function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field | undefined, locale: Locale): string {
   const zh = locale === 'zh-CN';
@@ -68,6 +88,7 @@ function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field 
       if (field?.type === 'number') return range(label, field, locale);
       return zh ? `${label}的数值无效。` : `${label} is not a valid number.`;
     case 'not_public_url':
+      if (issue.params?.problem) return unreachable(label, issue.params.problem, locale);
       if (field?.type === 'video_source') return zh ? `${label}：请填写 http(s) 视频链接，或选择本地视频文件。` : `${label}: give an http(s) video URL or choose a local file.`;
       return zh ? `${label}须为可公开访问的 http(s) 链接。` : `${label} must be a public http(s) URL.`;
     case 'exactly_one_of':
@@ -87,6 +108,25 @@ function fieldMessage(spec: OperationSpec, issue: ValidationIssue, field: Field 
       return zh
         ? `${spec.title[locale]}不接受本地文件（只有${fileOperations(locale)}接受）。`
         : `${spec.title[locale]} does not take a local file (only ${fileOperations(locale)} does).`;
+    case 'file_unreadable':
+      return zh ? `无法读取视频文件 ${issue.params?.file ?? ''}（${issue.params?.reason ?? '错误'}）。` : `The video file ${issue.params?.file ?? ''} cannot be read (${issue.params?.reason ?? 'error'}).`;
+    case 'file_not_regular':
+      return zh ? `${issue.params?.file ?? ''} 不是文件。` : `${issue.params?.file ?? ''} is not a file.`;
+    case 'file_empty':
+      return zh ? `${issue.params?.file ?? ''} 是空文件。` : `${issue.params?.file ?? ''} is empty.`;
+    case 'file_too_big': {
+      const size = formatBytes(issue.params?.size ?? 0, locale);
+      const max = formatBytes(issue.params?.max ?? 0, locale);
+      return zh
+        ? `${issue.params?.file ?? ''} 大小为 ${size}；要风格化的视频最大 ${max}。请剪短或压缩，或改填视频链接。`
+        : `${issue.params?.file ?? ''} is ${size}; a video to stylize can be at most ${max}. Trim or compress it, or give its URL instead.`;
+    }
+    case 'file_not_video': {
+      const vendor = VENDORS[spec.vendor].name[locale];
+      return zh
+        ? `${issue.params?.file ?? ''} 不是 ${vendor} 可风格化的视频：应为 mp4/mov、webm/mkv 或 avi 文件（按内容判断，而非文件名）。`
+        : `${issue.params?.file ?? ''} is not a video ${vendor} can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).`;
+    }
   }
 }
 

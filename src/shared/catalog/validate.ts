@@ -1,4 +1,4 @@
-import { isHttpUrl } from '../url';
+import { checkPublicUrl, type PublicUrlProblem } from '../url';
 import { OPERATIONS } from './operations';
 import type { Field, OperationId, OperationSpec } from './spec';
 
@@ -27,6 +27,11 @@ export const ISSUE_CODES = [
   'unknown_field',
   'not_object',
   'file_not_accepted',
+  'file_unreadable',
+  'file_not_regular',
+  'file_empty',
+  'file_too_big',
+  'file_not_video',
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
@@ -36,6 +41,14 @@ export interface IssueParams {
   keys?: string[];
   /** `unknown_field`: the keys allowed at that level. */
   allowed?: string[];
+  /** `not_public_url`: why the vendor could not fetch it (a loopback, private, link-local or .local host…). */
+  problem?: PublicUrlProblem;
+  /** `file_*`: the local file's name (unreadable: its whole path), and the system's reason (`ENOENT`). */
+  file?: string;
+  reason?: string;
+  /** `file_too_big`: its size and the cap, in bytes. */
+  size?: number;
+  max?: number;
 }
 
 /** One problem with one field, as data: `formatIssue` words it in the user's language. */
@@ -49,6 +62,8 @@ export interface ValidationIssue {
 export interface ValidationContext {
   /** A local file will be streamed into the operation's `fileField`, so the field itself stays empty. */
   hasFile?: boolean;
+  /** Loopback URLs are fetchable: the vendor runs on this computer (the built-in sandbox). */
+  allowLoopback?: boolean;
 }
 
 export type ParamsResult = { ok: true; params: ValidParams } | { ok: false; issues: ValidationIssue[] };
@@ -94,6 +109,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A URL the vendor must fetch: http(s) on a host it can reach (shared/url.ts). A vendor cannot fetch
+ * from this computer or its network but may bill the submission it fails on.
+ */
+function publicUrlIssue(path: string, value: string, ctx: ValidationContext): ValidationIssue | undefined {
+  const check = checkPublicUrl(value, path, { allowLoopback: ctx.allowLoopback === true });
+  if (check.ok) return undefined;
+  const unreachable = check.problem !== 'not_url' && check.problem !== 'not_http';
+  return { path, code: 'not_public_url', ...(unreachable ? { params: { problem: check.problem } } : {}) };
+}
+
 /** The one problem with a given value of a field, if any. */
 function fieldIssue(field: Field, value: unknown, ctx: ValidationContext): ValidationIssue | undefined {
   const path = field.key;
@@ -113,7 +139,8 @@ function fieldIssue(field: Field, value: unknown, ctx: ValidationContext): Valid
     case 'video_source':
       if (field.type === 'video_source' && ctx.hasFile) return { path, code: 'exactly_one_of', params: { keys: ['file', path] } };
       if (field.required && typeof value === 'string' && value.trim() === '') return { path, code: 'required' };
-      return typeof value === 'string' && isHttpUrl(value) ? undefined : { path, code: 'not_public_url' };
+      if (typeof value !== 'string') return { path, code: 'not_public_url' };
+      return publicUrlIssue(path, value, ctx);
   }
 }
 

@@ -137,13 +137,15 @@ export interface VendorLimits {
   perMinute: Record<RateCategory, number>;
   /** Tasks the vendor runs at once for this account, across categories. */
   concurrency: number;
+  /** The membership level the numbers come from (tiered vendors), for "membership: free, 1 at a time". */
+  tier?: string;
 }
 
 export function limitsOf(descriptor: VendorDescriptor, membership: unknown): VendorLimits {
   const limits = descriptor.limits;
   if (limits.kind === 'tiers') {
     const tier = typeof membership === 'string' && membership in limits.concurrency ? membership : limits.defaultTier;
-    return { perMinute: { ...limits.perMinute }, concurrency: limits.concurrency[tier] ?? 1 };
+    return { perMinute: { ...limits.perMinute }, concurrency: limits.concurrency[tier] ?? 1, tier };
   }
   const own = (typeof membership === 'object' && membership !== null ? membership : limits.defaults) as { concurrency: number; perMinute: number };
   const perMinute = Object.fromEntries(RATE_CATEGORIES.map((c) => [c, own.perMinute])) as Record<RateCategory, number>;

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
+import { jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
@@ -69,4 +70,5 @@ export const MIGRATIONS: readonly Migration[] = [
   libraryMigration,
   searchNewestFirstMigration,
   downloadLeaseMigration,
+  jobWaitingMigration,
 ];

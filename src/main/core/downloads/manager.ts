@@ -205,6 +205,7 @@ export class DownloadManager implements Downloader {
   private readonly running = new Map<string, Running>();
   private readonly waiters = new Map<string, Set<(download: Download) => void>>();
   private readonly completedListeners = new Set<(download: Download) => void>();
+  private readonly settledListeners = new Set<(download: Download) => void>();
   private readonly updatedListener: ((download: Download) => void) | undefined;
   private readonly progressListener: ((progress: DownloadProgress) => void) | undefined;
   private pumpScheduled = false;
@@ -266,6 +267,11 @@ export class DownloadManager implements Downloader {
   onCompleted(listener: (download: Download) => void): () => void {
     this.completedListeners.add(listener);
     return () => this.completedListeners.delete(listener);
+  }
+
+  onSettled(listener: (download: Download) => void): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
   }
 
   /**
@@ -447,6 +453,16 @@ export class DownloadManager implements Downloader {
     const download = this.toDownload(this.require(id));
     if (announce) this.updatedListener?.(download);
     if (isSettled(download.status)) {
+      // Before the waiters: whoever waits for the file then also sees its job's outcome.
+      if (patch.status !== undefined) {
+        for (const listener of this.settledListeners) {
+          try {
+            listener(download);
+          } catch (error) {
+            this.log.error('download: a settle listener failed', { id, error });
+          }
+        }
+      }
       const waiting = this.waiters.get(id);
       this.waiters.delete(id);
       for (const resolve of waiting ?? []) resolve(download);

@@ -27,6 +27,11 @@ export interface Downloader {
   whenSettled(id: string): Promise<Download>;
   /** Fires once per completed file; the library adds its item here. */
   onCompleted(listener: (download: Download) => void): () => void;
+  /**
+   * Fires when a download reaches a settled state (completed, failed, expired, canceled), so the job
+   * engine can say on the job whether its results reached the disk. Optional: a recorder need not.
+   */
+  onSettled?(listener: (download: Download) => void): () => void;
   /** Picks up unfinished downloads after a restart. */
   resume(): void;
   close(): Promise<void>;

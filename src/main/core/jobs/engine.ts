@@ -1,5 +1,6 @@
 import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
-import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
+import type { Download } from '@shared/downloads';
+import { isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
 import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
 import { transaction, type Database } from '../db/database';
@@ -11,7 +12,8 @@ import type { TaskStatus, VendorClient } from '../vendors/types';
 import { jitter, systemClock, type Clock } from './clock';
 import { Coalescer } from './coalesce';
 import { classifySubmitError, VENDOR_NAMES, type SubmitOutcome } from './failures';
-import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type LimitSettings } from './limiter';
+import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type Acquired, type LimitSettings } from './limiter';
+import { lostDownloadError, outcomeOf } from './outcome';
 import { Poller } from './poller';
 import { JobStore } from './store';
 
@@ -22,6 +24,8 @@ export interface VendorClients {
   onChange(listener: (vendor: VendorId) => void): () => void;
   /** `sandbox` when the vendor is the built-in demo, whose tasks live only as long as this process. */
   mode?(vendor: VendorId): VendorMode;
+  /** The vendor runs on this computer (the built-in sandbox, or `npm run sandbox`): it can fetch loopback URLs. */
+  onThisComputer?(vendor: VendorId): boolean;
 }
 
 export type EngineEvent =
@@ -72,13 +76,22 @@ interface Queued {
   notBefore: number;
   /** Consecutive failures to reach the vendor at all; resets on restart. */
   unreached: number;
+  /** The wait reason last written for it (JSON), so an unchanged one is not written again. */
+  waiting: string | null;
 }
 
 interface Running {
   vendor: VendorId;
+  operation: OperationId;
   /** Per-output states and progress last written: an answer that changes neither is not written. */
   states: string;
   progress: number;
+  /** Outputs the submission asked for: the job ends only when this many are final. */
+  expected: number;
+  /** Since when every listed output is final but fewer than expected are listed. */
+  incompleteSince: number | null;
+  /** Since when the vendor has reported a status its documentation does not list. */
+  unknownSince: number | null;
 }
 
 /**
@@ -92,6 +105,15 @@ const MAX_UNREACHED = 10;
 const MAX_POLL_REFUSALS = 8;
 /** UNCERTAIN: neither vendor can cancel a task; a canceled task is assumed to hold a slot this long. */
 const CANCELED_HOLD_MS = 180_000;
+/**
+ * UNCERTAIN (vendor time): how long an undocumented task status is waited out before the user is asked.
+ * The vendor may still finish (and bill) the task, so it is not failed at once; nor asked about forever.
+ */
+export const UNKNOWN_STATUS_GRACE_MS = 5 * 60_000;
+/** UNCERTAIN (vendor time): how long outputs the vendor stopped listing are waited for once the rest are final. */
+export const MISSING_OUTPUT_GRACE_MS = 10 * 60_000;
+/** How often a job waiting for a slot another process holds looks again (that process cannot wake us). */
+const SLOT_RECHECK_MS = 2_000;
 const RATE_LIMIT_BACKOFF = { base: 5_000, max: 300_000 };
 const UNREACHED_BACKOFF = { base: 2_000, max: 120_000 };
 
@@ -104,6 +126,19 @@ export function weightOf(operation: OperationId, params: Record<string, unknown>
   const field = OPERATIONS[operation].countField;
   const count = field === undefined ? 1 : params[field];
   return typeof count === 'number' && count >= 1 ? count : 1;
+}
+
+const CATEGORY_WORDS: Record<RateCategory, [string, string]> = { image: ['image', 'images'], video: ['video', 'videos'], stylize: ['stylization', 'stylizations'] };
+
+/** A wait reason in English, for the CLI and the log (the app words it from the data itself). */
+export function waitingWords(reason: WaitReason): string {
+  const name = VENDOR_NAMES[reason.vendor];
+  if (reason.kind === 'concurrency') {
+    const tier = reason.tier ? `membership: ${reason.tier}, ` : '';
+    return `Waiting for a free ${name} slot (${tier}${reason.limit} at a time).`;
+  }
+  const [one, many] = CATEGORY_WORDS[reason.category];
+  return `Waiting for ${name}'s per-minute limit (${reason.limit} ${reason.limit === 1 ? one : many} a minute).`;
 }
 
 function pausedReason(vendor: VendorId): ErrorInfo {
@@ -144,6 +179,7 @@ export class JobEngine {
   private pumpAt = Infinity;
   private closed = false;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeDownloads: () => void;
 
   constructor(private readonly options: JobEngineOptions) {
     this.store = new JobStore(options.db);
@@ -166,6 +202,8 @@ export class JobEngine {
     });
     this.progress = new Coalescer(this.clock, 100, (_id, progress) => this.emit({ type: 'progress', progress }));
     this.unsubscribe = this.clients.onChange((vendor) => this.onCredentialsChanged(vendor));
+    // A job is done only when its results are on disk: a file that could not be saved changes its outcome.
+    this.unsubscribeDownloads = this.downloader.onSettled?.((download) => this.onDownloadSettled(download)) ?? (() => {});
     this.seedLimiter();
     const report = (what: string) => ({ clock: this.clock, ...reportBackground(what, this.log, options.onProblem) });
     // A renewal that fails (a busy or full database) is retried at the same pace: the lease is only lost
@@ -202,7 +240,11 @@ export class JobEngine {
   async submit(input: SubmitInput): Promise<Job> {
     this.assertOpen();
     const spec = OPERATIONS[input.operation];
-    const result = validateParams(input.operation, input.params, { hasFile: input.file !== undefined });
+    const result = validateParams(input.operation, input.params, {
+      hasFile: input.file !== undefined,
+      // A vendor on this computer (the built-in sandbox) can fetch its own (loopback) results.
+      allowLoopback: this.clients.onThisComputer?.(spec.vendor) ?? this.clients.mode?.(spec.vendor) === 'sandbox',
+    });
     if (!result.ok) {
       throw new AppError('invalid_input', issuesSummary(spec, result.issues, 'en'), { issues: result.issues.map((issue) => toErrorIssue(spec, issue)) });
     }
@@ -262,8 +304,8 @@ export class JobEngine {
   /** Runs a failed or canceled job again, as a new job with the same parameters. */
   async retry(id: string): Promise<Job> {
     const job = this.get(id);
-    if (job.status !== 'failed' && job.status !== 'canceled') {
-      throw new AppError('conflict', `Only a failed or canceled job can be retried; this one is ${job.status}.`);
+    if (job.status !== 'failed' && job.status !== 'canceled' && job.status !== 'partial') {
+      throw new AppError('conflict', `Only a failed, partial or canceled job can be retried; this one is ${job.status}.`);
     }
     return this.submit({
       operation: job.operation,
@@ -353,6 +395,7 @@ export class JobEngine {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
+    this.unsubscribeDownloads();
     for (const cancel of Object.values(this.timers)) cancel();
     this.poller.close();
     this.progress.close();
@@ -401,6 +444,7 @@ export class JobEngine {
       weight: weightOf(job.operation, job.params),
       notBefore: job.notBefore ?? 0,
       unreached: 0,
+      waiting: job.waiting ? JSON.stringify(job.waiting) : null,
     });
     if (this.paused.has(job.vendor)) {
       const reason = this.paused.get(job.vendor) ?? pausedReason(job.vendor);
@@ -440,7 +484,15 @@ export class JobEngine {
   private startPolling(job: Job): void {
     if (!job.taskId) return;
     this.limiter.hold(job.id, job.vendor);
-    this.running.set(job.id, { vendor: job.vendor, states: job.outputs.map((o) => o.status).join(), progress: job.progress });
+    this.running.set(job.id, {
+      vendor: job.vendor,
+      operation: job.operation,
+      states: job.outputs.map((o) => o.status).join(),
+      progress: job.progress,
+      expected: Math.max(1, job.outputs.length),
+      incompleteSince: null,
+      unknownSince: null,
+    });
     this.poller.track({
       jobId: job.id,
       vendor: job.vendor,
@@ -498,6 +550,31 @@ export class JobEngine {
       if (!acquired.ok) {
         blocked.add(group);
         if (acquired.retryAt !== null) wake = Math.min(wake, acquired.retryAt);
+        this.noteWaiting(q, this.waitReason(q, acquired.reason), now);
+        continue;
+      }
+      // Committed before the request leaves, together with the check of what other processes on this
+      // database hold: the vendor's limits are per account, not per process.
+      let claimed: ReturnType<JobStore['beginSubmit']>;
+      try {
+        claimed = this.store.beginSubmit(q.id, this.owner, now, () => this.roomLeftByOthers(q, now));
+      } catch (error) {
+        // A busy or full database: nothing was sent; the job waits its turn again.
+        blocked.add(group);
+        this.sendCrashed(q, error);
+        continue;
+      }
+      if (!claimed.ok) {
+        this.limiter.release(q.id, q.vendor);
+        this.limiter.withdraw(q.id, q.vendor, q.category);
+        if (!claimed.waiting) {
+          // Canceled or taken over since it was queued: it was never sent.
+          this.queue.delete(q.id);
+          continue;
+        }
+        blocked.add(group);
+        wake = Math.min(wake, now + this.real(SLOT_RECHECK_MS));
+        this.noteWaiting(q, claimed.waiting, now);
         continue;
       }
       this.queue.delete(q.id);
@@ -513,13 +590,48 @@ export class JobEngine {
     if (wake < Infinity) this.schedulePump(wake);
   }
 
-  private async send(q: Queued): Promise<void> {
-    if (!this.store.beginSubmit(q.id, this.owner, this.clock.now())) {
-      // Canceled or taken over since it was queued: it was never sent.
-      this.limiter.release(q.id, q.vendor);
-      this.limiter.withdraw(q.id, q.vendor, q.category);
-      return;
+  /** Why the limiter holds `q` back, as the job shows it; null for a vendor's own "too many" (its error says). */
+  private waitReason(q: Queued, reason: Extract<Acquired, { ok: false }>['reason']): WaitReason | null {
+    const limits = this.limiter.limitsOf(q.vendor);
+    if (reason === 'concurrency') return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null };
+    if (reason === 'per_minute') return { kind: 'per_minute', vendor: q.vendor, category: q.category, limit: limits.perMinute[q.category] };
+    return null;
+  }
+
+  /**
+   * Runs inside the submit transaction, after this engine's own limiter let `q` go: whether the slots
+   * and per-minute submissions of other engines on this database (the app and a CLI run share one
+   * account) leave room for it. Own jobs are counted by the limiter, which already holds `q`.
+   */
+  private roomLeftByOthers(q: Queued, now: number): WaitReason | null {
+    const limits = this.limiter.limitsOf(q.vendor);
+    const others = this.store.slotsHeldByOthers(q.vendor, this.owner, now);
+    if (others > 0 && others + this.limiter.inUse(q.vendor, now) > limits.concurrency) {
+      return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null };
     }
+    const limit = Math.max(1, limits.perMinute[q.category]);
+    let theirs = 0;
+    for (const s of this.store.submissionsByOthers(q.vendor, this.owner, now - this.real(60_000))) {
+      const spec = OPERATIONS[s.operation];
+      if (spec.category !== q.category || this.limiter.counts(q.vendor, q.category, s.id)) continue;
+      theirs += Math.min(weightOf(s.operation, s.params), limit);
+    }
+    if (theirs > 0 && theirs + this.limiter.used(q.vendor, q.category, now) > limit) {
+      return { kind: 'per_minute', vendor: q.vendor, category: q.category, limit: limits.perMinute[q.category] };
+    }
+    return null;
+  }
+
+  /** Shows on the job why it is still queued; written only when the reason changed. */
+  private noteWaiting(q: Queued, reason: WaitReason | null, now: number): void {
+    if (!reason) return;
+    const key = JSON.stringify(reason);
+    if (key === q.waiting) return;
+    q.waiting = key;
+    if (this.store.setWaiting(q.id, this.owner, reason, waitingWords(reason), now)) this.emitJob(this.store.require(q.id));
+  }
+
+  private async send(q: Queued): Promise<void> {
     const job = this.store.require(q.id);
     this.emitJob(job);
     let client: VendorClient;
@@ -586,7 +698,7 @@ export class JobEngine {
 
   private accepted(q: Queued, submission: { taskId: string; subTaskIds: string[] }): void {
     const now = this.clock.now();
-    if (!this.store.accept(q.id, this.owner, submission, OPERATIONS[q.operation].output, now)) {
+    if (!this.store.accept(q.id, this.owner, submission, OPERATIONS[q.operation].output, now, q.weight)) {
       // Canceled while in flight: the vendor has the task anyway, so keep its id and its slot for a while.
       this.store.recordLateTask(q.id, submission.taskId, now);
       this.limiter.release(q.id, q.vendor, now + this.real(CANCELED_HOLD_MS));
@@ -604,7 +716,7 @@ export class JobEngine {
     this.limiter.release(q.id, q.vendor);
     const requeue = (notBefore: number | null, error: ErrorInfo | null, attention: string | null): void => {
       if (!this.store.requeue(q.id, this.owner, { notBefore, error, attention }, now)) return;
-      this.queue.set(q.id, { ...q, notBefore: notBefore ?? 0 });
+      this.queue.set(q.id, { ...q, notBefore: notBefore ?? 0, waiting: null });
       this.emitJob(this.store.require(q.id));
       this.schedulePump(notBefore ?? now);
     };
@@ -670,39 +782,93 @@ export class JobEngine {
     if (!running) return true;
     const now = this.clock.now();
     const outputs = status.outputs;
-    const progress = outputs.length ? outputs.reduce((sum, o) => sum + o.progress, 0) / outputs.length : 0;
-    const final = outputs.length > 0 && outputs.every((o) => o.state === 'succeeded' || o.state === 'failed');
-    if (!final) {
-      const states = outputs.map((o) => o.state).join();
-      if (states === running.states && progress === running.progress) return false;
-      if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
-      running.progress = progress;
-      if (states !== running.states) {
-        running.states = states;
-        this.emitJob(this.store.require(jobId));
+    // The submission said how many results it asked for; a listing with fewer (HiDream lists a
+    // sub-task only once it started) is progress, not the end.
+    const expected = Math.max(running.expected, outputs.length);
+    const progress = outputs.reduce((sum, o) => sum + o.progress, 0) / expected;
+    const listedFinal = outputs.length > 0 && outputs.every((o) => o.state === 'succeeded' || o.state === 'failed');
+    const unknown = outputs.find((o) => o.unknownStatus !== undefined)?.unknownStatus;
+    if (unknown === undefined) running.unknownSince = null;
+    else if (now - (running.unknownSince ??= now) >= this.real(UNKNOWN_STATUS_GRACE_MS)) return this.unknownStatus(jobId, running, unknown, now);
+    let missing: ErrorInfo | undefined;
+    if (!listedFinal || outputs.length < expected) {
+      running.incompleteSince = listedFinal ? (running.incompleteSince ?? now) : null;
+      if (running.incompleteSince !== null && now - running.incompleteSince >= this.real(MISSING_OUTPUT_GRACE_MS)) {
+        missing = { kind: 'generation_failed', message: `${VENDOR_NAMES[running.vendor]} never reported this result, though it reported the others as finished.` };
       } else {
-        this.progress.push(jobId, { id: jobId, progress, status: 'running' });
+        return this.progressed(jobId, running, outputs, progress, now);
       }
-      return false;
     }
-    const good = outputs.filter((o) => o.state === 'succeeded');
-    const bad = outputs.filter((o) => o.state === 'failed');
-    const firstError = bad[0]?.error ?? { kind: 'generation_failed' as const, message: `${VENDOR_NAMES[running.vendor]} reported the task as failed.` };
-    const error: ErrorInfo | null = !bad.length
-      ? null
-      : good.length
-        ? { kind: firstError.kind, message: `${bad.length} of ${outputs.length} results failed: ${firstError.message}` }
-        : firstError;
-    const statusOut = good.length ? 'succeeded' : 'failed';
-    if (!this.store.finish(jobId, this.owner, statusOut, error, outputs, now)) return this.lost(jobId);
+    const spec = OPERATIONS[running.operation];
+    const final = [...outputs.map((o) => ({ state: o.state, error: o.error })), ...Array.from({ length: expected - outputs.length }, () => ({ state: 'failed' as const, error: missing ?? null }))];
+    const outcome = outcomeOf(final, spec.output, VENDOR_NAMES[running.vendor]);
+    if (!this.store.finish(jobId, this.owner, outcome.status, outcome.error, outputs, now, missing)) return this.lost(jobId);
     this.running.delete(jobId);
     this.limiter.release(jobId, running.vendor);
     this.schedulePump(now);
     const job = this.store.require(jobId);
-    this.log.info(`job ${statusOut}`, { id: jobId, outputs: good.length });
+    this.log.info(`job ${outcome.status}`, { id: jobId, outputs: final.filter((o) => o.state === 'succeeded').length });
     this.emitJob(job);
-    if (good.length) this.handOff(job);
+    if (outcome.status !== 'failed') this.handOff(job);
     return true;
+  }
+
+  /** A poll answer that changes no final state: written (and announced) only when something changed. */
+  private progressed(jobId: string, running: Running, outputs: TaskStatus['outputs'], progress: number, now: number): boolean {
+    const states = outputs.map((o) => o.state).join();
+    if (states === running.states && progress === running.progress) return false;
+    if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
+    running.progress = progress;
+    if (states !== running.states) {
+      running.states = states;
+      this.emitJob(this.store.require(jobId));
+    } else {
+      this.progress.push(jobId, { id: jobId, progress, status: 'running' });
+    }
+    return false;
+  }
+
+  /** The vendor kept reporting a status it never documented: stop asking, and let the user decide. */
+  private unknownStatus(jobId: string, running: Running, raw: string, now: number): boolean {
+    const name = VENDOR_NAMES[running.vendor];
+    const minutes = Math.round(UNKNOWN_STATUS_GRACE_MS / 60_000);
+    const message =
+      `${name} kept reporting the task status ${JSON.stringify(raw)}, which its documentation does not list, for ${minutes} minutes. ` +
+      `The task may still finish (and be billed) on ${name}'s side: check it there, then resubmit or discard this job.`;
+    this.running.delete(jobId);
+    this.limiter.release(jobId, running.vendor);
+    this.schedulePump(now);
+    if (this.store.toNeedsAttention(jobId, this.owner, ['running'], message, { kind: 'vendor', message }, now)) {
+      this.log.warn('undocumented task status; needs attention', { id: jobId, status: raw });
+      this.emitJob(this.store.require(jobId));
+    }
+    return true;
+  }
+
+  /**
+   * A result's download settled. A file that could not be saved (its link expired, the server refused
+   * it) makes the job say so: `partial` or `failed` with the reason; a file saved after all (a retried
+   * download) takes that back.
+   */
+  private onDownloadSettled(download: Download): void {
+    if (!download.outputId || download.status === 'paused') return;
+    const lost = download.status === 'completed' ? null : lostDownloadError(download);
+    try {
+      const jobId = this.store.markSaved(download.outputId, lost);
+      if (!jobId) return;
+      const job = this.store.require(jobId);
+      if (!OUTCOME_STATUSES.includes(job.status)) return;
+      const outcome = outcomeOf(
+        job.outputs.map((o) => ({ state: o.status, error: o.error })),
+        OPERATIONS[job.operation].output,
+        VENDOR_NAMES[job.vendor],
+      );
+      if (!this.store.setOutcome(job.id, job.status, outcome.status, outcome.error, this.clock.now())) return;
+      this.log.info(lost ? 'a result was not saved' : 'a result was saved after all', { id: job.id, status: outcome.status });
+      this.emitJob(this.store.require(job.id));
+    } catch (error) {
+      this.log.error('could not record a download outcome on its job', { id: download.id, error });
+    }
   }
 
   /** Our write lost to another writer (the user canceled, another engine took the job): let it go. */

@@ -14,7 +14,15 @@ interface WindowEntry {
   at: number;
 }
 
-export type Acquired = { ok: true } | { ok: false; /** When to look again; null = when something is released. */ retryAt: number | null };
+export type Acquired =
+  | { ok: true }
+  | {
+      ok: false;
+      /** When to look again; null = when something is released. */
+      retryAt: number | null;
+      /** `penalty`: the vendor itself said "too many" a moment ago. */
+      reason: 'concurrency' | 'per_minute' | 'penalty';
+    };
 
 /**
  * Keeps the engine inside the vendors' limits, counted the way the vendor counts them.
@@ -68,12 +76,12 @@ export class RateLimiter<V extends string = VendorId> {
   /** Reserves a slot and a window entry for a submission about to be sent, if the limits allow. */
   tryAcquire(jobId: string, vendor: V, category: RateCategory, weight: number, now: number): Acquired {
     const penalty = this.penalties.get(`${vendor}:${category}`) ?? 0;
-    if (penalty > now) return { ok: false, retryAt: penalty };
+    if (penalty > now) return { ok: false, retryAt: penalty, reason: 'penalty' };
 
     const slots = this.activeSlots(vendor, now);
     if (slots.size >= this.limits[vendor].concurrency) {
       const timed = [...slots.values()].filter(Number.isFinite);
-      return { ok: false, retryAt: timed.length ? Math.min(...timed) : null };
+      return { ok: false, retryAt: timed.length ? Math.min(...timed) : null, reason: 'concurrency' };
     }
 
     const limit = Math.max(1, this.limits[vendor].perMinute[category]);
@@ -82,7 +90,7 @@ export class RateLimiter<V extends string = VendorId> {
     const cost = Math.min(weight, limit);
     const entries = this.window(vendor, category, now);
     const used = entries.reduce((sum, e) => sum + e.weight, 0);
-    if (used + cost > limit) return { ok: false, retryAt: this.freeAt(entries, used + cost - limit) };
+    if (used + cost > limit) return { ok: false, retryAt: this.freeAt(entries, used + cost - limit), reason: 'per_minute' };
 
     entries.push({ jobId, weight: cost, at: Infinity });
     slots.set(jobId, Infinity);
@@ -137,6 +145,20 @@ export class RateLimiter<V extends string = VendorId> {
   penalize(vendor: V, category: RateCategory, until: number): void {
     const key = `${vendor}:${category}`;
     this.penalties.set(key, Math.max(until, this.penalties.get(key) ?? 0));
+  }
+
+  limitsOf(vendor: V): VendorLimits {
+    return this.limits[vendor];
+  }
+
+  /** Units of the per-minute window in use by this engine (sent or answered within the window). */
+  used(vendor: V, category: RateCategory, now: number): number {
+    return this.window(vendor, category, now).reduce((sum, e) => sum + e.weight, 0);
+  }
+
+  /** Whether this engine's window for the category already counts `jobId`. */
+  counts(vendor: V, category: RateCategory, jobId: string): boolean {
+    return (this.windows.get(`${vendor}:${category}`) ?? []).some((e) => e.jobId === jobId);
   }
 
   /** Slots in use, for tests and diagnostics. */

@@ -75,7 +75,9 @@ export function createJobServices(options: JobServicesOptions): JobServices {
       try {
         await inspectVideoFile(path);
       } catch (error) {
-        const message = isVendorError(error) ? error.message : `The video file ${path} cannot be read.`;
+        // The file check's issues are coded, so the form and the CLI word them in their own language.
+        if (isVendorError(error) && error.issues) throw new AppError('invalid_input', `file: ${error.message}`, { issues: error.issues });
+        const message = `The video file ${path} cannot be read.`;
         throw new AppError('invalid_input', `file: ${message}`, { issues: [{ path: 'file', message }] });
       }
     },

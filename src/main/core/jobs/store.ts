@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ErrorInfo, ErrorKind } from '@shared/errors';
-import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type OutputStatus } from '@shared/jobs';
+import { FINAL_JOB_STATUSES, type Job, type JobOutput, type JobStatus, type OutputStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage } from '@shared/ipc/jobs';
 import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
 import { LeaseTable } from '@main/platform/lease';
+import { statementCache } from '@main/platform/statements';
 import { transaction, type Database } from '../db/database';
 import { redact } from '../log';
 import type { RemoteOutput, Submission } from '../vendors/types';
@@ -24,6 +25,7 @@ interface JobRow {
   error_kind: string | null;
   error_message: string | null;
   attention: string | null;
+  waiting: string | null;
   attempts: number;
   not_before: number | null;
   owner: string | null;
@@ -110,6 +112,7 @@ function toJob(row: JobRow, outputs: OutputRow[]): Job {
     progress: row.progress,
     error: errorOf(row.error_kind, row.error_message),
     attention: row.attention,
+    waiting: row.waiting ? (JSON.parse(row.waiting) as WaitReason) : null,
     notBefore: row.not_before,
     attempts: row.attempts,
     createdAt: row.created_at,
@@ -136,20 +139,12 @@ function errorPatch(error: ErrorInfo | null): Patch {
  * another process that took the job over — changes nothing and reports `false`.
  */
 export class JobStore {
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly stmt: (sql: string) => StatementSync;
   private readonly leases: LeaseTable;
 
   constructor(private readonly db: Database) {
+    this.stmt = statementCache(db);
     this.leases = new LeaseTable(db, 'jobs', `status NOT IN (${FINAL_SQL})`);
-  }
-
-  private stmt(sql: string): StatementSync {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 
   private outputsOf(jobIds: string[]): Map<string, OutputRow[]> {
@@ -251,26 +246,68 @@ export class JobStore {
     this.leases.release(owner);
   }
 
-  /** queued → submitting, committed before the request leaves. */
-  beginSubmit(id: string, owner: string, now: number): boolean {
-    const row = this.stmt('SELECT attempts FROM jobs WHERE id = ?').get(id) as { attempts: number } | undefined;
-    if (!row) return false;
-    return this.transition(id, ['queued'], owner, { status: 'submitting', attempts: row.attempts + 1, not_before: null, attention: null, ...errorPatch(null) }, now);
+  /**
+   * queued → submitting, committed before the request leaves. `gate` runs inside the same IMMEDIATE
+   * transaction, so what it reads (other processes' slots and submissions) cannot change before the
+   * write: two processes on one database never both take the last slot. A reason from it leaves the job
+   * queued. Returns true when the job is now submitting.
+   */
+  beginSubmit(id: string, owner: string, now: number, gate?: () => WaitReason | null): { ok: true } | { ok: false; waiting: WaitReason | null } {
+    return transaction(this.db, () => {
+      const row = this.stmt('SELECT attempts FROM jobs WHERE id = ?').get(id) as { attempts: number } | undefined;
+      if (!row) return { ok: false, waiting: null };
+      const waiting = gate?.() ?? null;
+      if (waiting) return { ok: false, waiting };
+      const ok = this.transition(id, ['queued'], owner, { status: 'submitting', attempts: row.attempts + 1, not_before: null, attention: null, waiting: null, ...errorPatch(null) }, now);
+      return ok ? { ok: true } : { ok: false, waiting: null };
+    });
   }
 
-  /** submitting → running with the vendor's task id and one pending output per sub-task. */
-  accept(id: string, owner: string, submission: Submission, kind: MediaKind, now: number): boolean {
+  /** Marks (or, with `null`, unmarks) a queued job as waiting for its turn, with the words for the CLI. */
+  setWaiting(id: string, owner: string, waiting: WaitReason | null, words: string | null, now: number): boolean {
+    return this.transition(id, ['queued'], owner, { waiting: waiting ? JSON.stringify(waiting) : null, attention: words }, now);
+  }
+
+  /** Unfinished submissions and tasks of `vendor` held by other live engines (their lease runs). */
+  slotsHeldByOthers(vendor: VendorId, owner: string, now: number): number {
+    // Two ranges of the (vendor, owner) index around `owner`: this process's own rows are never read.
+    const count = this.stmt(
+      `SELECT (SELECT COUNT(*) FROM jobs WHERE status IN ('submitting', 'running') AND vendor = ? AND owner < ? AND lease_until > ?)
+            + (SELECT COUNT(*) FROM jobs WHERE status IN ('submitting', 'running') AND vendor = ? AND owner > ? AND lease_until > ?) AS n`,
+    );
+    return (count.get(vendor, owner, now, vendor, owner, now) as { n: number }).n;
+  }
+
+  /** Submissions of `vendor` by other engines that the vendor counts in a window starting at `since`. */
+  submissionsByOthers(vendor: VendorId, owner: string, since: number): { id: string; operation: OperationId; params: Record<string, unknown> }[] {
+    // Index ranges on either side of `owner`, so this process's own rows are never read. A row in
+    // `submitting` has no submitted_at yet, so the parts cannot overlap.
+    const rows = this.stmt(
+      `SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner < ? AND submitted_at >= ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner > ? AND submitted_at >= ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE vendor = ? AND owner IS NULL AND submitted_at >= ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE status IN ('submitting', 'running') AND status = 'submitting' AND vendor = ? AND owner < ?
+       UNION ALL SELECT id, operation, params FROM jobs WHERE status IN ('submitting', 'running') AND status = 'submitting' AND vendor = ? AND owner > ?`,
+    ).all(vendor, owner, since, vendor, owner, since, vendor, since, vendor, owner, vendor, owner) as unknown as { id: string; operation: string; params: string }[];
+    return rows.map((r) => ({ id: r.id, operation: r.operation as OperationId, params: JSON.parse(r.params) as Record<string, unknown> }));
+  }
+
+  /**
+   * submitting → running with the vendor's task id and one pending output per expected result: each
+   * sub-task the vendor named, or `expected` of them (e.g. `img_count`) when it named none.
+   */
+  accept(id: string, owner: string, submission: Submission, kind: MediaKind, now: number, expected = 1): boolean {
     return transaction(this.db, () => {
       const ok = this.transition(id, ['submitting'], owner, { status: 'running', task_id: submission.taskId, submitted_at: now, progress: 0 }, now);
-      if (ok) this.insertOutputs(id, submission, kind);
+      if (ok) this.insertOutputs(id, submission, kind, expected);
       return ok;
     });
   }
 
-  private insertOutputs(id: string, submission: Submission, kind: MediaKind): void {
-    const subTasks = submission.subTaskIds.length ? submission.subTaskIds : [null];
+  private insertOutputs(id: string, submission: Submission, kind: MediaKind, expected: number): void {
+    const count = Math.max(submission.subTaskIds.length, expected, 1);
     const insert = this.stmt(`INSERT INTO outputs (id, job_id, idx, sub_task_id, status, kind) VALUES (?, ?, ?, ?, 'pending', ?)`);
-    subTasks.forEach((subTaskId, idx) => insert.run(randomUUID(), id, idx, subTaskId, kind));
+    for (let idx = 0; idx < count; idx++) insert.run(randomUUID(), id, idx, submission.subTaskIds[idx] ?? null, kind);
   }
 
   /**
@@ -288,7 +325,7 @@ export class JobStore {
 
   /** Marks (or, with `null`, unmarks) a queued or running job as waiting for a new key. */
   setPaused(id: string, owner: string, reason: ErrorInfo | null, now: number): boolean {
-    return this.transition(id, ['queued', 'running'], owner, { attention: reason?.message ?? null, ...errorPatch(reason) }, now);
+    return this.transition(id, ['queued', 'running'], owner, { attention: reason?.message ?? null, waiting: null, ...errorPatch(reason) }, now);
   }
 
   toNeedsAttention(id: string, owner: string | null, from: readonly JobStatus[], message: string, error: ErrorInfo | null, now: number): boolean {
@@ -306,25 +343,63 @@ export class JobStore {
 
   private writeOutputs(id: string, outputs: RemoteOutput[]): void {
     const columns = 'status = ?, progress = ?, kind = ?, url = ?, expires_at = ?, error_kind = ?, error_message = ?';
-    // Matched by sub-task where the vendor has them (HiDream), else by position (Haiper's single output).
+    // Matched by sub-task where the vendor has them (HiDream); a sub-task the submission did not name
+    // takes the first output still without one (and keeps it); else by position (Haiper's one output).
     const bySubTask = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND sub_task_id = ?`);
+    const unnamed = this.stmt(
+      `UPDATE outputs SET ${columns}, sub_task_id = ? WHERE id = (SELECT id FROM outputs WHERE job_id = ? AND sub_task_id IS NULL ORDER BY idx LIMIT 1)`,
+    );
     const byIndex = this.stmt(`UPDATE outputs SET ${columns} WHERE job_id = ? AND idx = ?`);
     outputs.forEach((remote, position) => {
-      const values = [remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, storedText('error_message', remote.error?.message ?? null), id] as const;
-      const matched = remote.subTaskId === null ? 0 : Number(bySubTask.run(...values, remote.subTaskId).changes);
-      if (!matched) byIndex.run(...values, position);
+      const values = [remote.state, remote.progress, remote.kind, remote.url, remote.expiresAt, remote.error?.kind ?? null, storedText('error_message', remote.error?.message ?? null)] as const;
+      if (remote.subTaskId !== null) {
+        if (Number(bySubTask.run(...values, id, remote.subTaskId).changes)) return;
+        if (Number(unnamed.run(...values, remote.subTaskId, id).changes)) return;
+      }
+      byIndex.run(...values, id, position);
     });
   }
 
-  /** running → succeeded | failed, with the final per-output state. */
-  finish(id: string, owner: string, status: 'succeeded' | 'failed', error: ErrorInfo | null, outputs: RemoteOutput[], now: number): boolean {
+  /**
+   * running → succeeded | partial | failed, with the final per-output state. `missing` fails every
+   * output the vendor never reported (it stopped listing them).
+   */
+  finish(id: string, owner: string, status: 'succeeded' | 'partial' | 'failed', error: ErrorInfo | null, outputs: RemoteOutput[], now: number, missing?: ErrorInfo): boolean {
     return transaction(this.db, () => {
       const patch: Patch = { status, finished_at: now, attention: null, ...errorPatch(error) };
-      if (status === 'succeeded') patch.progress = 1;
+      if (status !== 'failed') patch.progress = 1;
       const ok = this.transition(id, ['running'], owner, patch, now);
       if (ok) this.writeOutputs(id, outputs);
+      if (ok && missing) {
+        this.stmt(`UPDATE outputs SET status = 'failed', error_kind = ?, error_message = ? WHERE job_id = ? AND status IN ('pending', 'running')`).run(
+          missing.kind,
+          missing.message,
+          id,
+        );
+      }
       return ok;
     });
+  }
+
+  /**
+   * An output's file settled in the downloader: `lost` marks a result the vendor delivered as not
+   * saved; `null` (the file is on disk after all, e.g. a retried download) takes that back. Returns the
+   * job id when the output changed.
+   */
+  markSaved(outputId: string, lost: ErrorInfo | null): string | null {
+    const changed = lost
+      ? this.stmt(`UPDATE outputs SET status = 'failed', error_kind = ?, error_message = ? WHERE id = ? AND status = 'succeeded'`).run(lost.kind, lost.message, outputId)
+      : this.stmt(
+          `UPDATE outputs SET status = 'succeeded', error_kind = NULL, error_message = NULL WHERE id = ? AND status = 'failed' AND url IS NOT NULL AND download_id IS NOT NULL AND download_id NOT LIKE '${HANDOFF_CLAIM}%'`,
+        ).run(outputId);
+    if (!Number(changed.changes)) return null;
+    const row = this.stmt('SELECT job_id FROM outputs WHERE id = ?').get(outputId) as { job_id: string } | undefined;
+    return row?.job_id ?? null;
+  }
+
+  /** A finished job's outcome changed because an output's file was (or was not) saved. Any owner. */
+  setOutcome(id: string, from: JobStatus, status: 'succeeded' | 'partial' | 'failed', error: ErrorInfo | null, now: number): boolean {
+    return this.transition(id, [from], null, { status, ...errorPatch(error) }, now);
   }
 
   /** A job that cannot go on (the vendor refused it for good, or it kept failing before reaching it). */
@@ -370,7 +445,7 @@ export class JobStore {
   /** Succeeded jobs with a result that never reached the downloader (a crash in between). */
   awaitingHandOff(): Job[] {
     const rows = this.stmt(
-      `SELECT * FROM jobs WHERE status = 'succeeded' AND id IN (
+      `SELECT * FROM jobs WHERE status IN ('succeeded', 'partial') AND id IN (
          SELECT job_id FROM outputs WHERE status = 'succeeded' AND url IS NOT NULL AND (download_id IS NULL OR download_id LIKE '${HANDOFF_CLAIM}%'))`,
     ).all() as unknown as JobRow[];
     return this.withOutputs(rows);

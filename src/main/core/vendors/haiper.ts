@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { OperationId, OperationSpec } from '@shared/catalog';
 import type { HaiperCredentials } from '../credentials';
 import { redact, registerSecret } from '../log';
+import { normalizeEndpointPath } from '../keys/validate';
+import { isModerationReason } from './haiper-errors';
 import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, messageOf, readJson, statusError, type HttpResponse } from './http';
 import { VendorError, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
@@ -23,17 +25,23 @@ const taskAnswer = z.object({
 
 type TaskAnswer = z.infer<typeof taskAnswer>;
 
-/** UNCERTAIN: Haiper has no moderation status; a FAIL whose reason reads like moderation is reported as one. */
-const MODERATION_REASON = /moderat|sensitive|nsfw|unsafe|policy|违规|审核|敏感/i;
-
 function failReason(answer: TaskAnswer): string | null {
   const reason = answer.failReason ?? answer.message ?? messageOf(JSON.stringify({ error: answer.error }));
   return reason ? redact(reason).slice(0, 500) : null;
 }
 
+/**
+ * `expireTime` is documented in ms since the epoch. A value that only makes sense in seconds (before
+ * 1973 as ms) is read as seconds, so a fresh result is not taken for an expired one.
+ */
+export function expireTimeMs(value: number | null | undefined): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value) || value <= 0) return null;
+  return value < 1e11 ? value * 1000 : value;
+}
+
 export function mapHaiperTask(answer: TaskAnswer, spec: OperationSpec, now: number): RemoteOutput {
   const base = { subTaskId: null, kind: spec.output };
-  const expiresAt = answer.expireTime ?? null;
+  const expiresAt = expireTimeMs(answer.expireTime);
   const progress = clamp01(answer.progress ?? 0);
   switch (answer.status) {
     case 'PENDING':
@@ -59,7 +67,7 @@ export function mapHaiperTask(answer: TaskAnswer, spec: OperationSpec, now: numb
     }
     case 'FAIL': {
       const reason = failReason(answer);
-      const moderated = reason !== null && MODERATION_REASON.test(reason);
+      const moderated = reason !== null && isModerationReason(reason);
       return {
         ...base,
         state: 'failed',
@@ -72,14 +80,9 @@ export function mapHaiperTask(answer: TaskAnswer, spec: OperationSpec, now: numb
       };
     }
     default:
-      return {
-        ...base,
-        state: 'failed',
-        progress,
-        url: null,
-        expiresAt: null,
-        error: { kind: 'generation_failed', message: `${VENDOR} reported an unknown task status ${JSON.stringify(answer.status)}.` },
-      };
+      // Not one of the four documented values: the task may still finish (and be billed), so it is not
+      // failed here; the engine keeps asking for a bounded while, then asks the user (see engine).
+      return { ...base, state: 'running', progress, url: null, expiresAt: null, error: null, unknownStatus: answer.status.slice(0, 100) };
   }
 }
 
@@ -96,10 +99,14 @@ export class HaiperClient implements VendorClient {
   ) {
     registerSecret(credentials.accessKey);
     const base = parseBaseUrl(VENDOR, credentials.baseUrl);
-    if (!credentials.endpointPath.trim() || /[/?#]/.test(credentials.endpointPath.trim())) {
-      throw new VendorError('validation', 'The Haiper endpoint path must be the single path segment Cloudsway gave you (no slashes).', { delivery: 'not_sent' });
+    // The same rule as key entry, so a path Settings accepted is never refused here (or the reverse).
+    let endpoint: string;
+    try {
+      endpoint = normalizeEndpointPath(credentials.endpointPath);
+    } catch (error) {
+      throw new VendorError('validation', error instanceof Error ? error.message : String(error), { delivery: 'not_sent' });
     }
-    this.prefix = joinPath(base.pathname, encodeURIComponent(credentials.endpointPath.trim()));
+    this.prefix = joinPath(base.pathname, ...endpoint.split('/').map(encodeURIComponent));
     this.options = resolveOptions(options);
     this.http = new HttpClient(VENDOR, base.origin, this.options.timeouts);
   }

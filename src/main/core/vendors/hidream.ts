@@ -6,27 +6,36 @@ import { redact, registerSecret } from '../log';
 import { clamp01, joinPath, parseBaseUrl, mapLimit, readWithRetry, resolveOptions, specFor, submitWithResend, fileFieldFor, type ResolvedOptions, type VendorClientOptions } from './common';
 import { HttpClient, logBody, readJson, statusError, type HttpRequest, type HttpResponse } from './http';
 import { inspectVideoFile, jsonWithFileField } from './upload';
+import { HIDREAM_CODES, hidreamCodeKind } from './hidream-errors';
 import { VendorError, type Delivery, type RemoteOutput, type SubmitRequest, type Submission, type TaskStatus, type VendorClient } from './types';
 
 const VENDOR = 'HiDream';
 
-/**
- * UNCERTAIN: HiDream publishes no table of error codes (2031 was seen for a retired model), so whether a
- * `code != 0` is about the key or about a limit is read from its message. These two patterns are the
- * only place that guess lives.
- */
-const AUTH_MESSAGE = /token|unauthori[sz]ed|forbidden|\bauth|api[- ]?key|鉴权|认证|授权|登录|令牌/i;
-const RATE_LIMIT_MESSAGE = /too many|rate.?limit|concurren|quota|频繁|限流|并发|任务数/i;
-
-/** The kind a HiDream `code != 0` maps to. */
+/** The kind a HiDream `code != 0` maps to: by its code (see hidream-errors.ts), never by its words. */
 export function hidreamCodeError(code: number, message: string, response: HttpResponse, delivery: Delivery): VendorError {
   const details = { delivery, status: response.status, vendorCode: code, rawBody: logBody(response.body) };
+  const entry = HIDREAM_CODES[code];
   // Vendors echo what they were sent; a message goes through the same redaction as a log line.
-  const said = redact(message.trim()).slice(0, 500) || '(no message)';
-  if (AUTH_MESSAGE.test(said)) return new VendorError('auth', `${VENDOR} refused the token (code ${code}): ${said}`, details);
-  if (RATE_LIMIT_MESSAGE.test(said)) return new VendorError('rate_limit', `${VENDOR} is over a task limit (code ${code}): ${said}`, details);
-  return new VendorError('vendor', `${VENDOR} answered with code ${code}: ${said}`, details);
+  const said = redact(message.trim()).slice(0, 500) || entry?.meaning || '(no message)';
+  switch (hidreamCodeKind(code)) {
+    case 'auth':
+      return new VendorError('auth', `${VENDOR} refused the token (code ${code}): ${said}`, details);
+    case 'rate_limit':
+      return new VendorError('rate_limit', `${VENDOR} is over a task limit (code ${code}): ${said}`, details);
+    case 'validation':
+      return new VendorError('validation', `${VENDOR} refused the parameters (code ${code}): ${said}`, details);
+    default:
+      return new VendorError('vendor', `${VENDOR} answered with code ${code}: ${said}`, details);
+  }
 }
+
+/**
+ * The batch query path is inferred (RESULTS-AND-LIMITS), so it is trusted only while it works: after
+ * this many batch-level failures in a row (an error, or an answer listing none of the tasks asked
+ * about) an operation is queried task by task for `BATCH_REST_MS`, then the batch is tried again.
+ */
+const BATCH_MAX_FAILURES = 3;
+const BATCH_REST_MS = 10 * 60_000;
 
 /** Integers sometimes arrive as strings in loosely typed gateways; accept both, nothing else. */
 const numberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
@@ -115,8 +124,8 @@ export class HidreamClient implements VendorClient {
   private readonly http: HttpClient;
   private readonly options: ResolvedOptions;
   private readonly pathPrefix: string;
-  /** Operations whose batch query path turned out not to work (it is inferred): query one by one. */
-  private readonly noBatch = new Set<OperationId>();
+  /** Batch-level failures in a row per operation, and until when its batch path rests. */
+  private readonly batchHealth = new Map<OperationId, { failures: number; restUntil: number }>();
 
   constructor(
     private readonly credentials: HidreamCredentials,
@@ -208,23 +217,38 @@ export class HidreamClient implements VendorClient {
   async query(operation: OperationId, taskIds: string[], signal?: AbortSignal): Promise<TaskStatus[]> {
     const spec = specFor('hidream', operation);
     if (taskIds.length === 0) return [];
-    if (taskIds.length === 1 || !spec.batchResultPath || this.noBatch.has(operation)) {
+    if (taskIds.length === 1 || !spec.batchResultPath || !this.batchUsable(operation)) {
       return mapLimit(taskIds, 4, (id) => this.queryOne(spec, id, signal));
     }
-    let found: Map<string, TaskStatus>;
+    let found = new Map<string, TaskStatus>();
     try {
       found = await this.queryBatch(spec, spec.batchResultPath, taskIds, signal);
+      if (taskIds.some((id) => found.has(id))) this.batchHealth.delete(operation);
+      else this.batchFailed(operation, 'the batch answer listed none of the tasks');
     } catch (error) {
-      // UNCERTAIN path: if the vendor does not know it (404/405, or a code that is not about the key or a
-      // limit), fall back to single queries for good rather than failing every poll.
-      const unsupported = error instanceof VendorError && (error.kind === 'vendor' || (error.kind === 'bad_response' && error.status === 200));
-      if (!unsupported) throw error;
-      this.options.log?.warn('HiDream batch query refused; querying tasks one by one', { operation, error });
-      this.noBatch.add(operation);
-      return mapLimit(taskIds, 4, (id) => this.queryOne(spec, id, signal));
+      if (signal?.aborted) throw error;
+      // Nothing is concluded from the inferred batch path (not even a 401: single queries may work):
+      // the tasks are asked about one by one, and their answers decide.
+      this.batchFailed(operation, error);
     }
     // A task the batch left out is asked for alone, so its own error (e.g. unknown task) comes through.
     return mapLimit(taskIds, 4, (id) => Promise.resolve(found.get(id) ?? this.queryOne(spec, id, signal)));
+  }
+
+  private batchUsable(operation: OperationId): boolean {
+    const health = this.batchHealth.get(operation);
+    return !health || health.failures < BATCH_MAX_FAILURES || this.options.now() >= health.restUntil;
+  }
+
+  private batchFailed(operation: OperationId, why: unknown): void {
+    const failures = (this.batchHealth.get(operation)?.failures ?? 0) + 1;
+    const resting = failures >= BATCH_MAX_FAILURES;
+    this.batchHealth.set(operation, { failures, restUntil: resting ? this.options.now() + BATCH_REST_MS : 0 });
+    this.options.log?.warn(resting ? 'HiDream batch query keeps failing; querying tasks one by one for a while' : 'HiDream batch query failed; asking each task alone', {
+      operation,
+      failures,
+      error: why,
+    });
   }
 
   private async queryOne(spec: OperationSpec, taskId: string, signal?: AbortSignal): Promise<TaskStatus> {

@@ -3,6 +3,7 @@ import type { VendorId } from '@shared/catalog';
 import type { CredentialSource, HaiperCredentials, HidreamCredentials } from '../credentials';
 import type { VendorClients } from '../jobs/engine';
 import type { Logger } from '../log';
+import { isLoopbackBaseUrl } from '@shared/url';
 import { createVendorClient, type VendorClientOptions } from './index';
 import type { VendorClient } from './types';
 
@@ -45,6 +46,11 @@ export class VendorRegistry implements VendorClients {
 
   mode(vendor: VendorId): VendorMode {
     return this.options.credentials.get(vendor) ? 'live' : 'sandbox';
+  }
+
+  onThisComputer(vendor: VendorId): boolean {
+    const live = this.options.credentials.get(vendor);
+    return !live || isLoopbackBaseUrl(live.baseUrl);
   }
 
   client(vendor: VendorId): Promise<VendorClient> {

@@ -25,6 +25,11 @@ export interface RemoteOutput {
    * we saw it), `bad_response` (reported done without a URL).
    */
   error: ErrorInfo | null;
+  /**
+   * A status the vendor's page does not document (e.g. Haiper "CANCELLED"), as sent. The output counts
+   * as still running: the vendor may yet finish (and bill) it, so the engine keeps asking for a while.
+   */
+  unknownStatus?: string;
 }
 
 /**

@@ -1,15 +1,13 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { formatBytes } from '@shared/format';
+import { MAX_VIDEO_BYTES } from '@shared/files';
+import { formatIssue, localVideoOperation, toErrorIssue, type IssueCode, type IssueParams } from '@shared/catalog';
 import { SNIFF_BYTES, sniffVideo, type VideoContainer } from '@shared/sniff';
 import { readHead } from '../fs/head';
 import { VendorError } from './types';
 
-/**
- * UNCERTAIN: HiDream states no size limit for a base64 video in its file field. Its body grows by a third on the
- * wire, and gateways commonly refuse bodies of a few hundred MB, so we stop well before that.
- */
-export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** The app's one upload cap (a guess, explained where it is defined). */
+export const DEFAULT_MAX_UPLOAD_BYTES = MAX_VIDEO_BYTES;
 
 /**
  * File bytes per base64 string sent. A multiple of 3, so every piece encodes on its own with no padding
@@ -36,14 +34,19 @@ const giveBack = (buffer: Buffer): void => {
 /** Progress is reported at most once per this many file bytes (and at the end). */
 const PROGRESS_STEP = 1024 * 1024;
 
+type FileIssueCode = Extract<IssueCode, `file_${string}`>;
+
 export interface VideoFile {
   path: string;
   size: number;
   container: VideoContainer;
 }
 
-function refuse(message: string): VendorError {
-  return new VendorError('validation', message, { delivery: 'not_sent', issues: [{ path: 'file', message }] });
+/** A refusal of the local file, coded so that each host words it in its user's language. */
+function refuse(code: FileIssueCode, params: IssueParams): VendorError {
+  const issue = { path: 'file', code, params };
+  const spec = localVideoOperation();
+  return new VendorError('validation', formatIssue(spec, issue, 'en'), { delivery: 'not_sent', issues: [toErrorIssue(spec, issue)] });
 }
 
 /** Checks a local file before anything is sent: it exists, is a video by its content, and is not too large. */
@@ -52,20 +55,16 @@ export async function inspectVideoFile(path: string, maxBytes: number = DEFAULT_
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw refuse(`${name} is not a file.`);
+    if (!info.isFile()) throw refuse('file_not_regular', { file: name });
     size = info.size;
   } catch (error) {
     if (error instanceof VendorError) throw error;
-    throw refuse(`The video file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+    throw refuse('file_unreadable', { file: path, reason: (error as NodeJS.ErrnoException).code ?? 'error' });
   }
-  if (size === 0) throw refuse(`${name} is empty.`);
-  if (size > maxBytes) {
-    throw refuse(`${name} is ${formatBytes(size)}; a video to stylize can be at most ${formatBytes(maxBytes)}. Trim or compress it, or give its URL instead.`);
-  }
+  if (size === 0) throw refuse('file_empty', { file: name });
+  if (size > maxBytes) throw refuse('file_too_big', { file: name, size, max: maxBytes });
   const container = sniffVideo(await readHead(path, Math.min(SNIFF_BYTES, size)))?.container;
-  if (!container) {
-    throw refuse(`${name} is not a video HiDream can stylize: expected an mp4/mov, webm/mkv or avi file (checked by its content, not its name).`);
-  }
+  if (!container) throw refuse('file_not_video', { file: name });
   return { path, size, container };
 }
 

@@ -24,7 +24,7 @@ export function notifySettled(job: Job): void {
   const title = i18next.t(`notify.${job.status}`, { ns: 'jobs' });
   const body = jobTitle(job, i18next.language === 'zh-CN' ? 'zh-CN' : 'en').slice(0, 1_000);
   if (useNavigation.getState().section !== 'jobs') {
-    const tone = job.status === 'succeeded' ? 'success' : job.status === 'canceled' ? 'info' : 'error';
+    const tone = job.status === 'succeeded' ? 'success' : job.status === 'canceled' || job.status === 'partial' ? 'info' : 'error';
     toast(tone, `${title}: ${body}`, { label: i18next.t('notify.open', { ns: 'jobs' }), run: () => openJob(job.id) });
   }
   if (document.hasFocus()) return;

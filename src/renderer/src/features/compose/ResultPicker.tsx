@@ -30,10 +30,11 @@ function useSessionCandidates(kind: MediaKind): Candidate[] {
   const found: Candidate[] = [];
   for (const id of ids) {
     const job = jobs.get(id);
-    if (job?.status !== 'succeeded') continue;
+    // A partly done job's saved results are as good as any; a lost one's link may be dead.
+    if (job?.status !== 'succeeded' && job?.status !== 'partial') continue;
     for (const output of job.outputs) {
       const outputKind = output.kind ?? getOperation(job.operation).output;
-      if (outputKind !== kind || !output.url || (output.expiresAt !== null && output.expiresAt < soon)) continue;
+      if (output.status !== 'succeeded' || outputKind !== kind || !output.url || (output.expiresAt !== null && output.expiresAt < soon)) continue;
       found.push({ url: output.url, title: jobTitle(job, locale), expiresAt: output.expiresAt });
     }
     if (found.length >= MAX_CANDIDATES) break;

@@ -1,5 +1,6 @@
 import { getParam, setParam, validateParams, type Field, type OperationSpec, type Params, type ParamsResult } from '@shared/catalog';
 import type { SourceFile } from '../../lib/files';
+import { useVendorStates } from '../../lib/appInfo';
 
 /**
  * What a form holds, by field key: text as typed, a choice's value, a number as the text of its input
@@ -45,17 +46,21 @@ function text(value: FormValue): string {
 }
 
 /**
- * The parameters a form stands for, in the vendor's shape. Blank optional inputs are left out so the
- * spec's defaults apply; required ones stay in, so their message is the spec's own.
+ * The parameters a form stands for, in the vendor's shape, exactly as the CLI would send them: blank
+ * optional inputs are left out so the spec's defaults apply (an empty `prompt` beside a `style` could
+ * be read as prompt mode, on the tightest quota); required ones stay in, so their message is the spec's
+ * own.
  */
 export function draftToParams(spec: OperationSpec, draft: Draft): Params {
   const params: Params = {};
   for (const field of spec.fields) {
     const raw = draft.values[field.key];
     switch (field.type) {
-      case 'text':
-        setParam(params, field.key, text(raw));
+      case 'text': {
+        const typed = text(raw);
+        if (typed.trim() !== '' || field.required) setParam(params, field.key, typed);
         break;
+      }
       case 'choice':
         if (raw !== undefined && raw !== '') setParam(params, field.key, raw);
         break;
@@ -93,5 +98,7 @@ export function paramsToDraft(spec: OperationSpec, params: Params, inputFile?: s
 
 /** The same check the engine makes, for feedback while typing. */
 export function checkDraft(spec: OperationSpec, draft: Draft): ParamsResult {
-  return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source) });
+  // The built-in sandbox runs on this computer and can fetch its own (loopback) results; no vendor can.
+  const allowLoopback = useVendorStates.getState().states?.[spec.vendor].mode === 'sandbox';
+  return validateParams(spec.id, draftToParams(spec, draft), { hasFile: Boolean(draft.source), allowLoopback });
 }

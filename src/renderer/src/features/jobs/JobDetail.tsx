@@ -9,6 +9,7 @@ import { JobPreview } from '../preview/JobPreview';
 import { cancelJob, duplicateJob, resolveJob, retryJob } from './actions';
 import { describeError, type FixAction } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle } from './format';
+import { partialText, waitingText } from './outcome';
 import { ProgressBar, StatusBadge } from './JobList';
 
 /** A parameter as the form showed it: a choice by its label, anything else as it is. */
@@ -53,8 +54,10 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
   const active = !final && job.status !== 'needs_attention';
   const now = useNow(1000, active);
   const error = job.error ? describeError(job.error, t, { spec, locale }) : undefined;
+  const partial = partialText(job, t);
+  const waiting = waitingText(job, t);
   // Retry belongs to failures the user cannot fix by editing; the error's own action covers the rest.
-  const canRetry = job.status === 'failed' || job.status === 'canceled';
+  const canRetry = job.status === 'failed' || job.status === 'canceled' || job.status === 'partial';
 
   return (
     <section className="job-detail" aria-label={t('details')}>
@@ -86,9 +89,15 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
         </div>
       )}
 
-      {error && job.status !== 'succeeded' && (
+      {waiting && (
+        <div className="callout" role="status">
+          <p>{waiting}</p>
+        </div>
+      )}
+
+      {error && job.status !== 'succeeded' && !waiting && (
         <div className="callout error" role="alert">
-          <p>{error.text}</p>
+          <p>{partial ?? error.text}</p>
           {error.fix && (error.fix !== 'retry' || canRetry) && <FixButton fix={error.fix} job={job} />}
         </div>
       )}

@@ -7,6 +7,7 @@ import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { describeError } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle, percent } from './format';
+import { partialText, waitingText } from './outcome';
 import { useJobs } from './store';
 
 export const ROW_HEIGHT = 76;
@@ -47,7 +48,9 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
   const now = useNow(1000, active);
   if (!job) return null;
   const title = jobTitle(job, locale);
-  const error = job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined;
+  // A waiting job says why it waits; a partly done one what it saved; otherwise the error, if any.
+  const waiting = waitingText(job, t);
+  const error = waiting ?? partialText(job, t) ?? (job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined);
   return (
     <div
       role="listitem"
@@ -70,7 +73,7 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
           {formatElapsed(elapsedMs(job, now))}
         </span>
         {error && job.status !== 'succeeded' ? (
-          <span className="row-error" title={error}>
+          <span className={waiting ? 'row-note muted' : 'row-error'} title={error}>
             {error}
           </span>
         ) : (

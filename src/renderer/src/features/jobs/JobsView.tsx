@@ -10,8 +10,9 @@ const FILTERS = {
   all: () => true,
   active: (job: Job) => !isFinalStatus(job.status) && job.status !== 'needs_attention',
   attention: (job: Job) => job.status === 'needs_attention',
-  failed: (job: Job) => job.status === 'failed',
-  done: (job: Job) => job.status === 'succeeded',
+  // A partly done job has results (done) and losses (failed): it shows under both.
+  failed: (job: Job) => job.status === 'failed' || job.status === 'partial',
+  done: (job: Job) => job.status === 'succeeded' || job.status === 'partial',
 } as const;
 type Filter = keyof typeof FILTERS;
 
