@@ -16,6 +16,8 @@ import { handleProtocols, registerSchemes } from './protocols';
 import { isExternalWebLink, isTrustedUrl, lockDownContents, trustedDevServerUrl } from './trust';
 import { createMainWindow, preloadPath } from './window';
 
+const shownNotifications = new Set<Notification>();
+
 /**
  * The Electron host: window, security and transport only. Everything the app does lives in the
  * runtime, which the browser shell and the CLI share.
@@ -100,9 +102,21 @@ void app.whenReady().then(async () => {
         await shell.openExternal(url);
         return true;
       },
-      notify: ({ title, body }) => {
+      notify: ({ title, body }, onClick) => {
         if (!Notification.isSupported()) return false;
-        new Notification({ title, body, silent: false }).show();
+        const notification = new Notification({ title, body, silent: false });
+        // Held until it closes: a collected Notification loses its click handler on some systems.
+        shownNotifications.add(notification);
+        notification.on('close', () => shownNotifications.delete(notification));
+        notification.on('click', () => {
+          shownNotifications.delete(notification);
+          // Back to the window, which then opens the job's result.
+          const window = BrowserWindow.getAllWindows()[0];
+          if (window?.isMinimized()) window.restore();
+          window?.focus();
+          onClick();
+        });
+        notification.show();
         return true;
       },
       files,

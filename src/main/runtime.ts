@@ -62,7 +62,7 @@ export interface EngineHost {
    * Shows a desktop notification; the host decides how (Electron's Notification). Hosts without one
    * (the browser shell) leave it out and the request answers `shown: false`.
    */
-  notify?: (notification: AppNotification) => boolean;
+  notify?: (notification: AppNotification, onClick: () => void) => boolean;
   /** Reveal, open, drag-out and pick of local files: the desktop host has them, the browser shell does not. */
   files?: HostCapabilities;
   /** Prefix of library media URLs the renderer loads: `promptreel-media://item/` (Electron), `/media/` (shell). */
@@ -277,6 +277,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       transport: host.transport,
       platform: process.platform,
       keyStorage: keys.describe(),
+      keyStorageKind: keys.storageKind(),
+      keyStorageBackend: keys.backendName(),
       mediaUrlPrefix,
       canPickPaths: host.files !== undefined,
       canRevealFiles: host.files !== undefined,
@@ -300,7 +302,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
         log.info('notification (no desktop notifications in this host)', { title: notification.title });
         return { shown: false };
       }
-      return { shown: host.notify(notification) };
+      const { jobId } = notification;
+      return { shown: host.notify(notification, () => jobId !== undefined && events.emit('app.notificationClicked', { jobId })) };
     },
     ...staging.handlers,
   };

@@ -95,7 +95,7 @@ export const settingsSchema = z
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const SETTINGS_DEFAULTS: Omit<Settings, 'downloadDir'> = {
-  fileNameTemplate: '{date}_{operation}_{prompt-slug}_{n}.{ext}',
+  fileNameTemplate: '{date}_{vendor}-{operation}_{prompt-slug}_{n}.{ext}',
   concurrentDownloads: 3,
   autoDownload: true,
   downloadSizeCapMb: 4096,

@@ -187,7 +187,7 @@ describe('desktop notifications', () => {
     api.emit('jobs.updated', other);
     api.emit('jobs.updated', { ...other, status: 'failed', updatedAt: other.updatedAt + 1, error: { kind: 'network', message: 'x' } });
     await act(() => Promise.resolve());
-    expect(api.calls.filter((c) => c.name === 'app.notify').map((c) => c.input)).toEqual([{ title: 'Job failed', body: 'rainy street' }]);
+    expect(api.calls.filter((c) => c.name === 'app.notify').map((c) => c.input)).toEqual([{ title: 'Job failed', body: 'rainy street', jobId: other.id }]);
     focus.mockRestore();
     stop();
   });

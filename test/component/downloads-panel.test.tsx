@@ -242,4 +242,14 @@ describe('DownloadsPanel', () => {
     expect(within(active).getByRole('button', { name: '暂停' })).toBeTruthy();
     expect(screen.getByRole('toolbar', { name: '下载队列' })).toBeTruthy();
   });
+
+  it('words a failed download in Chinese, with main\'s specific sentence as the detail', async () => {
+    await i18next.changeLanguage('zh-CN');
+    const message = 'The server example.com was not found. Check the address and your internet connection. Gave up after 5 attempts.';
+    fakeMain([record({ id: 'f', status: 'failed', path: '/library/broken.part', error: { kind: 'network', message }, createdAt: 0 })]);
+    render(<DownloadsPanel />);
+    const failed = await screen.findByRole('listitem', { name: 'broken' });
+    expect(within(failed).getByText('网络出错，下载未完成。')).toBeTruthy();
+    expect(within(failed).getByText(message).getAttribute('lang')).toBe('en');
+  });
 });

@@ -288,6 +288,34 @@ describe('SettingsView: general settings', () => {
     expect(document.getElementById(folder.getAttribute('aria-describedby') ?? '')?.textContent).toMatch(/must be a full path/);
   });
 
+  it('does not leave "Settings saved." standing when a later save is blocked by an invalid number', async () => {
+    const user = userEvent.setup();
+    render(<SettingsView />);
+    await user.click(await screen.findByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('Settings saved.')).toBeTruthy();
+    const concurrency = screen.getByLabelText('Downloads at the same time');
+    await user.clear(concurrency);
+    await user.type(concurrency, '50');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(main.callsTo('settings.update')).toHaveLength(1);
+    expect(screen.queryByText('Settings saved.')).toBeNull();
+  });
+
+  it('says "saved" in the language the save switched to', async () => {
+    const user = userEvent.setup();
+    main.handlers['settings.update'] = ((patch: Partial<SettingsState['values']>) => {
+      main.settings = { ...main.settings, values: { ...main.settings.values, ...patch } };
+      // The app applies the language on `settings.changed`, which arrives after the answer.
+      if (patch.language === 'zh-CN') setTimeout(() => void i18next.changeLanguage('zh-CN'), 0);
+      return main.settings;
+    });
+    render(<SettingsView />);
+    await user.selectOptions(await screen.findByLabelText('Language'), 'zh-CN');
+    await user.click(screen.getByRole('button', { name: 'Save settings' }));
+    expect(await screen.findByText('设置已保存。')).toBeTruthy();
+    expect(screen.queryByText('Settings saved.')).toBeNull();
+  });
+
   it('tells the user once when the settings file had to be reset', async () => {
     const user = userEvent.setup();
     main.settings = { ...settingsState(), recovery: { reason: 'invalid', resetFields: ['concurrentDownloads'], backupPath: '/data/settings.invalid-x.json', at: 1 } };

@@ -52,7 +52,7 @@ describe('test connection against the sandbox vendor', () => {
 
     await call('keys.set', { vendor: 'hidream', token, baseUrl: `http://127.0.0.1:${await closedPort()}` });
     const unreachable = await test('hidream');
-    expect(unreachable).toMatchObject({ ok: true, value: { ok: false, reason: 'unreachable', message: expect.stringMatching(/^Could not connect to HiDream .* \(http:\/\/127\.0\.0\.1:\d+\)$/) as unknown } });
+    expect(unreachable).toMatchObject({ ok: true, value: { ok: false, reason: 'unreachable', message: expect.stringMatching(/^Could not connect to HiDream\. 127\.0\.0\.1:\d+ refused the connection\..* \(http:\/\/127\.0\.0\.1:\d+\)$/) as unknown } });
     expect(JSON.stringify(unreachable)).not.toContain(token);
   });
 

@@ -133,7 +133,7 @@ describe('keys never leak', () => {
     sandbox.setTokenValid('hidream', false);
     expect(await send('keys.test', { vendor: 'hidream' })).toMatchObject({ ok: true, value: { ok: false, reason: 'invalid_key' } });
     sandbox.setTokenValid('hidream', true);
-    expect(await send('app.info', {})).toMatchObject({ ok: true, value: { keyStorage: 'encrypted (gnome_libsecret)' } });
+    expect(await send('app.info', {})).toMatchObject({ ok: true, value: { keyStorage: 'encrypted (gnome_libsecret)', keyStorageKind: 'encrypted', keyStorageBackend: 'gnome_libsecret' } });
     expect(await send('settings.update', { theme: 'dark' })).toMatchObject({ ok: true });
     expect(await send('keys.setMode', { mode: 'session' })).toMatchObject({ ok: true, value: { mode: 'session' } });
     expect(await send('keys.setMode', { mode: 'persistent' })).toMatchObject({ ok: true, value: { mode: 'persistent' } });

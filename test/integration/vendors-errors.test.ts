@@ -346,7 +346,10 @@ describe('submissions that never left are resent', () => {
     const port = await closedPort();
     const error = await vendorError(() => submitVideo(hidreamAt(`http://127.0.0.1:${String(port)}`, options), 'x'));
     expect(error).toMatchObject({ kind: 'network', delivery: 'not_sent' });
-    expect(error.message).toBe('Could not connect to HiDream (ECONNREFUSED).');
+    // Plain words naming the host; the system's code stays on the cause, for the log.
+    expect(error.message).toBe(`Could not connect to HiDream. 127.0.0.1:${String(port)} refused the connection. The service may be down, or the address or port is wrong.`);
+    expect(error.message).not.toMatch(/ECONNREFUSED/);
+    expect((error.cause as { code?: string } | undefined)?.code).toBe('ECONNREFUSED');
     expect(options.sleeps).toHaveLength(2);
     expect(isResendSafe(error)).toBe(true);
   });

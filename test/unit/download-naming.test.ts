@@ -29,6 +29,8 @@ describe('file name template', () => {
 
   it('knows every placeholder and drops empty ones without leaving doubled separators', () => {
     expect(renderBaseName('{vendor}-{kind}-{time}-{id}', fields)).toBe('haiper-video-07-05-03-abcdef12');
+    expect(renderBaseName('{vendor}-{operation}', { ...fields, operation: 'hidream.txt2img' })).toBe('hidream-txt2img');
+    expect(renderBaseName('{operation}_{n}', { ...fields, operation: 'hidream.video_stylize' })).toBe('video_stylize_3');
     expect(renderBaseName(DEFAULT_FILE_NAME_TEMPLATE, { ...fields, operation: null })).toBe('2025-01-09_a-red-fox-jumps-over-the-lazy-dog_3');
   });
 

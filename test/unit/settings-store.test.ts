@@ -44,7 +44,7 @@ describe('settings defaults and updates', () => {
     const store = open();
     expect(store.get()).toEqual({
       downloadDir: join(dir, 'Library'),
-      fileNameTemplate: '{date}_{operation}_{prompt-slug}_{n}.{ext}',
+      fileNameTemplate: '{date}_{vendor}-{operation}_{prompt-slug}_{n}.{ext}',
       concurrentDownloads: 3,
       autoDownload: true,
       downloadSizeCapMb: 4096,
@@ -62,7 +62,7 @@ describe('settings defaults and updates', () => {
     store.subscribe((settings) => seen.push(settings));
     store.update({ concurrentDownloads: 5, membership: { haiper: { perMinute: 30 } } });
     expect(store.get().membership).toEqual({ hidream: 'free', haiper: { concurrency: 2, perMinute: 30 } });
-    expect(onDisk()).toMatchObject({ version: 1, concurrentDownloads: 5, membership: { haiper: { perMinute: 30 } } });
+    expect(onDisk()).toMatchObject({ version: 2, concurrentDownloads: 5, membership: { haiper: { perMinute: 30 } } });
     expect(seen).toHaveLength(1);
     // The same values again is not a change.
     store.update({ concurrentDownloads: 5 });
@@ -150,6 +150,14 @@ describe('settings files that cannot be used as they are', () => {
     expect(onDisk()).not.toHaveProperty('parallelDownloads');
   });
 
+  it('keeps the names a saved template gave when {operation} lost its vendor prefix', () => {
+    writeFileSync(file, JSON.stringify({ version: 1, fileNameTemplate: '{operation} {date}_{operation}_{n}.{ext}' }));
+    expect(open().get().fileNameTemplate).toBe('{vendor}-{operation} {date}_{vendor}-{operation}_{n}.{ext}');
+    writeFileSync(file, JSON.stringify({ version: 1, fileNameTemplate: '{vendor}-{operation}_{n}.{ext}' }));
+    expect(open().get().fileNameTemplate).toBe('{vendor}-{operation}_{n}.{ext}');
+    expect(onDisk()).toMatchObject({ version: 2 });
+  });
+
   it('falls back to the defaults when a migration fails, keeping the old file', () => {
     writeFileSync(file, JSON.stringify({ version: 1, theme: 'dark' }));
     const store = open({
@@ -195,7 +203,7 @@ describe('settings in the desktop app (electron-store backing)', () => {
     expect(store.state().recovery?.reason).toBe('unreadable');
     expect(backups()).toHaveLength(1);
     store.update({ theme: 'light' });
-    expect(onDisk()).toMatchObject({ version: 1, theme: 'light' });
+    expect(onDisk()).toMatchObject({ version: 2, theme: 'light' });
   });
 });
 

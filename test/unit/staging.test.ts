@@ -21,7 +21,7 @@ afterEach(async () => {
 
 type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope<RequestOutput<N>>>;
 
-function start(notify?: (n: AppNotification) => boolean): { call: Call; dataDir: string } {
+function start(notify?: (n: AppNotification, onClick: () => void) => boolean): { call: Call; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-staging-'));
   runtime = createEngine(dataDir, { host: { transport: 'browser', log: quiet, ...(notify ? { notify } : {}) } });
   const r = runtime;
@@ -153,5 +153,19 @@ describe('app.notify and app.info', () => {
 
     const bare = start();
     expect(value(await bare.call('app.notify', { title: 'Job finished', body: '' }))).toEqual({ shown: false });
+  });
+
+  it('tells the windows which job a clicked notification was about', async () => {
+    let click: (() => void) | undefined;
+    const withHost = start((_n, onClick) => {
+      click = onClick;
+      return true;
+    });
+    const clicked: unknown[] = [];
+    runtime?.events.on('app.notificationClicked', (payload) => clicked.push(payload));
+    expect(value(await withHost.call('app.notify', { title: 'Job finished', body: 'a red kite', jobId: 'job-7' }))).toEqual({ shown: true });
+    click?.();
+    expect(clicked).toEqual([{ jobId: 'job-7' }]);
+    expect(await withHost.call('app.notify', { title: 'Job finished', body: 'x', jobId: '' })).toMatchObject({ ok: false, error: { kind: 'invalid_input' } });
   });
 });

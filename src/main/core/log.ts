@@ -56,8 +56,13 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
-function describe(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+function describe(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) {
+    // The system's code (ENOTFOUND, CERT_HAS_EXPIRED) and the cause are what a bug report needs; the UI words them.
+    const code = (value as { code?: unknown }).code;
+    const cause = depth < 3 && value.cause !== undefined ? describe(value.cause, depth + 1) : undefined;
+    return { name: value.name, message: value.message, ...(typeof code === 'string' ? { code } : {}), ...(cause === undefined ? {} : { cause }), stack: value.stack };
+  }
   return value;
 }
 

@@ -4,13 +4,18 @@ import { event, request } from './define';
 /** How a client reaches the engine: a window, a browser page, or a CLI command in the same process (no renderer). */
 export type Transport = 'electron' | 'browser' | 'cli';
 
+export type KeyStorageKind = 'memory' | 'session' | 'encrypted' | 'weak';
+
 export interface AppInfo {
   name: string;
   version: string;
   transport: Transport;
   platform: string;
-  /** Human-readable hint on where keys live for this run (e.g. "session only"). */
+  /** Human-readable hint on where keys live for this run (e.g. "session only"), in English. */
   keyStorage: string;
+  /** The same as a kind, so the UI words it in its language; `keyStorageBackend` names the system's key store. */
+  keyStorageKind: KeyStorageKind;
+  keyStorageBackend: string;
   /** Where local media is served to this renderer: `promptreel-media://item/` (desktop) or `/media/` (shell). */
   mediaUrlPrefix: string;
   /** Whether `app.pickPath` opens the system's file dialog (desktop); elsewhere paths are typed. */
@@ -26,6 +31,8 @@ export interface AppInfo {
 export interface AppNotification {
   title: string;
   body: string;
+  /** The job it is about; a click on the notification opens it. */
+  jobId?: string | undefined;
 }
 
 /** A background problem in main (a retried timer, a busy database) and its recovery, shown as a toast. */
@@ -44,7 +51,9 @@ export const appRequests = {
    * A desktop notification shown by the host (Electron's Notification; the page's own Notification API
    * is denied there). `shown` is false where the host has none, e.g. the browser shell.
    */
-  'app.notify': request(z.object({ title: z.string().min(1).max(200), body: z.string().max(1_000) }).strict()).returns<{
+  'app.notify': request(
+    z.object({ title: z.string().min(1).max(200), body: z.string().max(1_000), jobId: z.string().min(1).max(100).optional() }).strict(),
+  ).returns<{
     shown: boolean;
   }>(),
   /** The system's open dialog for a folder (import) or a file (relink); `path` is null when canceled. */
@@ -53,4 +62,6 @@ export const appRequests = {
 
 export const appEvents = {
   'app.notice': event<Notice>(),
+  /** The user clicked a desktop notification about this job: the window opens its result. */
+  'app.notificationClicked': event<{ jobId: string }>(),
 } as const;

@@ -643,7 +643,7 @@ export class DownloadManager implements Downloader {
           onProgress: (bytes) => this.progress(id, run, bytes),
         });
       } catch (caught) {
-        const error = classifyError(caught, run.controller.signal);
+        const error = classifyError(caught, run.controller.signal, row.url);
         if (run.stopAs || error.reason === 'aborted') return this.stopped(row, run);
         this.persistProgress(id, run);
         if (!error.retryable) return this.settleFailure(row, error);
@@ -658,7 +658,7 @@ export class DownloadManager implements Downloader {
           continue;
         }
         const delay = this.backoff(failuresInARow, error.retryAfterMs);
-        this.log.info('download: retrying', { id, url: describeUrl(row.url), reason: error.message, delayMs: delay });
+        this.log.info('download: retrying', { id, url: describeUrl(row.url), reason: error.message, code: error.code, delayMs: delay });
         this.update(id, {
           attempts: row.attempts + 1,
           error_kind: error.reason === 'server' ? 'server' : 'network',

@@ -35,6 +35,8 @@ const SLUG_MAX_CHARS = 48;
 const FALLBACK_BASE = 'download';
 
 const TOKEN = /\{([a-z-]+)\}/g;
+/** Marks where a placeholder had no value (a private-use character no token produces). */
+const EMPTY = '\uE000';
 
 /** Lower-case words of any script joined by hyphens; CJK prompts stay readable. */
 export function slugify(text: string, maxChars = SLUG_MAX_CHARS): string {
@@ -60,7 +62,8 @@ function tokenValue(token: string, fields: NamingFields): string {
     case 'time':
       return `${pad(date.getHours())}-${pad(date.getMinutes())}-${pad(date.getSeconds())}`;
     case 'operation':
-      return fields.operation?.replace('.', '-') ?? '';
+      // The operation's own part ("txt2img"): `{vendor}` names the vendor, so "{vendor}-{operation}" is not "hidream-hidream-txt2img".
+      return fields.operation?.split('.')[1] ?? '';
     case 'vendor':
       return fields.operation?.split('.')[0] ?? '';
     case 'kind':
@@ -84,9 +87,13 @@ function tokenValue(token: string, fields: NamingFields): string {
  */
 export function renderBaseName(template: string, fields: NamingFields): string {
   const withoutExt = template.replace(/\.?\{ext\}/g, '');
-  const rendered = withoutExt.replace(TOKEN, (_match, token: string) => tokenValue(token, fields));
-  // Empty placeholders (an on-demand download has no operation) must not leave "a__b" or "_a".
-  const tidy = rendered.replace(/([_\-. ])\1+/g, '$1').replace(/^[_\-. ]+|[_\-. ]+$/g, '');
+  const rendered = withoutExt.replace(TOKEN, (_match, token: string) => tokenValue(token, fields) || EMPTY);
+  // An empty placeholder (an on-demand download has no operation) takes the separators before it along,
+  // so "{date}_{vendor}-{operation}_x" is "date_x", not "date_-_x"; nor may it leave "a__b" or "_a".
+  const tidy = rendered
+    .replace(/[_\-. ]*\uE000/g, '')
+    .replace(/([_\-. ])\1+/g, '$1')
+    .replace(/^[_\-. ]+|[_\-. ]+$/g, '');
   return sanitizeBaseName(tidy);
 }
 

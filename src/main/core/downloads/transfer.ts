@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { formatBytes } from '@shared/format';
 import { isUnsafeFileError, openOwnedFile, stillAt } from '../fs/owned';
+import { hostOf, networkSentence } from '../net/words';
 import type { HashJob, PartHasher } from './hasher';
 
 /**
@@ -128,8 +129,8 @@ const NETWORK_CODES = new Set([
   'EHOSTDOWN',
 ]);
 
-/** Anything thrown during a transfer, as one of our failure reasons. */
-export function classifyError(error: unknown, signal: AbortSignal): TransferError {
+/** Anything thrown during a transfer, as one of our failure reasons; `url` names the host in network messages. */
+export function classifyError(error: unknown, signal: AbortSignal, url?: string): TransferError {
   if (signal.aborted) return new TransferError('aborted', 'The transfer was stopped.', { cause: error });
   if (error instanceof TransferError) return error;
   if (isUnsafeFileError(error)) return new TransferError('unsafe', error.message, { code: error.code, cause: error });
@@ -137,7 +138,9 @@ export function classifyError(error: unknown, signal: AbortSignal): TransferErro
   const message = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string') {
     if (DISK_CODES.has(code)) return new TransferError('disk', message, { code, cause: error });
-    if (NETWORK_CODES.has(code) || code.startsWith('UND_ERR')) return new TransferError('network', message, { code, cause: error });
+    const sentence = url === undefined ? null : networkSentence(code, hostOf(url));
+    // A certificate the system does not trust is not a network hiccup, but retrying does no harm and the words say why.
+    if (NETWORK_CODES.has(code) || code.startsWith('UND_ERR') || sentence) return new TransferError('network', sentence ?? message, { code, cause: error });
   }
   return new TransferError('internal', message, { cause: error });
 }

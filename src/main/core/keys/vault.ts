@@ -1,5 +1,6 @@
 import { AppError } from '@shared/errors';
 import type { RequestParsed } from '@shared/ipc';
+import type { KeyStorageKind } from '@shared/ipc/app';
 import type { KeyProblem, KeysStatus, KeyStorage, StorageBackend, VendorKeyStatus } from '@shared/ipc/keys';
 import { VENDOR_IDS, VENDORS as VENDOR_DESCRIPTORS, type VendorId } from '@shared/catalog';
 import type { CredentialSource, Credentials } from '../credentials';
@@ -208,9 +209,21 @@ export class KeyVault implements CredentialSource {
 
   /** One line for `app.info`: where keys live in this run. */
   describe(): string {
-    if (this.memoryOnly) return 'memory (this run only)';
-    if (this.mode === 'session') return 'this session only (not stored)';
-    return this.persistence === 'secure' ? `encrypted (${this.cipher.backend()})` : 'stored with weak protection';
+    const kind = this.storageKind();
+    if (kind === 'memory') return 'memory (this run only)';
+    if (kind === 'session') return 'this session only (not stored)';
+    return kind === 'encrypted' ? `encrypted (${this.cipher.backend()})` : 'stored with weak protection';
+  }
+
+  /** Where keys live, as a kind a UI can word in its own language (`describe` is the English for logs and the CLI). */
+  storageKind(): KeyStorageKind {
+    if (this.memoryOnly) return 'memory';
+    if (this.mode === 'session') return 'session';
+    return this.persistence === 'secure' ? 'encrypted' : 'weak';
+  }
+
+  backendName(): string {
+    return this.cipher.backend();
   }
 
   // ---- Changes ------------------------------------------------------------------------------------

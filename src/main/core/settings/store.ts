@@ -19,8 +19,18 @@ export interface SettingsBacking {
 /** Upgrades a document by one version: `migrations[0]` turns version 1 into 2, and so on. Append only. */
 export type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
 
-/** The shipped migrations. Version 1 is the first format, so there are none yet. */
-export const SETTINGS_MIGRATIONS: readonly Migration[] = [];
+/**
+ * 1 → 2: `{operation}` used to render "hidream-txt2img" and now renders "txt2img" (so "{vendor}-{operation}"
+ * is not "hidream-hidream-txt2img"); a saved template gets "{vendor}-" before it so its names stay the same.
+ */
+function migrateOperationToken(document: Record<string, unknown>): Record<string, unknown> {
+  const template = document['fileNameTemplate'];
+  if (typeof template !== 'string') return document;
+  return { ...document, fileNameTemplate: template.replace(/(?<!\{vendor\}-)\{operation\}/g, '{vendor}-{operation}') };
+}
+
+/** The shipped migrations, in order. */
+export const SETTINGS_MIGRATIONS: readonly Migration[] = [migrateOperationToken];
 
 export interface SettingsStoreOptions {
   backing: SettingsBacking;

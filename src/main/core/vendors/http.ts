@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { redact } from '../log';
+import { hostOf, networkSentence } from '../net/words';
 import { APP_NAME, APP_VERSION } from '../version';
 import { VendorError, type Delivery } from './types';
 
@@ -166,7 +167,12 @@ export class HttpClient {
       if (CONNECT_TIMEOUT_CODES.has(code)) {
         return new VendorError('timeout', `Could not connect to ${vendor} within ${this.timeouts.connectMs / 1000} s.`, { delivery: 'not_sent', cause: error });
       }
-      return new VendorError('network', `Could not connect to ${vendor} (${code || error.message}).`, { delivery: 'not_sent', cause: error });
+      // The code (ENOTFOUND…) stays on the cause for the log; the user reads a sentence naming the host.
+      const sentence = networkSentence(code, hostOf(this.origin));
+      return new VendorError('network', sentence ? `Could not connect to ${vendor}. ${sentence}` : `Could not connect to ${vendor} (${code || error.message}).`, {
+        delivery: 'not_sent',
+        cause: error,
+      });
     }
     if (error instanceof ResponseTooLarge) {
       return new VendorError('bad_response', `${vendor} sent an answer larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB.`, { delivery: 'maybe_sent', status, cause: error });
@@ -177,7 +183,8 @@ export class HttpClient {
       return new VendorError('timeout', `${vendor} did not ${what} within ${limit} s.`, { delivery: 'maybe_sent', status: status || null, cause: error });
     }
     const when = status ? 'while it was answering' : 'before it answered';
-    return new VendorError('network', `The connection to ${vendor} was lost ${when} (${code || error.message}).`, {
+    const known = networkSentence(code, hostOf(this.origin)) !== null;
+    return new VendorError('network', `The connection to ${vendor} (${hostOf(this.origin)}) was lost ${when}${known ? '' : ` (${code || error.message})`}.`, {
       delivery: 'maybe_sent',
       status: status || null,
       cause: error,

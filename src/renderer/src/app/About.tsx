@@ -37,7 +37,7 @@ export function About(): React.JSX.Element {
           <dt>{t('about.platform')}</dt>
           <dd>{info.platform}</dd>
           <dt>{t('about.keysIn')}</dt>
-          <dd>{info.keyStorage}</dd>
+          <dd data-testid="key-storage">{t(`about.keyStorage.${info.keyStorageKind}`, { backend: info.keyStorageBackend })}</dd>
           <dt>{t('about.sandbox')}</dt>
           <dd>{sandboxed.length > 0 ? t('about.sandboxOn', { vendors: sandboxed.join(', ') }) : t('about.sandboxOff')}</dd>
         </dl>

@@ -10,7 +10,7 @@ import { About } from './About';
 import { useAppInfo, useVendorStates } from '../lib/appInfo';
 import { SandboxBanner } from './Header';
 import { SECTIONS, useNavigation, type Section } from '../lib/navigation';
-import { notifySettled } from './notifications';
+import { followNotificationClicks, notifySettled } from './notifications';
 import { DownloadsSection, LibrarySection, SettingsSection } from './sections';
 import { Toasts } from './Toasts';
 import { followNotices } from '../lib/toasts';
@@ -45,6 +45,7 @@ export function App(): React.JSX.Element {
     const stopVendors = useVendorStates.getState().follow();
     const stopNotices = followNotices();
     const stopJobs = startJobsSync({ onSettled: notifySettled });
+    const stopNotificationClicks = followNotificationClicks();
     // Downloads are followed app-wide: previews switch to the local file as soon as it is complete.
     const downloads = useDownloadsStore.getState();
     const stopDownloads = downloads.connect();
@@ -53,6 +54,7 @@ export function App(): React.JSX.Element {
       stopVendors();
       stopNotices();
       stopJobs();
+      stopNotificationClicks();
       stopDownloads();
     };
   }, []);
@@ -83,6 +85,8 @@ export function App(): React.JSX.Element {
       </nav>
       <div className="main-column">
         <SandboxBanner />
+        {/* In the column's flow, so a drop's rejection pushes the view down instead of covering its tabs. */}
+        <DropZone />
         <main className="content">
           {infoError && (
             <div role="alert" className="banner error">
@@ -92,7 +96,6 @@ export function App(): React.JSX.Element {
           <View />
         </main>
       </div>
-      <DropZone />
       <Toasts />
     </div>
   );

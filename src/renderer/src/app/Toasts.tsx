@@ -14,6 +14,18 @@ function ToastItem({ toast }: { toast: Toast }): React.JSX.Element {
   return (
     <div className={`toast toast-${toast.tone}`}>
       <span>{toast.text}</span>
+      {toast.action && (
+        <button
+          type="button"
+          className="link toast-action"
+          onClick={() => {
+            toast.action?.run();
+            dismiss(toast.id);
+          }}
+        >
+          {toast.action.label}
+        </button>
+      )}
       <button type="button" className="link" aria-label={t('toast.dismiss')} onClick={() => dismiss(toast.id)}>
         ×
       </button>

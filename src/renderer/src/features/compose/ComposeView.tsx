@@ -4,6 +4,8 @@ import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@
 import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { OperationForm } from './OperationForm';
+import { emptyDraft } from './model';
+import { PromptHistory, promptField } from './PromptHistory';
 import type { Picked } from './model';
 import { ResultPicker } from './ResultPicker';
 import { useCompose } from './store';
@@ -18,7 +20,8 @@ interface Picking {
 export function ComposeView(): React.JSX.Element {
   const { t } = useTranslation('compose');
   const locale = useLocale();
-  const { operation, drafts, revision, choose, save } = useCompose();
+  const { operation, drafts, revision, choose, save, load } = useCompose();
+  const history = useCompose((s) => s.history[operation]) ?? [];
   const go = useNavigation((s) => s.go);
   const [picking, setPicking] = useState<Picking>();
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -72,6 +75,15 @@ export function ComposeView(): React.JSX.Element {
       </div>
       <div role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
         <p className="muted description">{spec.description[locale]}</p>
+        <PromptHistory
+          prompts={history}
+          onReuse={(prompt) => {
+            const field = promptField(spec);
+            if (!field) return;
+            const draft = drafts[operation] ?? emptyDraft(spec);
+            load(operation, { ...draft, values: { ...draft.values, [field.key]: prompt } });
+          }}
+        />
         <OperationForm
           key={`${operation}:${revision}`}
           spec={spec}

@@ -18,6 +18,12 @@ export const composeLocales = defineLocales({
     orUrl: 'or a video URL',
     queued: 'Job queued: {{title}}',
     submitFailed: 'Could not submit: {{message}}',
+    history: {
+      button: 'Recent prompts ({{count}})',
+      title: 'Recent prompts',
+      search: 'Search recent prompts',
+      none: 'No recent prompt matches.',
+    },
     picker: {
       title: 'Use a recent result',
       empty: 'No result with a still-valid link yet. Finished jobs show up here until their link expires.',
@@ -43,6 +49,12 @@ export const composeLocales = defineLocales({
     orUrl: '或填写视频链接',
     queued: '任务已加入队列：{{title}}',
     submitFailed: '提交失败：{{message}}',
+    history: {
+      button: '最近的提示词（{{count}}）',
+      title: '最近的提示词',
+      search: '搜索最近的提示词',
+      none: '没有匹配的提示词。',
+    },
     picker: {
       title: '使用最近的结果',
       empty: '还没有链接仍有效的结果。已完成的任务会显示在这里，直到链接过期。',

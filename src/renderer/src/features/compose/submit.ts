@@ -1,6 +1,6 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
-import type { OperationId } from '@shared/catalog';
+import { getOperation, type OperationId } from '@shared/catalog';
 import { useNavigation } from '../../lib/navigation';
 import { toast } from '../../lib/toasts';
 import { pathForSource } from '../../lib/files';
@@ -9,6 +9,8 @@ import { jobTitle } from '../jobs/format';
 import { useJobs } from '../jobs/store';
 import { rememberLocalInput } from '../preview/media';
 import type { Submission } from './OperationForm';
+import { promptField } from './PromptHistory';
+import { useCompose } from './store';
 
 /**
  * Sends a composed job: a local video goes to main first (by path, or staged in frames), then
@@ -23,6 +25,9 @@ export async function submitJob(operation: OperationId, { params, draft }: Submi
     ...(draft.parentItemId ? { parentItemId: draft.parentItemId } : {}),
   });
   if (draft.source?.kind === 'file') rememberLocalInput(job.id, draft.source.file);
+  const prompt = promptField(getOperation(operation));
+  const typed = prompt ? draft.values[prompt.key] : undefined;
+  if (typeof typed === 'string') useCompose.getState().remember(operation, typed);
   const jobs = useJobs.getState();
   jobs.upsert(job);
   jobs.select(job.id);

@@ -6,7 +6,7 @@ import type { DownloadHostCapabilities } from '@shared/ipc/downloads';
 import { formatBytes, formatDuration } from '@shared/format';
 import { displayName } from './format';
 import { useDownloadsT, type DownloadsT } from './i18n';
-import { DOWNLOADS_NAMESPACE } from './locales';
+import { DOWNLOADS_NAMESPACE, type DownloadsKey } from './locales';
 import { useDownloadsStore, type DownloadAction } from './store';
 import './downloads.css';
 
@@ -109,10 +109,21 @@ function DownloadRow({ id }: { id: string }): React.JSX.Element | null {
         <span className="download-status">{t(`status.${download.status}`)}</span>
       </div>
       <Progress download={download} progress={progress} locale={locale} t={t} />
-      {download.error && <p className="download-error">{download.error.message}</p>}
+      {download.error && (
+        // The headline is in the UI's language; main's sentence (English, specific: the host, the cap) follows as the detail.
+        <p className="download-error">
+          <span>{t(errorHeadline(download.error.kind))}</span> <span className="download-error-detail" lang="en">{download.error.message}</span>
+        </p>
+      )}
       <Actions download={download} host={host} act={act} t={t} />
     </li>
   );
+}
+
+const HEADLINED = ['network', 'server', 'expired', 'io', 'not_found', 'forbidden', 'bad_response'] as const;
+
+function errorHeadline(kind: string): DownloadsKey {
+  return (HEADLINED as readonly string[]).includes(kind) ? (`error.${kind}` as DownloadsKey) : 'error.other';
 }
 
 function Progress({ download, progress, locale, t }: { download: Download; progress: DownloadProgress | undefined; locale: string; t: DownloadsT }): React.JSX.Element | null {

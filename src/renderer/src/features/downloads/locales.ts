@@ -28,6 +28,14 @@ const en = {
   eta: '{{time}} left',
   dragHint: 'Drag the file into another app',
   desktopOnly: 'Only in the desktop app',
+  'error.network': 'The network failed; the download did not finish.',
+  'error.server': 'The server had a problem; the download did not finish.',
+  'error.expired': 'The link expired before the file was saved.',
+  'error.io': 'The file could not be written.',
+  'error.not_found': 'The server does not have this file (any more).',
+  'error.forbidden': 'The download was stopped.',
+  'error.bad_response': 'The server sent something that is not the file.',
+  'error.other': 'The download failed.',
 } as const;
 
 export type DownloadsKey = keyof typeof en;
@@ -61,6 +69,14 @@ const zhCN: Record<DownloadsKey, string> = {
   eta: '剩余 {{time}}',
   dragHint: '将文件拖到其他应用',
   desktopOnly: '仅桌面应用可用',
+  'error.network': '网络出错，下载未完成。',
+  'error.server': '服务器出现问题，下载未完成。',
+  'error.expired': '链接在文件保存前已过期。',
+  'error.io': '无法写入文件。',
+  'error.not_found': '服务器上没有（或已不再有）这个文件。',
+  'error.forbidden': '下载已被停止。',
+  'error.bad_response': '服务器返回的不是该文件。',
+  'error.other': '下载失败。',
 };
 
 export const DOWNLOADS_NAMESPACE = 'downloads';

@@ -96,6 +96,7 @@ export const jobsLocales = defineLocales({
       canceled: 'Job canceled',
       needs_attention: 'A job needs your decision',
       partial: 'Job partly done',
+      open: 'Open',
     },
   },
   'zh-CN': {
@@ -192,6 +193,7 @@ export const jobsLocales = defineLocales({
       canceled: '任务已取消',
       needs_attention: '有任务需要你来决定',
       partial: '任务部分完成',
+      open: '打开',
     },
   },
 });

@@ -14,11 +14,20 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
   const id = useId();
   const [draft, setDraft] = useState(values);
   const [issues, setIssues] = useState<ErrorIssue[]>([]);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // "Saved" is kept as a fact, not as words, so it is worded in the language the save just switched to.
+  const [message, setMessage] = useState<{ kind: 'saved' } | { kind: 'error'; text: string }>();
 
-  const change = <K extends keyof Settings>(key: K, value: Settings[K]): void => setDraft((d) => ({ ...d, [key]: value }));
+  // An edit after a save makes "Settings saved." untrue for what is on screen.
+  const edited = (): void => setMessage((m) => (m?.kind === 'saved' ? undefined : m));
+  const change = <K extends keyof Settings>(key: K, value: Settings[K]): void => {
+    edited();
+    setDraft((d) => ({ ...d, [key]: value }));
+  };
   const locale = useLocale();
-  const changeMembership = (vendor: VendorId, value: unknown): void => setDraft((d) => ({ ...d, membership: { ...d.membership, [vendor]: value } }));
+  const changeMembership = (vendor: VendorId, value: unknown): void => {
+    edited();
+    setDraft((d) => ({ ...d, membership: { ...d.membership, [vendor]: value } }));
+  };
   const issueFor = (path: string): string | undefined => issues.find((i) => i.path === path)?.message;
   const field = (name: string): string => `${id}-${name}`;
 
@@ -27,7 +36,7 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
     setMessage(undefined);
     try {
       await update(draft);
-      setMessage({ kind: 'ok', text: t('general.saved') });
+      setMessage({ kind: 'saved' });
     } catch (e) {
       if (e instanceof IpcError) {
         setIssues(e.info.issues ?? []);
@@ -86,6 +95,8 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
     <section aria-labelledby={field('title')} className="settings-section">
       <h2 id={field('title')}>{t('general.title')}</h2>
       <form
+        // The browser blocks a submit with an out-of-range number before onSubmit: no old verdict may stay.
+        onInvalidCapture={() => setMessage(undefined)}
         onSubmit={(e) => {
           e.preventDefault();
           void save();
@@ -161,7 +172,7 @@ export function GeneralSettings({ values }: { values: Settings }): React.JSX.Ele
         </div>
         {message && (
           <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error-text' : undefined}>
-            {message.text}
+            {message.kind === 'saved' ? t('general.saved') : message.text}
           </p>
         )}
       </form>

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { SettingsRecovery } from '@shared/settings';
 import { GeneralSettings } from './GeneralSettings';
 import { KeysSection } from './KeysSection';
+import { NotificationsSection } from './NotificationsSection';
+import { useAppInfo } from '../../lib/appInfo';
 import { useSettingsStore } from './store';
 import './settings.css';
 
@@ -13,6 +15,7 @@ export function SettingsView(): React.JSX.Element {
   const settings = useSettingsStore((s) => s.settings);
   const loadError = useSettingsStore((s) => s.loadError);
   const start = useSettingsStore((s) => s.start);
+  const inBrowser = useAppInfo((s) => s.info?.transport === 'browser');
 
   useEffect(() => start(), [start]);
 
@@ -27,6 +30,7 @@ export function SettingsView(): React.JSX.Element {
       {settings?.recovery && <RecoveryNotice recovery={settings.recovery} />}
       {keys && <KeysSection keys={keys} />}
       {settings && <GeneralSettings values={settings.values} />}
+      {inBrowser && <NotificationsSection />}
     </div>
   );
 }

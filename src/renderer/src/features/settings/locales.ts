@@ -60,6 +60,14 @@ const en = {
     confirmWeakCheck: 'I understand that anyone who can read my files could recover my keys.',
     confirmWeak: 'Store keys with weak protection',
   },
+  notifications: {
+    title: 'Notifications',
+    explain: 'When a job finishes while this tab is in the background, the browser can tell you. It asks you once.',
+    allow: 'Allow notifications',
+    granted: 'Notifications are on: a finished or failed job is announced while this tab is in the background.',
+    denied: 'The browser blocks notifications for this page. Allow them in the browser’s site settings.',
+    unsupported: 'This browser cannot show notifications.',
+  },
   general: {
     title: 'Downloads and app',
     downloadDir: 'Download folder',
@@ -149,6 +157,14 @@ const zhCN: Shape<Strings> = {
     },
     confirmWeakCheck: '我了解能读取我文件的人可能恢复我的密钥。',
     confirmWeak: '以弱保护方式保存密钥',
+  },
+  notifications: {
+    title: '通知',
+    explain: '此标签页在后台时任务完成，浏览器可以提醒你。只会询问一次。',
+    allow: '允许通知',
+    granted: '通知已开启：此标签页在后台时，任务完成或失败会提醒你。',
+    denied: '浏览器已阻止此页面的通知。请在浏览器的网站设置中允许。',
+    unsupported: '此浏览器无法显示通知。',
   },
   general: {
     title: '下载与应用',
