@@ -1,9 +1,16 @@
 /**
  * `npm run bench:library`: a fresh database with a million library items, then full-text searches and
- * filtered, sorted pages of 200 through the real store. Last line:
- * `BENCH library items=<n> search_p95_ms=<x> page_p95_ms=<y>`.
+ * filtered, sorted pages of 200 through the real store: first a random mix (search_p95_ms, page_p95_ms,
+ * measured as they always were), then each class of query on its own: text search with every sort for
+ * common and rare English and Chinese words, with each filter (sorted_search_p95_ms); those searches
+ * paged 25 pages deep (deep_page_p95_ms); first pages with a match count (count_p95_ms); prefixes
+ * typed letter by letter (prefix_p95_ms). A per-class table goes to stderr. Last line:
+ * `BENCH library items=<n> search_p95_ms=… page_p95_ms=… sorted_search_p95_ms=… deep_page_p95_ms=…
+ * count_p95_ms=… max_ms=… prefix_p95_ms=… rss_mb=…` (max over every query measured; rss with the
+ * library open).
  *
- * LIBRARY_BENCH_ITEMS changes the size; LIBRARY_BENCH_DB reuses (or keeps) a database file.
+ * LIBRARY_BENCH_ITEMS changes the size; LIBRARY_BENCH_DB reuses (or keeps) a database file;
+ * LIBRARY_BENCH_REPEAT sets how many queries each combination gets (default 2).
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -263,5 +270,156 @@ const report = (name: string, r: ReturnType<typeof run>): void => {
 report('search', search);
 report('page', pages);
 console.log(`first page with a match count (capped at 10,000): p95 ${fmt(p95(counts))} ms`);
+
+// ------------------------------------------------------------------ one class of query at a time
+// Every text search a user can make, each combination measured on its own: the runs above mix them,
+// so a slow combination (a common word sorted by title, say) hides under a fast majority.
+
+/** Common words head the generator's skewed lists; rare ones end them (each still matches some items). */
+const WORD_CLASSES: Record<string, readonly string[]> = {
+  'en common': [...LOOKS.slice(0, 3), ...NOUNS.slice(0, 3), ...PLACES.slice(0, 3)],
+  'en rare': [...NOUNS.slice(-6), ...PLACES.slice(-6), ...ACTIONS.slice(-4)],
+  'zh common': [...ZH_PLACES.slice(0, 4), ...ZH_NOUNS.slice(0, 3), ...ZH_STYLE.slice(0, 3)],
+  'zh rare': [...ZH_PLACES.slice(-12, -2), ...ZH_STYLE.slice(-4)],
+};
+type FilterName = 'none' | 'kind' | 'vendor' | 'operation' | 'tag' | 'favourite' | 'date range';
+const FILTER_NAMES: FilterName[] = ['none', 'kind', 'vendor', 'operation', 'tag', 'favourite', 'date range'];
+function filterOf(name: FilterName): LibraryQuery {
+  switch (name) {
+    case 'none':
+      return {};
+    case 'kind':
+      return { kind: pick(['video', 'image'] as const) };
+    case 'vendor':
+      return { vendor: pick(['hidream', 'haiper'] as const) };
+    case 'operation':
+      return { operation: pick(OPS) };
+    case 'tag':
+      return { tag: pickSkewedTag(TAGS) };
+    case 'favourite':
+      return { favourite: true };
+    case 'date range': {
+      const span = pick([7, 30, 90, 365]) * 24 * 3600_000;
+      const from = bounds.lo + Math.floor(random() * Math.max(1, bounds.hi - bounds.lo - span));
+      return { from, to: from + span };
+    }
+  }
+}
+
+interface Sample {
+  ms: number;
+  n: number;
+  q: LibraryQuery;
+  /** Where the sample goes in the breakdown table: sort and word class. */
+  sort: LibrarySort;
+  words: string;
+}
+const classes = new Map<string, Sample[]>();
+const record = (name: string, sample: Sample): void => {
+  const list = classes.get(name) ?? [];
+  list.push(sample);
+  classes.set(name, list);
+};
+const PER_COMBINATION = Number(process.env['LIBRARY_BENCH_REPEAT'] ?? 2);
+const DEEP_PAGES = 25;
+
+for (const sort of SORTS) {
+  for (const [words, list] of Object.entries(WORD_CLASSES)) {
+    for (const filterName of FILTER_NAMES) {
+      for (let r = 0; r < PER_COMBINATION; r++) {
+        const q: LibraryQuery = { text: pick(list), ...filterOf(filterName), sort, limit: 200 };
+        const first = time(q);
+        record('sorted search', { ms: first.ms, n: first.n, q, sort, words });
+        // Paging deep: one series per sort, word class and filter (the first repetition), pages 2..25.
+        if (r > 0) continue;
+        let cursor = first.next;
+        for (let page = 2; page <= DEEP_PAGES && cursor; page++) {
+          const next = time({ ...q, cursor });
+          record('deep page', { ms: next.ms, n: next.n, q: { ...q, cursor: `(page ${page})` }, sort, words });
+          cursor = next.next;
+        }
+      }
+    }
+  }
+}
+
+for (const [words, list] of [...Object.entries(WORD_CLASSES), ['no text', ['']] as const]) {
+  for (const filterName of FILTER_NAMES) {
+    for (let r = 0; r < PER_COMBINATION; r++) {
+      const sort = pick(SORTS);
+      const text = pick(list);
+      const q: LibraryQuery = { ...(text ? { text } : {}), ...filterOf(filterName), sort, limit: 200, withTotal: true };
+      const started = clock();
+      const page = store.search(q);
+      record('count', { ms: clock() - started, n: page.total?.count ?? 0, q, sort, words });
+    }
+  }
+}
+// The earlier random first pages with a count belong to the same class.
+for (const ms of counts) record('count', { ms, n: 0, q: { withTotal: true }, sort: 'newest', words: 'mixed' });
+
+/** Typing a word letter by letter, from the second letter: each prefix is one search as the grid refreshes. */
+const TYPED = ['astronaut', 'robot', 'lighthouse', 'dragon', 'cinematic', '赛博朋克', '宇航员'];
+for (const word of TYPED) {
+  const letters = Array.from(word);
+  for (let length = 2; length <= letters.length; length++) {
+    for (const filterName of ['none', pick(FILTER_NAMES)] as const) {
+      const q: LibraryQuery = { text: letters.slice(0, length).join(''), ...filterOf(filterName), sort: 'newest', limit: 200 };
+      const result = time(q);
+      record(length === 2 ? 'prefix (2 letters)' : 'prefix', { ms: result.ms, n: result.n, q, sort: 'newest', words: word });
+    }
+  }
+}
+
+const stats = (list: readonly Sample[]): { p50: number; p95: number; max: number } => {
+  const times = list.map((s) => s.ms);
+  return { p50: percentile(times, 0.5), p95: p95(times), max: Math.max(0, ...times) };
+};
+const pad = (text: string, width: number): string => text.padEnd(width);
+const num = (value: number, width = 9): string => fmt(value).padStart(width);
+
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+err('');
+err(`${pad('class', 20)}${'queries'.padStart(8)}${'results'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'max ms'.padStart(9)}`);
+for (const [name, list] of classes) {
+  const s = stats(list);
+  const results = list.reduce((sum, x) => sum + x.n, 0);
+  err(`${pad(name, 20)}${String(list.length).padStart(8)}${String(results).padStart(9)}${num(s.p50)}${num(s.p95)}${num(s.max)}`);
+}
+for (const name of ['sorted search', 'deep page']) {
+  const list = classes.get(name) ?? [];
+  err('');
+  err(`${name}, p95 ms by sort and words:`);
+  err(`${pad('', 12)}${Object.keys(WORD_CLASSES).map((w) => w.padStart(11)).join('')}`);
+  for (const sort of SORTS) {
+    const cells = Object.keys(WORD_CLASSES).map((w) => {
+      const some = list.filter((x) => x.sort === sort && x.words === w);
+      // A rare word may have no second page: nothing measured is not 0 ms.
+      return some.length ? num(stats(some).p95, 11) : '—'.padStart(11);
+    });
+    err(`${pad(sort, 12)}${cells.join('')}`);
+  }
+}
+err('');
+err('slowest of each class:');
+for (const [name, list] of classes) {
+  for (const s of [...list].sort((a, b) => b.ms - a.ms).slice(0, 3)) err(`  ${pad(name, 20)}${num(s.ms)} ms ${JSON.stringify(s.q)}`);
+}
+const twoLetters = (classes.get('prefix (2 letters)') ?? []).filter((s) => /^[a-z]/.test(s.words));
+err(`2-letter Latin prefixes (${[...new Set(twoLetters.map((s) => s.q.text))].join(', ')}) with results: ${twoLetters.filter((s) => s.n > 0).length} of ${twoLetters.length}`);
+
+// The library open, every query above run once: what the process holds (the mapped database file's
+// pages it has touched count too, as they do in the app's main process).
+const memory = process.memoryUsage();
+const rssMb = memory.rss / 1024 / 1024;
+err(`memory: rss ${rssMb.toFixed(0)} MB, js heap ${(memory.heapUsed / 1024 / 1024).toFixed(0)} MB, peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (peak includes building)`);
+
 if (!process.env['LIBRARY_BENCH_DB']) rmSync(join(dbFile, '..'), { recursive: true, force: true });
-console.log(`BENCH library items=${items} search_p95_ms=${fmt(p95(search.times))} page_p95_ms=${fmt(p95(pages.times))}`);
+const all = [search.times, pages.times, ...[...classes.values()].map((list) => list.map((s) => s.ms))].flat();
+const prefixes = [...(classes.get('prefix (2 letters)') ?? []), ...(classes.get('prefix') ?? [])];
+console.log(
+  `BENCH library items=${items} search_p95_ms=${fmt(p95(search.times))} page_p95_ms=${fmt(p95(pages.times))}` +
+    ` sorted_search_p95_ms=${fmt(stats(classes.get('sorted search') ?? []).p95)} deep_page_p95_ms=${fmt(stats(classes.get('deep page') ?? []).p95)}` +
+    ` count_p95_ms=${fmt(stats(classes.get('count') ?? []).p95)} max_ms=${fmt(Math.max(...all))}` +
+    ` prefix_p95_ms=${fmt(stats(prefixes).p95)} rss_mb=${rssMb.toFixed(0)}`,
+);

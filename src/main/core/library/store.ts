@@ -1,103 +1,34 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, normalize } from 'node:path';
-import type { StatementSync } from 'node:sqlite';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaKind } from '@shared/catalog';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
-import {
-  LIBRARY_COUNT_CAP,
-  LIBRARY_PAGE_MAX,
-  LINKABLE_LOOKBACK,
-  POSTER_MAX_BYTES,
-  TAG_MAX_LENGTH,
-  type ChainBlock,
-  type ChainOption,
-  type ImportResult,
-  type LibraryFilters,
-  type LibraryItem,
-  type LibraryItemSummary,
-  type LibraryQuery,
-  type LibrarySort,
-  type LibraryUpdate,
-  type LinkableItem,
-  type MissingCheckResult,
-  type TagCount,
-} from '@shared/library';
-import { getParam, isOperationId, OPERATION_IDS, OPERATION_LIST, OPERATIONS, promptOf, setParam, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
-import { SNIFF_BYTES, sniffMedia } from '@shared/sniff';
+import type { ChainOption, ImportResult, LibraryQuery, LibraryUpdate, MissingCheckResult, TagCount } from '@shared/library';
 import { transaction, type Database } from '../db/database';
-import type { Logger } from '../log';
-import { sha256File, walkFiles } from './files';
-import { readHead } from '../fs/head';
 import type { MediaTarget } from '../fs/serve';
-import { probeFile } from './probe';
-import { allOf, ftsRowid, indexRow, keysExpression, monthsExpression, prefixWords, textExpression, type IndexFacts, type KeyFilter } from './search-text';
+import type { Logger } from '../log';
+import { exists, type LibraryChange, type LibraryContext } from './context';
+import { importFolder } from './import';
+import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
+import { ItemRepo, rowId, toItem, type NewItem, type StoredItem } from './item-repo';
+import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
+import { checkItem, checkMissing, relink } from './missing';
+import { resolveMedia, setPoster } from './posters';
+import { SearchPlanner, type StoredPage } from './search-planner';
+import { changeTags, listTags } from './tags';
 
-/** An item as the store knows it; hosts add `mediaUrl` / `posterUrl` (see `toWire`). */
-export type StoredItem = Omit<LibraryItem, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
+export type { LibraryChange } from './context';
+export type { JobSource, OutputSource } from './intake';
+export type { NewItem, StoredItem, StoredSummary } from './item-repo';
+export { posterUrlOf, toWire } from './posters';
+export type { StoredPage } from './search-planner';
 
-export type StoredSummary = Omit<LibraryItemSummary, 'mediaUrl' | 'posterUrl'> & { posterPath: string | null; updatedAt: number };
-
-export interface StoredPage {
-  items: StoredSummary[];
-  nextCursor: string | null;
-  total?: { count: number; capped: boolean };
-}
-
-export type LibraryChange =
-  | { type: 'updated'; item: StoredItem }
-  | { type: 'removed'; id: string }
-  /** Many items changed at once (an import, a missing-file check): views should query again. */
-  | { type: 'invalidated'; reason: 'import' | 'missing' };
-
-/** What the store needs of a job; the engine's `Job` fits. */
-export interface JobSource {
-  id: string;
-  operation: OperationId;
-  vendor: VendorId;
-  params: Record<string, unknown>;
-  parentItemId: string | null;
-}
-
-/** What the store needs of a job output; the engine's `JobOutput` fits. */
-export interface OutputSource {
-  id: string;
-  kind: MediaKind | null;
-  url: string | null;
-  expiresAt: number | null;
-}
-
-/** One item to insert; `insertItems` fills in what is left out. */
-export interface NewItem {
-  path: string;
-  title: string;
-  kind: MediaKind;
-  mime: string;
-  sizeBytes: number;
-  sha256: string | null;
-  width?: number | null;
-  height?: number | null;
-  durationMs?: number | null;
-  /** Defaults to now; never earlier than the newest item (ids and dates grow together). */
-  createdAt?: number;
-  fileModifiedAt?: number | null;
-  source: 'job' | 'import';
-  vendor?: VendorId | null;
-  operation?: OperationId | null;
-  params?: Record<string, unknown> | null;
-  prompt?: string;
-  negativePrompt?: string;
-  remoteUrl?: string | null;
-  remoteExpiresAt?: number | null;
-  parentId?: string | null;
-  jobId?: string | null;
-  outputId?: string | null;
-  downloadId?: string | null;
-  favourite?: boolean;
-  notes?: string;
-  tags?: string[];
-}
+/**
+ * The library as the handlers, the runtime and the CLI see it: one object over its parts, each in its
+ * own file: item-repo.ts (SQL), search-planner.ts, tags.ts, lineage.ts (and chain policy), intake.ts,
+ * import.ts, missing.ts, posters.ts. It owns the change feed and the few edits too small to move.
+ */
 
 export interface LibraryStoreOptions {
   /** Thumbnails go to `<dataDir>/thumbnails/`. */
@@ -108,287 +39,28 @@ export interface LibraryStoreOptions {
   log?: Logger;
 }
 
-/** A chained Haiper job fetches the URL some time after the user clicks; allow for that. */
-const URL_MARGIN_MS = 5 * 60_000;
-const IMPORT_BATCH = 200;
-const MISSING_BATCH = 500;
-const LINEAGE_MAX = 500;
-/**
- * Title/size order: up to KEYS_SORT_MAX matches are fetched by id and sorted; a date range of up to
- * RANGE_SORT_MAX ids is read in rowid order (sequential, cheaper per row) and sorted. Beyond either,
- * walking the order's index is cheaper. Tuned with bench/library.ts at a million items.
- */
-const KEYS_SORT_MAX = 2_000;
-const RANGE_SORT_MAX = 20_000;
-/** A typed prefix standing for more words than this is left to FTS5 to expand. */
-const PREFIX_WORDS_MAX = 16;
-const KNOWN_TERMS_MAX = 200_000;
-const MMAP_BYTES = 1024 * 1024 * 1024;
-const CACHE_KIB = 64 * 1024;
-
-const ITEM_COLUMNS = `i.id, i.path, i.title, i.kind, i.mime, i.size_bytes, i.sha256, i.width, i.height, i.duration_ms,
-  i.created_at, i.file_modified_at, i.source, i.vendor, i.operation, i.params, i.prompt, i.negative_prompt,
-  i.remote_url, i.remote_expires_at, i.parent_id, i.job_id, i.output_id, i.favourite, i.notes, i.tags_text,
-  i.poster_path, i.missing, i.updated_at`;
-
-const SUMMARY_COLUMNS = `id, title, kind, size_bytes, width, height, duration_ms, created_at, vendor, operation, favourite, missing,
-  poster_path, updated_at`;
-
-type SummaryRow = Pick<ItemRow, 'id' | 'title' | 'kind' | 'size_bytes' | 'width' | 'height' | 'duration_ms' | 'created_at' | 'vendor' | 'operation' | 'favourite' | 'missing' | 'poster_path' | 'updated_at'>;
-
-function toSummary(row: SummaryRow): StoredSummary {
-  return {
-    id: String(row.id),
-    title: row.title,
-    kind: row.kind,
-    sizeBytes: row.size_bytes,
-    width: row.width,
-    height: row.height,
-    durationMs: row.duration_ms,
-    createdAt: row.created_at,
-    vendor: row.vendor,
-    operation: row.operation,
-    favourite: row.favourite === 1,
-    missing: row.missing === 1,
-    posterPath: row.poster_path,
-    updatedAt: row.updated_at,
-  };
-}
-
-interface ItemRow {
-  id: number;
-  path: string;
-  title: string;
-  kind: MediaKind;
-  mime: string;
-  size_bytes: number;
-  sha256: string | null;
-  width: number | null;
-  height: number | null;
-  duration_ms: number | null;
-  created_at: number;
-  file_modified_at: number | null;
-  source: 'job' | 'import';
-  vendor: VendorId | null;
-  operation: OperationId | null;
-  params: string | null;
-  prompt: string;
-  negative_prompt: string;
-  remote_url: string | null;
-  remote_expires_at: number | null;
-  parent_id: number | null;
-  job_id: string | null;
-  output_id: string | null;
-  favourite: number;
-  notes: string;
-  tags_text: string;
-  poster_path: string | null;
-  missing: number;
-  updated_at: number;
-}
-
-function toItem(row: ItemRow): StoredItem {
-  return {
-    ...toSummary(row),
-    mime: row.mime,
-    path: row.path,
-    sha256: row.sha256,
-    fileModifiedAt: row.file_modified_at,
-    source: row.source,
-    params: row.params === null ? null : (JSON.parse(row.params) as Record<string, unknown>),
-    prompt: row.prompt,
-    negativePrompt: row.negative_prompt,
-    remoteUrl: row.remote_url,
-    remoteExpiresAt: row.remote_expires_at,
-    parentId: row.parent_id === null ? null : String(row.parent_id),
-    jobId: row.job_id,
-    outputId: row.output_id,
-    notes: row.notes,
-    tags: row.tags_text ? row.tags_text.split('\n') : [],
-  };
-}
-
-/** Adds the host's media URLs to a stored item or summary, for IPC results and events. */
-export function toWire<T extends StoredSummary>(item: T, mediaUrlPrefix: string): Omit<T, 'posterPath' | 'updatedAt'> & { mediaUrl: string; posterUrl: string | null } {
-  const { posterPath, updatedAt, ...rest } = item;
-  return {
-    ...rest,
-    mediaUrl: `${mediaUrlPrefix}${item.id}`,
-    posterUrl: posterUrlOf({ id: item.id, posterPath, updatedAt }, mediaUrlPrefix),
-  };
-}
-
-/** The poster's media URL, versioned by the item's last change so a new poster is not served from cache. */
-export function posterUrlOf(item: { id: string; posterPath: string | null; updatedAt: number }, mediaUrlPrefix: string): string | null {
-  return item.posterPath ? `${mediaUrlPrefix}${item.id}/poster?v=${item.updatedAt}` : null;
-}
-
-/** Item ids are rowids; anything else is refused before it reaches SQL. */
-function rowId(id: string): number {
-  if (!/^[1-9]\d{0,14}$/.test(id)) throw new AppError('invalid_input', `"${id.slice(0, 40)}" is not a library item id.`);
-  return Number(id);
-}
-
-function cleanTag(name: string): string {
-  const tag = name.normalize('NFKC').replace(/\s+/g, ' ').trim();
-  if (!tag) throw new AppError('invalid_input', 'A tag cannot be empty.');
-  if (Array.from(tag).length > TAG_MAX_LENGTH) throw new AppError('invalid_input', `A tag can be at most ${TAG_MAX_LENGTH} characters ("${tag.slice(0, 20)}…").`);
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-  if (/[\u0000-\u001f\u007f]/.test(tag)) throw new AppError('invalid_input', 'A tag cannot contain control characters.');
-  return tag;
-}
-
-function mediaKindOf(contentType: string | null): MediaKind | null {
-  if (contentType?.startsWith('video/')) return 'video';
-  if (contentType?.startsWith('image/')) return 'image';
-  return null;
-}
-
-function titleOf(path: string): string {
-  const name = basename(path);
-  return name.slice(0, name.length - extname(name).length) || name;
-}
-
-/** "960*960" → 960 × 960, as HiDream's resolution parameter says. */
-function resolutionOf(params: Record<string, unknown>): { width: number; height: number } | null {
-  const value = params['resolution'];
-  const match = typeof value === 'string' ? /^(\d+)\*(\d+)$/.exec(value) : null;
-  return match ? { width: Number(match[1]), height: Number(match[2]) } : null;
-}
-
-function negativePromptOf(operation: OperationId, params: Record<string, unknown>): string {
-  const field = OPERATIONS[operation].fields.find((f) => f.type === 'text' && f.role === 'negative_prompt');
-  const value = field ? getParam(params, field.key) : undefined;
-  return typeof value === 'string' ? value : '';
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-interface Cursor {
-  sort: LibrarySort;
-  value: string | number;
-  id: number;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url');
-}
-
-function decodeCursor(text: string, sort: LibrarySort): Cursor {
-  try {
-    const [s, value, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (s === sort && (typeof value === 'string' || typeof value === 'number') && typeof id === 'number' && Number.isSafeInteger(id)) {
-      return { sort, value, id };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new AppError('invalid_input', 'The page cursor does not belong to this search; start again from the first page.');
-}
-
-type SortColumn = 'title' | 'size_bytes';
-const FLIPPED = { '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as const;
-type IdRange = { lo?: number; hi?: number };
-interface Hit {
-  id: number;
-  v?: string | number;
-}
-/** One query of a search plan: its rows, its id column, and its own conditions. */
-interface Plan {
-  from: string;
-  /** The column the plan's ids are read from: the item id, or the search index's rowid (its negation). */
-  id: string;
-  /** True when `id` holds the negated item id (`items_fts`, see `ftsRowid`): conditions and order flip. */
-  negated: boolean;
-  /** The id column as range conditions name it (`+i.id` keeps SQLite from reading by rowid instead of the index). */
-  rangeId: string;
-  where: string[];
-  params: (string | number)[];
-  /** Whose sort column is read: the item's (`i`) or its copy in item_tags (`t`). */
-  sortTable: 'i' | 't';
-  /** Read in another order and sort (`+column` keeps SQLite from walking the order's index). */
-  sortInMemory: boolean;
-}
-
-/** ORDER BY and keyset condition per sort; the title column collates NOCASE by its declaration. */
-const SORTS: Record<LibrarySort, { column: SortColumn | null; desc: boolean }> = {
-  newest: { column: null, desc: true },
-  oldest: { column: null, desc: false },
-  title_asc: { column: 'title', desc: false },
-  title_desc: { column: 'title', desc: true },
-  largest: { column: 'size_bytes', desc: true },
-  smallest: { column: 'size_bytes', desc: false },
-};
-
 export class LibraryStore {
-  private readonly db: Database;
   private readonly options: LibraryStoreOptions;
   private readonly now: () => number;
   private readonly thumbnailDir: string;
   private readonly listeners = new Set<(change: LibraryChange) => void>();
-  private readonly stmts: Record<string, StatementSync>;
-  /** Words already in `terms`, so indexing skips most inserts; a cache, cleared when it grows large. */
-  private readonly knownTerms = new Set<string>();
+  private readonly repo: ItemRepo;
+  private readonly ctx: LibraryContext;
+  private readonly planner: SearchPlanner;
 
   constructor(db: Database, options: LibraryStoreOptions) {
-    this.db = db;
     this.options = options;
     this.now = options.now ?? Date.now;
     this.thumbnailDir = join(options.dataDir, 'thumbnails');
     mkdirSync(this.thumbnailDir, { recursive: true });
-    // The library reads much more than it writes and its indexes are large: map the file into memory
-    // (no read syscall per page) and keep a page cache bigger than SQLite's 2 MB default.
-    db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
-    db.exec(`PRAGMA cache_size = -${CACHE_KIB}`);
-    const prepare = (sql: string): StatementSync => db.prepare(sql);
-    this.stmts = {
-      get: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`),
-      summaries: prepare(`SELECT ${SUMMARY_COLUMNS} FROM items WHERE id IN (SELECT value FROM json_each(?))`),
-      byPath: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.path = ?`),
-      sameBytes: prepare('SELECT id FROM items WHERE size_bytes = ? AND sha256 = ? LIMIT 1'),
-      maxCreated: prepare('SELECT max(created_at) AS at FROM items'),
-      insert: prepare(`INSERT INTO items (path, title, kind, mime, size_bytes, sha256, width, height, duration_ms, created_at,
-          file_modified_at, source, vendor, operation, params, prompt, negative_prompt, remote_url, remote_expires_at,
-          parent_id, job_id, output_id, download_id, favourite, notes, tags_text, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      ftsUpsert: prepare('INSERT OR REPLACE INTO items_fts (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)'),
-      itemTagIds: prepare('SELECT tag_id FROM item_tags WHERE item_id = ?'),
-      ftsDelete: prepare('DELETE FROM items_fts WHERE rowid = ?'),
-      itemExists: prepare('SELECT 1 AS one FROM items WHERE id = ?'),
-      tagId: prepare('SELECT id FROM tags WHERE name = ?'),
-      tagInsert: prepare('INSERT INTO tags (name) VALUES (?) RETURNING id'),
-      tagLink: prepare(`INSERT OR IGNORE INTO item_tags (tag_id, item_id, title, size_bytes, operation, kind, favourite, missing)
-        SELECT ?, id, title, size_bytes, operation, kind, favourite, missing FROM items WHERE id = ?`),
-      tagCopies: prepare('UPDATE item_tags SET title = ?, favourite = ?, missing = ? WHERE item_id = ?'),
-      termsFrom: prepare('SELECT term FROM terms WHERE term >= ? AND term <= ? LIMIT ?'),
-      termInsert: prepare('INSERT OR IGNORE INTO terms (term) VALUES (?)'),
-      // Ids in a range [lo, hi] are index rowids in [-hi, -lo] (see `ftsRowid`).
-      matchIds: prepare('SELECT -rowid AS id FROM items_fts WHERE items_fts MATCH ? AND +rowid >= -? AND +rowid <= -? LIMIT ?'),
-      tagUnlink: prepare('DELETE FROM item_tags WHERE tag_id = ? AND item_id = ?'),
-      tagCount: prepare('UPDATE tags SET item_count = item_count + ? WHERE id = ?'),
-      tagPrune: prepare('DELETE FROM tags WHERE item_count <= 0'),
-      itemTagNames: prepare('SELECT t.name FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE it.item_id = ? ORDER BY t.name'),
-      setTagsText: prepare('UPDATE items SET tags_text = ?, updated_at = ? WHERE id = ?'),
-      jobRow: prepare('SELECT id, operation, vendor, params, parent_item_id FROM jobs WHERE id = ?'),
-      outputRow: prepare('SELECT id, kind, url, expires_at FROM outputs WHERE id = ?'),
-      linkable: prepare(`SELECT id, title, remote_url, remote_expires_at, poster_path, updated_at FROM items
-        WHERE id > (SELECT coalesce(max(id), 0) FROM items) - ? AND kind = ? AND remote_url IS NOT NULL
-          AND (remote_expires_at IS NULL OR remote_expires_at > ?)
-        ORDER BY id DESC LIMIT ?`),
-      downloadsWithoutItem: prepare(`SELECT d.id FROM downloads d
-        WHERE d.status = 'completed' AND d.finished_at >= ? AND d.id > ? AND d.path IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.path = d.path)
-        ORDER BY d.id LIMIT ?`),
-      firstAtOrAfter: prepare('SELECT id FROM items WHERE created_at >= ? ORDER BY created_at, id LIMIT 1'),
-      lastBefore: prepare('SELECT id FROM items WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1'),
-    };
+    this.repo = new ItemRepo(db);
+    this.planner = new SearchPlanner(this.repo);
+    this.ctx = { repo: this.repo, now: this.now, log: options.log, thumbnailDir: this.thumbnailDir, get: (id) => this.get(id), emit: (change) => this.emit(change) };
+  }
+
+  /** One page of matching items; how it is found is search-planner.ts. */
+  search(query: LibraryQuery = {}): StoredPage {
+    return this.planner.search(query);
   }
 
   /** Every change the store makes, for the runtime to forward as IPC events. */
@@ -407,653 +79,82 @@ export class LibraryStore {
     }
   }
 
-  private stmt(name: string): StatementSync {
-    const statement = this.stmts[name];
-    if (!statement) throw new Error(`library: no statement ${name}`);
-    return statement;
-  }
-
   // ---------------------------------------------------------------- reading
 
   get(id: string): StoredItem {
-    const row = this.stmt('get').get(rowId(id)) as ItemRow | undefined;
+    const row = this.repo.row(rowId(id));
     if (!row) throw new AppError('not_found', `Library item ${id} does not exist (it may have been deleted).`);
     return toItem(row);
   }
 
   /** `get`, after looking at the disk: a file moved or deleted outside the app is marked missing. */
-  async check(id: string): Promise<StoredItem> {
-    const item = this.get(id);
-    const present = await exists(item.path);
-    if (present === !item.missing) return item;
-    this.setMissing([rowId(id)], !present);
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
-  }
-
-  /**
-   * One page of items matching the query's text and filters, in the query's order. Paging is by keyset
-   * (the cursor holds the last row's sort key and id), so page 5,000 costs what page 1 does.
-   *
-   * The page's ids are found first, reading as little as possible, then only those rows are loaded.
-   * The plan is chosen here from exact counts, rather than left to SQLite's averages-only statistics
-   * (which cannot see that, say, every "extend" title sorts after every "generate" title):
-   * - text, or filters in date order: one FTS5 query (text and filter keys intersected inside FTS5),
-   *   read in rowid order — which is date order — and stopped after a page;
-   * - title or size order: a short date range is read by rowid and sorted; filters matching few items
-   *   (read from FTS5 up to a cap) are sorted from their ids; otherwise ordered index slices are read,
-   *   one per operation, and merged: from item_tags' (tag, operation, order) index for a tag, from
-   *   the items' (operation, order) index for an operation, vendor or kind; the order's own covering
-   *   index for the rest;
-   * - text in title or size order sorts every match: quick for specific text, slower for text that
-   *   matches a large part of the library.
-   */
-  search(query: LibraryQuery = {}): StoredPage {
-    const sort = query.sort ?? 'newest';
-    const limit = Math.min(Math.max(query.limit ?? 100, 1), LIBRARY_PAGE_MAX);
-    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
-    const filter = this.keyFilter(query);
-    const range = filter && this.idRange(query);
-    if (!filter || !range) return { items: [], nextCursor: null, ...(query.withTotal ? { total: { count: 0, capped: false } } : {}) };
-    const text = textExpression(query.text ?? '', this.expandPrefix);
-    const keys = keysExpression(filter);
-    const months = monthsExpression(query.from, query.to);
-    const match = allOf(text, keys, months);
-    const { column, desc } = SORTS[sort];
-
-    const plans = this.plans(match, keys !== null, filter, range, column, text !== null);
-    const dir = desc ? 'DESC' : 'ASC';
-    const build = (plan: Plan): { sql: string; params: (string | number)[] } => {
-      const where = [...plan.where];
-      const params = [...plan.params];
-      /** `column op id`, with the comparison turned around where the column holds negated ids. */
-      const idCondition = (column: string, op: '<' | '>' | '<=' | '>=', id: number): void => {
-        where.push(`${column} ${plan.negated ? FLIPPED[op] : op} ?`);
-        params.push(plan.negated ? ftsRowid(id) : id);
-      };
-      if (range.lo !== undefined) idCondition(plan.rangeId, '>=', range.lo);
-      if (range.hi !== undefined) idCondition(plan.rangeId, '<=', range.hi);
-      const cmp = desc ? '<' : '>';
-      const sortKey = column ? `${plan.sortTable}.${column}` : null;
-      const tieId = plan.sortTable === 't' ? 't.item_id' : 'i.id';
-      if (cursor && sortKey) {
-        where.push(`(${sortKey}, ${tieId}) ${cmp} (?, ?)`);
-        params.push(cursor.value, cursor.id);
-      } else if (cursor) {
-        idCondition(plan.id, cmp, cursor.id);
-      }
-      const idDir = desc !== plan.negated ? 'DESC' : 'ASC';
-      const order = sortKey ? `${plan.sortInMemory ? '+' : ''}${sortKey} ${dir}, ${tieId} ${dir}` : `${plan.id} ${idDir}`;
-      params.push(limit + 1);
-      return {
-        sql: `SELECT ${plan.negated ? '-' : ''}${plan.id} AS id${sortKey ? `, ${sortKey} AS v` : ''} FROM ${plan.from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
-        params,
-      };
-    };
-    const parts = plans.map(build);
-    // Several ordered slices (one per operation) are merged by SQLite: each is read up to a page, then
-    // the union is sorted once more.
-    const [single] = parts;
-    const statement =
-      parts.length === 1 && single
-        ? single
-        : {
-            sql: `${parts.map((part) => `SELECT id, v FROM (${part.sql})`).join(' UNION ALL ')} ORDER BY v${column === 'title' ? ' COLLATE NOCASE' : ''} ${dir}, id ${dir} LIMIT ?`,
-            params: [...parts.flatMap((part) => part.params), limit + 1],
-          };
-    const hits = this.db.prepare(statement.sql).all(...statement.params) as unknown as Hit[];
-
-    const pageHits = hits.slice(0, limit);
-    const last = pageHits.at(-1);
-    const page: StoredPage = {
-      items: this.summaries(pageHits.map((hit) => hit.id)),
-      nextCursor: hits.length > limit && last ? encodeCursor({ sort, value: last.v ?? last.id, id: last.id }) : null,
-    };
-    if (query.withTotal) page.total = this.count(match, range);
-    return page;
-  }
-
-  /** The indexed words starting with a (folded) prefix; null when there are too many to list. */
-  private readonly expandPrefix = (prefix: string): string[] | null => {
-    const rows = this.stmt('termsFrom').all(prefix, `${prefix}\u{10FFFF}`, PREFIX_WORDS_MAX + 1) as { term: string }[];
-    return rows.length > PREFIX_WORDS_MAX ? null : rows.map((row) => row.term);
-  };
-
-  /** How to find a page: one query, or several whose sorted results are merged (see `search`). */
-  private plans(match: string | null, hasKeys: boolean, filter: KeyFilter, range: IdRange, column: SortColumn | null, hasText: boolean): Plan[] {
-    const fts: Plan = {
-      from: column ? 'items_fts CROSS JOIN items i ON i.id = -items_fts.rowid' : 'items_fts',
-      id: 'items_fts.rowid',
-      negated: true,
-      // Not passed to FTS5 as bounds (it walks a large doclist to reach them); the month keys in the
-      // match bring the scan to the range, and the exact edges are tested here.
-      rangeId: '+items_fts.rowid',
-      where: ['items_fts MATCH ?'],
-      params: [match ?? ''],
-      sortTable: 'i',
-      sortInMemory: false,
-    };
-    const scan = (from: string, rangeId: string, sortInMemory: boolean, group?: OperationId | null): Plan => {
-      const where: string[] = group === undefined ? [] : [group === null ? 'i.operation IS NULL' : 'i.operation = ?'];
-      const params: (string | number)[] = group ? [group] : [];
-      this.columnFilters(filter, where, params);
-      return { from, id: 'i.id', negated: false, rangeId, where, params, sortTable: 'i', sortInMemory };
-    };
-    if (hasText || (hasKeys && column === null)) return [fts];
-    if (column === null) return [scan('items i', 'i.id', false)];
-    // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).
-    if (range.lo !== undefined && range.hi !== undefined && range.hi - range.lo < RANGE_SORT_MAX) return [scan('items i NOT INDEXED', 'i.id', true)];
-    if (match !== null && (filter.favourite || filter.missing)) {
-      // Favourites and missing files can be rare anywhere in the order, so an ordered slice might be
-      // walked far for a page: first read a few matches from FTS5 and, if that is all, sort them by id.
-      // The other filters need no such probe: every item of an operation's slice (or a tag's) is of
-      // that operation and kind, so the slices below yield a page almost at once.
-      const ids = (this.stmt('matchIds').all(match, range.hi ?? Number.MAX_SAFE_INTEGER, range.lo ?? 0, KEYS_SORT_MAX) as { id: number }[]).map((row) => row.id);
-      if (ids.length < KEYS_SORT_MAX) {
-        return [{ from: 'items i', id: 'i.id', negated: false, rangeId: 'i.id', where: ['i.id IN (SELECT value FROM json_each(?))'], params: [JSON.stringify(ids)], sortTable: 'i', sortInMemory: true }];
-      }
-    }
-    const suffix = column === 'title' ? 'title' : 'size';
-    // Ordered slices, one per operation (imported items have none), merged by SQLite: each slice is
-    // already in order whatever the correlation between titles and operations.
-    const ops = filter.operations ?? (filter.kind ? OPERATION_IDS.filter((op) => OPERATIONS[op].output === filter.kind) : null);
-    if (filter.tagId !== undefined) {
-      // A tag's slices come from item_tags, whose copies of the item's columns answer every filter.
-      const tagId = filter.tagId;
-      const groups: (OperationId | null)[] = filter.operations ? [...(ops ?? [])] : [...(ops ?? OPERATION_IDS), null];
-      return groups.map((op) => {
-        const where = ['t.tag_id = ?', op === null ? 't.operation IS NULL' : 't.operation = ?'];
-        const params: (string | number)[] = op === null ? [tagId] : [tagId, op];
-        this.columnFilters({ ...filter, operations: undefined, tagId: undefined }, where, params, 't');
-        return { from: `item_tags t INDEXED BY item_tags_by_${suffix}`, id: 't.item_id', negated: false, rangeId: '+t.item_id', where, params, sortTable: 't', sortInMemory: false };
-      });
-    }
-    if (ops) {
-      const groups: (OperationId | null)[] = filter.operations ? [...ops] : [...ops, null];
-      return groups.map((op) => scan(`items i INDEXED BY items_by_operation_${suffix}`, '+i.id', false, op));
-    }
-    return [scan(`items i INDEXED BY items_by_${suffix}`, '+i.id', false)];
-  }
-
-  /** Matches counted up to LIBRARY_COUNT_CAP, in FTS5 when there is text or a filter. */
-  private count(match: string | null, range: IdRange): { count: number; capped: boolean } {
-    const n =
-      match === null
-        ? (this.db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items WHERE id >= ? AND id <= ? LIMIT ?)').get(range.lo ?? 0, range.hi ?? Number.MAX_SAFE_INTEGER, LIBRARY_COUNT_CAP + 1) as { n: number }).n
-        : (this.db
-            .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND +rowid >= -? AND +rowid <= -? LIMIT ?)')
-            .get(match, range.hi ?? Number.MAX_SAFE_INTEGER, range.lo ?? 0, LIBRARY_COUNT_CAP + 1) as { n: number }).n;
-    return { count: Math.min(n, LIBRARY_COUNT_CAP), capped: n > LIBRARY_COUNT_CAP };
-  }
-
-  /** The grid's view of these items, in the given order. */
-  private summaries(ids: readonly number[]): StoredSummary[] {
-    if (!ids.length) return [];
-    const rows = this.stmt('summaries').all(JSON.stringify(ids)) as unknown as SummaryRow[];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toSummary(row)] : [];
-    });
-  }
-
-  /** The kind / vendor / operation / favourite / missing / tag filters as keys; null when nothing can match. */
-  private keyFilter(filters: LibraryFilters): KeyFilter | null {
-    const filter: KeyFilter = { kind: filters.kind, favourite: filters.favourite, missing: filters.missing };
-    if (filters.operation || filters.vendor) {
-      // Job items are what their operation makes, so "Haiper images" is known to be empty up front.
-      const ops = Object.values(OPERATIONS).filter(
-        (op) => (!filters.operation || op.id === filters.operation) && (!filters.vendor || op.vendor === filters.vendor) && (!filters.kind || op.output === filters.kind),
-      );
-      if (!ops.length) return null;
-      filter.operations = ops.map((op) => op.id);
-    }
-    if (filters.tag !== undefined) {
-      const tag = this.stmt('tagId').get(cleanTag(filters.tag)) as { id: number } | undefined;
-      if (!tag) return null;
-      filter.tagId = tag.id;
-    }
-    return filter;
-  }
-
-  /** A date range as the id range it covers (ids and dates grow together); null when it is empty. */
-  private idRange(filters: LibraryFilters): IdRange | null {
-    const range: IdRange = {};
-    if (filters.from !== undefined) {
-      const lo = this.stmt('firstAtOrAfter').get(filters.from) as { id: number } | undefined;
-      if (!lo) return null;
-      range.lo = lo.id;
-    }
-    if (filters.to !== undefined) {
-      const hi = this.stmt('lastBefore').get(filters.to) as { id: number } | undefined;
-      if (!hi) return null;
-      range.hi = hi.id;
-    }
-    return range.lo !== undefined && range.hi !== undefined && range.lo > range.hi ? null : range;
-  }
-
-  /** The filters as column tests, for walking a covering index. */
-  private columnFilters(filter: KeyFilter, where: string[], params: (string | number)[], table: 'i' | 't' = 'i'): void {
-    if (filter.kind) {
-      where.push(`${table}.kind = ?`);
-      params.push(filter.kind);
-    }
-    if (filter.operations) {
-      where.push(`${table}.operation IN (${filter.operations.map(() => '?').join(', ')})`);
-      params.push(...filter.operations);
-    }
-    if (filter.favourite) where.push(`${table}.favourite = 1`);
-    if (filter.missing) where.push(`${table}.missing = 1`);
-    if (filter.tagId !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM item_tags t WHERE t.tag_id = ? AND t.item_id = i.id)');
-      params.push(filter.tagId);
-    }
+  check(id: string): Promise<StoredItem> {
+    return checkItem(this.ctx, id);
   }
 
   listTags(limit = 500): TagCount[] {
-    return (this.db.prepare('SELECT name, item_count AS count FROM tags ORDER BY item_count DESC, name LIMIT ?').all(limit) as unknown as TagCount[]).map(
-      ({ name, count }) => ({ name, count }),
-    );
+    return listTags(this.ctx, limit);
   }
 
   /** Where the item came from and what was made from it, following `parentId` both ways. */
-  lineage(id: string): { ancestors: StoredItem[]; item: StoredItem; descendants: { item: StoredItem; depth: number }[] } {
-    const item = this.get(id);
-    const ancestors = (
-      this.db
-        .prepare(
-          `WITH RECURSIVE up(id, depth) AS (
-             SELECT parent_id, 1 FROM items WHERE id = ? AND parent_id IS NOT NULL
-             UNION ALL
-             SELECT i.parent_id, up.depth + 1 FROM items i JOIN up ON i.id = up.id WHERE i.parent_id IS NOT NULL AND up.depth < ?
-           )
-           SELECT ${ITEM_COLUMNS} FROM up JOIN items i ON i.id = up.id ORDER BY up.depth DESC`,
-        )
-        .all(rowId(id), LINEAGE_MAX) as unknown as ItemRow[]
-    ).map(toItem);
-    const descendants = (
-      this.db
-        .prepare(
-          `WITH RECURSIVE down(id, depth) AS (
-             SELECT id, 1 FROM items WHERE parent_id = ?
-             UNION ALL
-             SELECT i.id, down.depth + 1 FROM items i JOIN down ON i.parent_id = down.id WHERE down.depth < ?
-           )
-           SELECT ${ITEM_COLUMNS}, down.depth AS depth FROM down JOIN items i ON i.id = down.id ORDER BY down.depth, i.id LIMIT ?`,
-        )
-        .all(rowId(id), LINEAGE_MAX, LINEAGE_MAX) as unknown as (ItemRow & { depth: number })[]
-    ).map((row) => ({ item: toItem(row), depth: row.depth }));
-    return { ancestors, item, descendants };
+  lineage(id: string): Lineage {
+    return lineage(this.ctx, id);
   }
 
-  /**
-   * What this item can feed right now: every operation whose input accepts the item's kind. One that
-   * takes a local file can use any item still on disk; the others take only a public URL: the item's
-   * own remote URL, while it works.
-   */
   chainOptions(id: string): ChainOption[] {
-    const item = this.get(id);
-    const now = this.now();
-    const urlBlock = (): ChainBlock | undefined => {
-      if (!item.remoteUrl) return { code: 'no_remote_url' };
-      if (item.remoteExpiresAt === null) return undefined;
-      if (item.remoteExpiresAt <= now) return { code: 'remote_url_expired', expiredAt: item.remoteExpiresAt };
-      if (item.remoteExpiresAt <= now + URL_MARGIN_MS) return { code: 'remote_url_expiring', expiresAt: item.remoteExpiresAt };
-      return undefined;
-    };
-    const viaUrl = (operation: OperationId, extra: Record<string, unknown> = {}): ChainOption => {
-      const blocked = urlBlock();
-      const params: Record<string, unknown> = { ...extra };
-      const field = OPERATIONS[operation].inputField;
-      if (!blocked && item.remoteUrl && field) setParam(params, field, item.remoteUrl);
-      return {
-        operation,
-        possible: !blocked,
-        ...(blocked ? { blocked } : {}),
-        ...(!blocked && item.remoteExpiresAt === null ? { expiryUnknown: true } : {}),
-        params,
-        parentItemId: item.id,
-      };
-    };
-    const viaFile = (operation: OperationId): ChainOption =>
-      item.missing
-        ? { operation, possible: false, blocked: { code: 'file_missing' }, params: {}, parentItemId: item.id }
-        : { operation, possible: true, params: {}, file: item.path, parentItemId: item.id };
-    const feeds = OPERATION_LIST.filter((spec) => spec.accepts === item.kind);
-    // What takes the local file comes first: it works whatever happened to the remote URL.
-    return [
-      ...feeds.filter((spec) => spec.fileField).map((spec) => viaFile(spec.id)),
-      ...feeds.filter((spec) => !spec.fileField).map((spec) => viaUrl(spec.id, spec.keepsPrompt && item.prompt ? { prompt: item.prompt } : {})),
-    ];
+    return chainOptions(this.ctx, id);
   }
 
-  /**
-   * Items of a kind whose remote URL a job fetching it in a few minutes can still use (an unknown
-   * expiry counts as usable, as in `chainOptions`), newest first, among the newest LINKABLE_LOOKBACK
-   * items: older links have long expired, and the scan stays short at any library size.
-   */
-  linkable(kind: MediaKind, limit: number): (Omit<LinkableItem, 'posterUrl'> & { posterPath: string | null; updatedAt: number })[] {
-    const rows = this.stmt('linkable').all(LINKABLE_LOOKBACK, kind, this.now() + URL_MARGIN_MS, limit) as {
-      id: number;
-      title: string;
-      remote_url: string;
-      remote_expires_at: number | null;
-      poster_path: string | null;
-      updated_at: number;
-    }[];
-    return rows.map((row) => ({
-      id: String(row.id),
-      title: row.title,
-      kind,
-      url: row.remote_url,
-      expiresAt: row.remote_expires_at,
-      posterPath: row.poster_path,
-      updatedAt: row.updated_at,
-    }));
+  linkable(kind: MediaKind, limit: number): LinkableSummary[] {
+    return linkable(this.ctx, kind, limit);
   }
 
-  /**
-   * The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes, which
-   * serve it through `mediaReply` only while it is still a plain file inside `root`: a poster inside
-   * the thumbnails folder, an item in the folder it was recorded in.
-   */
+  /** The file behind a media URL path (`/<id>` or `/<id>/poster`), for the hosts' media routes (see posters.ts). */
   resolveMedia(pathname: string): MediaTarget | undefined {
-    const match = /^\/?([1-9]\d{0,14})(\/poster)?\/?$/.exec(pathname);
-    if (!match?.[1]) return undefined;
-    const row = this.stmt('get').get(Number(match[1])) as ItemRow | undefined;
-    if (!row) return undefined;
-    if (match[2]) return row.poster_path ? { path: row.poster_path, mime: 'image/png', root: this.thumbnailDir } : undefined;
-    return { path: row.path, mime: row.mime, root: dirname(row.path) };
+    return resolveMedia(this.ctx, pathname);
   }
-
-  // ---------------------------------------------------------------- writing
 
   /**
    * Inserts items in one transaction, with their tags and search rows. Dates never go backwards: an
    * item is never dated before the newest item already there (see the schema's notes).
    */
   insertItems(items: readonly NewItem[]): string[] {
-    const now = this.now();
-    return transaction(this.db, () => {
-      let floor = (this.stmt('maxCreated').get() as { at: number | null }).at ?? 0;
-      const ids: string[] = [];
-      const tagIds = new Map<string, number>();
-      for (const item of items) {
-        const createdAt = Math.max(item.createdAt ?? now, floor);
-        floor = createdAt;
-        const tags = [...new Set((item.tags ?? []).map(cleanTag))];
-        const tagsText = tags.join('\n');
-        const parentId = item.parentId && this.stmt('itemExists').get(rowId(item.parentId)) ? rowId(item.parentId) : null;
-        const result = this.stmt('insert').run(
-          item.path,
-          item.title,
-          item.kind,
-          item.mime,
-          item.sizeBytes,
-          item.sha256,
-          item.width ?? null,
-          item.height ?? null,
-          item.durationMs ?? null,
-          createdAt,
-          item.fileModifiedAt ?? null,
-          item.source,
-          item.vendor ?? null,
-          item.operation ?? null,
-          item.params ? JSON.stringify(item.params) : null,
-          item.prompt ?? '',
-          item.negativePrompt ?? '',
-          item.remoteUrl ?? null,
-          item.remoteExpiresAt ?? null,
-          parentId,
-          item.jobId ?? null,
-          item.outputId ?? null,
-          item.downloadId ?? null,
-          item.favourite ? 1 : 0,
-          item.notes ?? '',
-          tagsText,
-          now,
-        );
-        const id = Number(result.lastInsertRowid);
-        for (const tag of tags) {
-          let tagId = tagIds.get(tag.toLowerCase());
-          if (tagId === undefined) {
-            tagId = this.tagIdFor(tag);
-            tagIds.set(tag.toLowerCase(), tagId);
-          }
-          this.stmt('tagLink').run(tagId, id);
-          this.stmt('tagCount').run(1, tagId);
-        }
-        this.writeSearchRows(id, {
-          title: item.title,
-          prompt: item.prompt ?? '',
-          tags: tagsText,
-          notes: item.notes ?? '',
-          kind: item.kind,
-          operation: item.operation ?? null,
-          favourite: item.favourite ?? false,
-          missing: false,
-          tagIds: tags.map((tag) => tagIds.get(tag.toLowerCase()) ?? 0),
-          createdAt,
-        });
-        ids.push(String(id));
-      }
-      return ids;
-    });
-  }
-
-  private tagIdFor(name: string): number {
-    const found = this.stmt('tagId').get(name) as { id: number } | undefined;
-    return found ? found.id : (this.stmt('tagInsert').get(name) as { id: number }).id;
-  }
-
-  private writeSearchRows(id: number, facts: IndexFacts): void {
-    this.stmt('ftsUpsert').run(ftsRowid(id), ...indexRow(facts));
-    for (const word of prefixWords(facts)) {
-      if (this.knownTerms.has(word)) continue;
-      this.stmt('termInsert').run(word);
-      if (this.knownTerms.size >= KNOWN_TERMS_MAX) this.knownTerms.clear();
-      this.knownTerms.add(word);
-    }
-  }
-
-  /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */
-  private reindex(id: number): void {
-    const item = this.get(String(id));
-    this.stmt('tagCopies').run(item.title, item.favourite ? 1 : 0, item.missing ? 1 : 0, id);
-    this.writeSearchRows(id, {
-      ...item,
-      tags: item.tags.join('\n'),
-      tagIds: (this.stmt('itemTagIds').all(id) as { tag_id: number }[]).map((row) => row.tag_id),
-    });
+    return insertItems(this.ctx, items);
   }
 
   /**
    * Makes a completed download a library item: the file's facts from the disk, the rest from its job
    * and output (looked up by id when not given). Adding the same file twice returns the existing item.
    */
-  async addFromDownload(download: Download, job?: JobSource | null, output?: OutputSource | null): Promise<StoredItem> {
-    if (download.status !== 'completed' || !download.path) {
-      throw new AppError('invalid_input', `Download ${download.id} is not completed, so there is no file to add to the library.`);
-    }
-    const path = normalize(download.path);
-    const existing = this.stmt('byPath').get(path) as ItemRow | undefined;
-    if (existing) return toItem(existing);
-    const jobInfo = job === undefined ? this.jobSource(download.jobId) : job;
-    const outputInfo = output === undefined ? this.outputSource(download.outputId) : output;
-
-    let info;
-    let fileStat;
-    try {
-      fileStat = await stat(path);
-      info = await probeFile(path);
-    } catch (error) {
-      throw new AppError('not_found', `The downloaded file ${path} cannot be read, so it was not added to the library.`, { cause: error });
-    }
-    const params = jobInfo?.params ?? null;
-    const operation = jobInfo?.operation ?? null;
-    const resolution = params ? resolutionOf(params) : null;
-    const duration = operation === 'haiper.generate' && params ? getParam(params, 'settings.duration') : undefined;
-    // A job item is what its operation makes (filters rely on it); the file's bytes decide otherwise.
-    const kind = operation ? OPERATIONS[operation].output : (info?.kind ?? outputInfo?.kind ?? mediaKindOf(download.contentType) ?? 'video');
-    if (info && info.kind !== kind) this.options.log?.warn('library: file kind differs from its operation', { path, operation, detected: info.kind });
-    const contentType = mediaKindOf(download.contentType) === kind ? download.contentType : null;
-    const newItem: NewItem = {
-      path,
-      title: titleOf(path),
-      kind,
-      mime: (info?.kind === kind ? info.mime : null) ?? contentType ?? (kind === 'video' ? 'video/mp4' : 'image/png'),
-      sizeBytes: fileStat.size,
-      sha256: download.sha256 ?? (await sha256File(path)),
-      width: info?.width ?? resolution?.width ?? null,
-      height: info?.height ?? resolution?.height ?? null,
-      durationMs: info?.durationMs ?? (typeof duration === 'number' ? duration * 1000 : null),
-      createdAt: download.finishedAt ?? this.now(),
-      fileModifiedAt: Math.round(fileStat.mtimeMs),
-      source: 'job',
-      vendor: jobInfo?.vendor ?? null,
-      operation,
-      params,
-      prompt: params ? promptOf(params) : '',
-      negativePrompt: params && operation ? negativePromptOf(operation, params) : '',
-      remoteUrl: download.url || outputInfo?.url || null,
-      remoteExpiresAt: download.expiresAt ?? outputInfo?.expiresAt ?? null,
-      parentId: jobInfo?.parentItemId ?? null,
-      jobId: jobInfo?.id ?? download.jobId,
-      outputId: outputInfo?.id ?? download.outputId,
-      downloadId: download.id,
-    };
-    let id: string;
-    try {
-      [id = ''] = this.insertItems([newItem]);
-    } catch (error) {
-      // A second listener call for the same file raced us to the insert.
-      const raced = this.stmt('byPath').get(path) as ItemRow | undefined;
-      if (raced) return toItem(raced);
-      throw error;
-    }
-    const item = this.get(id);
-    this.emit({ type: 'updated', item });
-    return item;
+  addFromDownload(download: Download, job?: JobSource | null, output?: OutputSource | null): Promise<StoredItem> {
+    return addFromDownload(this.ctx, download, job, output);
   }
 
-  /**
-   * Completed downloads (finished at or after `since`) whose file is no library item, in id order after
-   * `after`: what another process sharing the database downloaded, for the intake's sweep.
-   */
+  /** Completed downloads since `since` whose file is no library item (see intake.ts). */
   completedDownloadsWithoutItem(since: number, after: string, limit: number): string[] {
-    const rows = this.stmt('downloadsWithoutItem').all(since, after, limit) as { id: string }[];
-    return rows.map((row) => row.id);
+    return completedDownloadsWithoutItem(this.ctx, since, after, limit);
   }
 
-  private jobSource(jobId: string | null): JobSource | null {
-    if (!jobId) return null;
-    const row = this.stmt('jobRow').get(jobId) as { id: string; operation: string; vendor: VendorId; params: string; parent_item_id: string | null } | undefined;
-    if (!row || !isOperationId(row.operation)) return null;
-    let params: Record<string, unknown> = {};
-    try {
-      params = JSON.parse(row.params) as Record<string, unknown>;
-    } catch {
-      this.options.log?.warn('library: job params are not JSON', { jobId });
-    }
-    return { id: row.id, operation: row.operation, vendor: row.vendor, params, parentItemId: row.parent_item_id };
-  }
-
-  private outputSource(outputId: string | null): OutputSource | null {
-    if (!outputId) return null;
-    const row = this.stmt('outputRow').get(outputId) as { id: string; kind: MediaKind | null; url: string | null; expires_at: number | null } | undefined;
-    return row ? { id: row.id, kind: row.kind, url: row.url, expiresAt: row.expires_at } : null;
-  }
-
-  /**
-   * Adds every video and image under `dir` (recognised by their bytes, not their names). Files already
-   * in the library, by path or by content, are skipped. Nothing is known of their making: they are found
-   * by name, tags and notes.
-   */
-  async importFolder(dir: string, options: { tags?: string[] } = {}): Promise<ImportResult> {
-    if (!isAbsolute(dir)) throw new AppError('invalid_input', `Give the folder as an absolute path (got "${dir}").`);
-    const root = normalize(dir);
-    const info = await stat(root).catch(() => null);
-    if (!info) throw new AppError('not_found', `The folder ${root} does not exist.`);
-    if (!info.isDirectory()) throw new AppError('invalid_input', `${root} is a file, not a folder.`);
-    const tags = (options.tags ?? []).map(cleanTag);
-    const result: ImportResult = { added: 0, duplicates: 0, unsupported: 0, failed: 0 };
-    const seen = new Set<string>();
-    let batch: NewItem[] = [];
-    const flush = (): void => {
-      if (!batch.length) return;
-      result.added += this.insertItems(batch).length;
-      batch = [];
-    };
-    for await (const path of walkFiles(root)) {
-      try {
-        if (this.stmt('byPath').get(path)) {
-          result.duplicates++;
-          continue;
-        }
-        const type = sniffMedia(await readHead(path, SNIFF_BYTES));
-        if (!type) {
-          result.unsupported++;
-          continue;
-        }
-        const [fileStat, media, sha256] = await Promise.all([stat(path), probeFile(path), sha256File(path)]);
-        const key = `${fileStat.size}:${sha256}`;
-        if (seen.has(key) || this.stmt('sameBytes').get(fileStat.size, sha256)) {
-          result.duplicates++;
-          continue;
-        }
-        seen.add(key);
-        batch.push({
-          path,
-          title: titleOf(path),
-          kind: media?.kind ?? type.kind,
-          mime: media?.mime ?? type.mime,
-          sizeBytes: fileStat.size,
-          sha256,
-          width: media?.width ?? null,
-          height: media?.height ?? null,
-          durationMs: media?.durationMs ?? null,
-          fileModifiedAt: Math.round(fileStat.mtimeMs),
-          source: 'import',
-          tags,
-        });
-        if (batch.length >= IMPORT_BATCH) flush();
-      } catch (error) {
-        result.failed++;
-        this.options.log?.warn('library: import skipped a file it could not read', { path, error });
-      }
-    }
-    flush();
-    if (result.added) {
-      this.db.exec('PRAGMA optimize');
-      this.emit({ type: 'invalidated', reason: 'import' });
-    }
-    return result;
+  /** Adds every video and image under `dir` (see import.ts). */
+  importFolder(dir: string, options: { tags?: string[] } = {}): Promise<ImportResult> {
+    return importFolder(this.ctx, dir, options);
   }
 
   update(id: string, patch: LibraryUpdate): StoredItem {
     const key = rowId(id);
     this.get(id);
-    const sets: string[] = [];
-    const params: (string | number)[] = [];
+    const columns: Record<string, string | number> = {};
     if (patch.title !== undefined) {
       const title = patch.title.replace(/\s+/g, ' ').trim();
       if (!title) throw new AppError('invalid_input', 'A title cannot be empty.');
-      sets.push('title = ?');
-      params.push(title);
+      columns['title'] = title;
     }
-    if (patch.notes !== undefined) {
-      sets.push('notes = ?');
-      params.push(patch.notes);
-    }
-    if (patch.favourite !== undefined) {
-      sets.push('favourite = ?');
-      params.push(patch.favourite ? 1 : 0);
-    }
-    if (!sets.length) return this.get(id);
-    transaction(this.db, () => {
-      this.db.prepare(`UPDATE items SET ${sets.join(', ')}, updated_at = ? WHERE id = ?`).run(...params, this.now(), key);
-      this.reindex(key);
+    if (patch.notes !== undefined) columns['notes'] = patch.notes;
+    if (patch.favourite !== undefined) columns['favourite'] = patch.favourite ? 1 : 0;
+    if (!Object.keys(columns).length) return this.get(id);
+    transaction(this.repo.db, () => {
+      this.repo.updateColumns(key, columns, this.now());
+      this.repo.reindex(key);
     });
     const item = this.get(id);
     this.emit({ type: 'updated', item });
@@ -1061,35 +162,11 @@ export class LibraryStore {
   }
 
   tag(id: string, names: readonly string[]): StoredItem {
-    return this.changeTags(id, names, true);
+    return changeTags(this.ctx, id, names, true);
   }
 
   untag(id: string, names: readonly string[]): StoredItem {
-    return this.changeTags(id, names, false);
-  }
-
-  private changeTags(id: string, names: readonly string[], add: boolean): StoredItem {
-    const key = rowId(id);
-    this.get(id);
-    const tags = [...new Set(names.map(cleanTag))];
-    transaction(this.db, () => {
-      for (const name of tags) {
-        if (add) {
-          const tagId = this.tagIdFor(name);
-          if (this.stmt('tagLink').run(tagId, key).changes) this.stmt('tagCount').run(1, tagId);
-        } else {
-          const found = this.stmt('tagId').get(name) as { id: number } | undefined;
-          if (found && this.stmt('tagUnlink').run(found.id, key).changes) this.stmt('tagCount').run(-1, found.id);
-        }
-      }
-      if (!add) this.stmt('tagPrune').run();
-      const text = (this.stmt('itemTagNames').all(key) as { name: string }[]).map((r) => r.name).join('\n');
-      this.stmt('setTagsText').run(text, this.now(), key);
-      this.reindex(key);
-    });
-    const item = this.get(id);
-    this.emit({ type: 'updated', item });
-    return item;
+    return changeTags(this.ctx, id, names, false);
   }
 
   /**
@@ -1111,110 +188,29 @@ export class LibraryStore {
         });
       }
     }
-    transaction(this.db, () => {
-      this.db.prepare('UPDATE tags SET item_count = item_count - 1 WHERE id IN (SELECT tag_id FROM item_tags WHERE item_id = ?)').run(key);
-      this.stmt('ftsDelete').run(ftsRowid(key));
-      this.db.prepare('DELETE FROM items WHERE id = ?').run(key);
-      this.stmt('tagPrune').run();
-    });
+    this.repo.deleteItem(key);
     if (item.posterPath) await rm(item.posterPath, { force: true });
     this.emit({ type: 'removed', id });
     return { trashed };
   }
 
   /** Looks for every item's file; marks the ones not found as missing and the ones back as present. */
-  async checkMissing(): Promise<MissingCheckResult> {
-    const result: MissingCheckResult = { checked: 0, missing: 0, found: 0 };
-    const page = this.db.prepare('SELECT id, path, missing FROM items WHERE id > ? ORDER BY id LIMIT ?');
-    let changed = false;
-    for (let after = 0; ; ) {
-      const rows = page.all(after, MISSING_BATCH) as { id: number; path: string; missing: number }[];
-      const last = rows.at(-1);
-      if (!last) break;
-      after = last.id;
-      const present = await Promise.all(rows.map((row) => exists(row.path)));
-      const flips = rows.filter((row, i) => present[i] === (row.missing === 1));
-      result.checked += rows.length;
-      result.missing += present.filter((p) => !p).length;
-      result.found += flips.filter((row) => row.missing === 1).length;
-      const lost = flips.filter((row) => row.missing === 0).map((row) => row.id);
-      const back = flips.filter((row) => row.missing === 1).map((row) => row.id);
-      if (lost.length) this.setMissing(lost, true);
-      if (back.length) this.setMissing(back, false);
-      changed ||= flips.length > 0;
-    }
-    if (changed) this.emit({ type: 'invalidated', reason: 'missing' });
-    return result;
+  checkMissing(): Promise<MissingCheckResult> {
+    return checkMissing(this.ctx);
   }
 
-  private setMissing(ids: readonly number[], missing: boolean): void {
-    const mark = this.db.prepare('UPDATE items SET missing = ?, updated_at = ? WHERE id = ?');
-    const now = this.now();
-    transaction(this.db, () => {
-      for (const id of ids) {
-        mark.run(missing ? 1 : 0, now, id);
-        this.reindex(id);
-      }
-    });
+  /** Points a missing item at its file's new place (see missing.ts). */
+  relink(id: string, newPath: string): Promise<StoredItem> {
+    return relink(this.ctx, id, newPath);
   }
 
-  /**
-   * Points a missing item at its file's new place. The file must be the same one: same sha256 when the
-   * library knows it, else same size and kind.
-   */
-  async relink(id: string, newPath: string): Promise<StoredItem> {
-    const item = this.get(id);
-    if (!isAbsolute(newPath)) throw new AppError('invalid_input', `Give the file as an absolute path (got "${newPath}").`);
-    const path = normalize(newPath);
-    const fileStat = await stat(path).catch(() => null);
-    if (!fileStat?.isFile()) throw new AppError('not_found', `There is no file at ${path}.`);
-    const other = this.stmt('byPath').get(path) as ItemRow | undefined;
-    if (other && String(other.id) !== id) throw new AppError('conflict', `${path} is already library item "${other.title}".`);
-    const type = sniffMedia(await readHead(path, SNIFF_BYTES));
-    if (type?.kind !== item.kind) throw new AppError('conflict', `${path} is not a ${item.kind} file, so it cannot be "${item.title}".`);
-    if (item.sha256) {
-      const sha256 = await sha256File(path);
-      if (sha256 !== item.sha256) throw new AppError('conflict', `${path} is a different file: its contents do not match "${item.title}" (sha256 differs).`);
-    } else if (fileStat.size !== item.sizeBytes) {
-      throw new AppError('conflict', `${path} is a different file: it has ${fileStat.size} bytes, "${item.title}" had ${item.sizeBytes}.`);
-    }
-    transaction(this.db, () => {
-      this.db
-        .prepare('UPDATE items SET path = ?, missing = 0, file_modified_at = ?, updated_at = ? WHERE id = ?')
-        .run(path, Math.round(fileStat.mtimeMs), this.now(), rowId(id));
-      this.reindex(rowId(id));
-    });
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
-  }
-
-  /**
-   * Stores the renderer's poster frame (or image thumbnail) as `<dataDir>/thumbnails/<id>.png`. The
-   * renderer also reports what its <video>/<img> element learned of the media, which fills in sizes
-   * and durations the file headers did not give.
-   */
-  async setPoster(id: string, png: Uint8Array, media: { width?: number; height?: number; durationMs?: number } = {}): Promise<StoredItem> {
-    const item = this.get(id);
-    if (png.length > POSTER_MAX_BYTES) throw new AppError('invalid_input', `A poster can be at most ${POSTER_MAX_BYTES} bytes (got ${png.length}).`);
-    if (sniffMedia(png)?.mime !== 'image/png') throw new AppError('invalid_input', 'A poster must be a PNG image.');
-    const file = join(this.thumbnailDir, `${item.id}.png`);
-    const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, png);
-    await rename(temp, file);
-    this.db
-      .prepare(
-        `UPDATE items SET poster_path = ?, width = coalesce(width, ?), height = coalesce(height, ?),
-           duration_ms = coalesce(duration_ms, ?), updated_at = ? WHERE id = ?`,
-      )
-      .run(file, media.width ?? null, media.height ?? null, item.kind === 'video' ? (media.durationMs ?? null) : null, this.now(), rowId(id));
-    const updated = this.get(id);
-    this.emit({ type: 'updated', item: updated });
-    return updated;
+  /** Stores the renderer's poster frame (or image thumbnail), with what it learned of the media. */
+  setPoster(id: string, png: Uint8Array, media: { width?: number; height?: number; durationMs?: number } = {}): Promise<StoredItem> {
+    return setPoster(this.ctx, id, png, media);
   }
 
   /** Lets SQLite refresh its planner statistics when they are stale (cheap when they are not). */
   optimize(): void {
-    this.db.exec('PRAGMA optimize');
+    this.repo.optimize();
   }
 }
