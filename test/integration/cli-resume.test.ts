@@ -5,13 +5,13 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '@main/sandbox';
+import type { Sandbox } from '@main/sandbox';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { DownloadManager } from '@main/core/downloads/manager';
 import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
 import { JobStore } from '@main/core/jobs/store';
 import { createLogger } from '@main/core/log';
-import { CLI, cliEnv, eventually, runCli } from '../support/cli-process';
+import { CLI, compressedSandbox, eventually, runCli, sandboxCliEnv } from '../support/cli-process';
 import { sha256 as sha256Of, startRangeServer } from '../support/range-server';
 import { startStallingProxy } from '../support/stalling-proxy';
 
@@ -20,28 +20,16 @@ import { startStallingProxy } from '../support/stalling-proxy';
  * lingers as a zombie, a holder on another host whose lease lapses, a live holder that keeps renewing,
  * and a download a full disk paused. Time is compressed 10× as in cli.test.ts.
  */
-const compressed = (): Promise<Sandbox> =>
-  startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [20_000, 25_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 10 } });
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await compressed();
+  sandbox = await compressedSandbox();
 });
 afterAll(async () => {
   await sandbox.close();
 });
 
-function env(dataDir: string, origin = sandbox.origin, vendor = sandbox): NodeJS.ProcessEnv {
-  return cliEnv({
-    PROMPTREEL_DATA_DIR: dataDir,
-    PROMPTREEL_HIDREAM_URL: origin,
-    PROMPTREEL_HIDREAM_TOKEN: vendor.hidream.token,
-    PROMPTREEL_CLOUDSWAY_URL: `${origin}/v1/ai`,
-    PROMPTREEL_CLOUDSWAY_ENDPOINT: vendor.haiper.endpointPath,
-    PROMPTREEL_CLOUDSWAY_KEY: vendor.haiper.accessKey,
-    PROMPTREEL_TIME_SCALE: '10',
-  });
-}
+const env = (dataDir: string, origin = sandbox.origin, vendor = sandbox): NodeJS.ProcessEnv => sandboxCliEnv(dataDir, vendor, origin);
 
 const dataDir = (): string => mkdtempSync(join(tmpdir(), 'promptreel-resume-'));
 const jsonLines = (stdout: string): Record<string, unknown>[] =>
@@ -94,7 +82,7 @@ describe('promptreel resume', () => {
   it.runIf(process.platform === 'linux')(
     'takes over at once from a CLI killed with -9 that lingers as a zombie, polling and downloading, one submission each',
     async () => {
-      const vendor = await compressed();
+      const vendor = await compressedSandbox();
       const proxy = await startStallingProxy(vendor.origin);
       const dir = dataDir();
       const db = openDatabase(join(dir, 'promptreel.db'));

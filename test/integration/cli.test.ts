@@ -7,7 +7,7 @@ import { startSandbox, type Sandbox } from '@main/sandbox';
 import { openDatabase } from '@main/core/db/database';
 import { JsonFileSettingsBacking, SettingsStore } from '@main/core/settings/store';
 import { JobStore } from '@main/core/jobs/store';
-import { cliEnv, eventually, runCli, spawnCli } from '../support/cli-process';
+import { cliEnv, compressedSandbox, eventually, runCli, sandboxCliEnv, spawnCli } from '../support/cli-process';
 import { startStallingProxy } from '../support/stalling-proxy';
 
 /*
@@ -15,29 +15,17 @@ import { startStallingProxy } from '../support/stalling-proxy';
  * a sandbox vendor running in this test process, configured through the documented environment variables.
  * Time is compressed 10× on both sides (sandbox durations × 0.1, engine poll timing ÷ 10).
  */
-const compressed = (): Promise<Sandbox> =>
-  startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [20_000, 25_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 10 } });
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await compressed();
+  sandbox = await compressedSandbox();
 });
 
 afterAll(async () => {
   await sandbox.close();
 });
 
-function env(dataDir: string, origin = sandbox.origin, vendor = sandbox): NodeJS.ProcessEnv {
-  return cliEnv({
-    PROMPTREEL_DATA_DIR: dataDir,
-    PROMPTREEL_HIDREAM_URL: origin,
-    PROMPTREEL_HIDREAM_TOKEN: vendor.hidream.token,
-    PROMPTREEL_CLOUDSWAY_URL: `${origin}/v1/ai`,
-    PROMPTREEL_CLOUDSWAY_ENDPOINT: vendor.haiper.endpointPath,
-    PROMPTREEL_CLOUDSWAY_KEY: vendor.haiper.accessKey,
-    PROMPTREEL_TIME_SCALE: '10',
-  });
-}
+const env = (dataDir: string, origin = sandbox.origin, vendor = sandbox): NodeJS.ProcessEnv => sandboxCliEnv(dataDir, vendor, origin);
 
 function dataDir(): string {
   return mkdtempSync(join(tmpdir(), 'promptreel-cli-'));
@@ -255,7 +243,7 @@ describe('promptreel CLI', () => {
 
   it('survives kill -9 while polling and while downloading: resume --wait completes both, one submission each', async () => {
     // A vendor of its own, so its counters hold only this test's requests.
-    const vendor = await compressed();
+    const vendor = await compressedSandbox();
     const proxy = await startStallingProxy(vendor.origin);
     const direct = (d: string) => env(d, vendor.origin, vendor);
     const viaProxy = (d: string) => env(d, proxy.origin, vendor);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { startSandbox, type Sandbox } from '@main/sandbox';
 
 export const CLI = resolve(import.meta.dirname, '../../out/main/cli.js');
 
@@ -15,6 +16,27 @@ export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PROMPTREEL_')) env[k] = v;
   return { ...env, ...vars };
+}
+
+/**
+ * A sandbox in time compressed 10×, as the CLI tests run it (with `PROMPTREEL_TIME_SCALE=10` on the
+ * CLI's side): clips of 2–2.5 s, a 0.6-s limit window, room for ten HiDream tasks at once.
+ */
+export function compressedSandbox(): Promise<Sandbox> {
+  return startSandbox({ timeScale: 0.1, durations: { image: [8_000, 10_000], video: [20_000, 25_000] }, limitWindowMs: 6_000, hidreamLimits: { concurrency: 10 } });
+}
+
+/** A CLI run pointed at `vendor` (reached through `origin`, e.g. a proxy) by the documented environment variables. */
+export function sandboxCliEnv(dataDir: string, vendor: Sandbox, origin = vendor.origin): NodeJS.ProcessEnv {
+  return cliEnv({
+    PROMPTREEL_DATA_DIR: dataDir,
+    PROMPTREEL_HIDREAM_URL: origin,
+    PROMPTREEL_HIDREAM_TOKEN: vendor.hidream.token,
+    PROMPTREEL_CLOUDSWAY_URL: `${origin}/v1/ai`,
+    PROMPTREEL_CLOUDSWAY_ENDPOINT: vendor.haiper.endpointPath,
+    PROMPTREEL_CLOUDSWAY_KEY: vendor.haiper.accessKey,
+    PROMPTREEL_TIME_SCALE: '10',
+  });
 }
 
 /** Starts the built CLI (`out/main/cli.js`, made by `npm run build`) as a real child process. */
