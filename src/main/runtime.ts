@@ -214,7 +214,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     log: log.child('jobs'),
     limits: vendors.limits ?? limitsFromSettings(settings.get()),
     ...(vendors.timeScale ? { timeScale: vendors.timeScale } : {}),
-    startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox') })),
+    // The built-in sandbox keeps the engine's time: compressed for tests (PROMPTREEL_TIME_SCALE), real otherwise.
+    startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox'), ...(vendors.timeScale ? { timeScale: 1 / vendors.timeScale } : {}) })),
     adoptEveryMs,
     onProblem,
   });
