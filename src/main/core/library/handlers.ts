@@ -30,6 +30,7 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
       const page = store.search(query);
       return { ...page, items: page.items.map(wire) };
     },
+    'library.forOutputs': ({ outputIds }) => store.forOutputs(outputIds).map(({ outputId, item }) => ({ outputId, item: wire(item) })),
     'library.get': async ({ id }) => wire(await store.check(id)),
     'library.update': ({ id, ...patch }) => wire(store.update(id, patch)),
     'library.tag': ({ id, tags }) => wire(store.tag(id, tags)),

@@ -9,6 +9,7 @@ import { libraryLocales } from '../features/library/locales';
 import { previewLocales } from '../features/preview/locales';
 import { settingsLocales } from '../features/settings/locales';
 import { dropLocales } from '../features/stylize-drop/locales';
+import { studioLocales } from '../features/studio/locales';
 import type { Messages } from './define';
 
 export { defineLocales, type LocaleBundle } from './define';
@@ -23,6 +24,7 @@ export const NAMESPACES: readonly { ns: string; locales: Record<Locale, Messages
   { ns: 'jobs', locales: jobsLocales },
   { ns: 'preview', locales: previewLocales },
   { ns: 'drop', locales: dropLocales },
+  { ns: 'studio', locales: studioLocales },
   { ns: 'settings', locales: settingsLocales },
   { ns: 'library', locales: libraryLocales },
   { ns: 'downloads', locales: { en: nested(downloadsLocales.en), 'zh-CN': nested(downloadsLocales['zh-CN']) } },
