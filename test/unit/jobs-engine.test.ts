@@ -61,6 +61,25 @@ describe('job engine', () => {
     expect(events.at(-1)).toMatchObject({ type: 'updated', job: { status: 'succeeded', progress: 1 } });
   });
 
+  it('never lets progress go backwards, even when the vendor reports less than before', async () => {
+    const { engine, vendors, events, until } = setup();
+    vendors.haiper.duration = 90_000;
+    const query = vendors.haiper.query.bind(vendors.haiper);
+    let answers = 0;
+    vendors.haiper.query = async (operation, taskIds) => {
+      const statuses = await query(operation, taskIds);
+      // Every third answer a quarter of the last: what a vendor restarting a count looks like.
+      if (++answers % 3 === 0) for (const s of statuses) for (const o of s.outputs) if (o.state === 'running') o.progress /= 4;
+      return statuses;
+    };
+    const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'sea' } });
+    await until(job.id, 'succeeded');
+    expect(answers).toBeGreaterThan(3);
+    const seen = events.flatMap((e) => (e.type === 'progress' ? [e.progress.progress] : e.type === 'updated' && e.job.id === job.id ? [e.job.progress] : []));
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBe(1);
+  });
+
   it('rejects invalid parameters naming the field by its label, coded for any language, and sends and stores nothing', async () => {
     const { engine, vendors } = setup();
     const error: unknown = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'x', settings: { duration: 3 } } }).catch((e: unknown) => e);

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
-import { jobWaitingMigration } from './schema/jobs';
+import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
@@ -71,4 +71,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  jobHousekeepingMigration,
 ];
