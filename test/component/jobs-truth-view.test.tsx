@@ -62,7 +62,7 @@ const tick = (ms: number): void =>
   });
 
 const rowOf = (text: string): HTMLElement => {
-  const row = screen.getAllByRole('listitem').find((r) => r.textContent?.includes(text));
+  const row = screen.getAllByRole('listitem').find((r) => r.textContent.includes(text));
   if (!row) throw new Error(`no row with ${text}`);
   return row;
 };
@@ -206,15 +206,15 @@ describe('retries, discards and housekeeping', () => {
     act(() => useJobs.getState().select(done.id));
     await userEvent.click(screen.getByRole('button', { name: 'Delete from list' }));
     expect(api.calls.find((c) => c.name === 'jobs.delete')?.input).toEqual({ id: done.id });
-    expect(screen.queryAllByRole('listitem').some((r) => r.textContent?.includes('done one'))).toBe(false);
+    expect(screen.queryAllByRole('listitem').some((r) => r.textContent.includes('done one'))).toBe(false);
     expect(useJobs.getState().selectedId).toBeUndefined();
 
     await userEvent.click(screen.getByRole('button', { name: 'Clear finished' }));
     expect(api.calls.some((c) => c.name === 'jobs.clearFinished')).toBe(true);
-    expect(screen.queryAllByRole('listitem').some((r) => r.textContent?.includes('failed one'))).toBe(false);
+    expect(screen.queryAllByRole('listitem').some((r) => r.textContent.includes('failed one'))).toBe(false);
 
     api.emit('jobs.removed', { ids: [other.id] });
-    expect(screen.getAllByRole('listitem').map((r) => r.textContent?.includes('still going'))).toEqual([true]);
+    expect(screen.getAllByRole('listitem').map((r) => r.textContent.includes('still going'))).toEqual([true]);
     stop();
   });
 
