@@ -33,6 +33,12 @@ export type WaitReason = (
   | { kind: 'behind'; vendor: VendorId; category: RateCategory }
 ) & { until?: number | null; ahead?: number };
 
+/**
+ * Jobs in line are counted up to this many: past it, a reason says "more than" and no time, so a long
+ * queue is not rewritten (and re-announced) in full each time the line moves.
+ */
+export const AHEAD_COUNTED = 50;
+
 export function isFinalStatus(status: JobStatus): boolean {
   return FINAL_JOB_STATUSES.includes(status);
 }

@@ -2,7 +2,7 @@
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Job } from '@shared/jobs';
+import { AHEAD_COUNTED, type Job } from '@shared/jobs';
 import { useNavigation } from '@renderer/lib/navigation';
 import { JobsView } from '@renderer/features/jobs/JobsView';
 import { STALE_PROGRESS_MS } from '@renderer/features/jobs/JobList';
@@ -92,7 +92,8 @@ describe('waiting jobs say why and for how long, counting down on the window’s
   it('a free slot, jobs ahead in line, a refused key and a job’s own retry each have their words', async () => {
     const jobs = [
       makeJob({ status: 'queued', params: { prompt: 'slot' }, waiting: { kind: 'concurrency', vendor: 'hidream', limit: 1, tier: null, until: null } }),
-      makeJob({ status: 'queued', params: { prompt: 'ahead' }, waiting: { kind: 'per_minute', vendor: 'hidream', category: 'video', limit: 10, until: T0 + 30_000, ahead: 2 } }),
+      makeJob({ status: 'queued', params: { prompt: 'in line' }, waiting: { kind: 'per_minute', vendor: 'hidream', category: 'video', limit: 10, until: T0 + 30_000, ahead: 2 } }),
+      makeJob({ status: 'queued', params: { prompt: 'far back' }, waiting: { kind: 'per_minute', vendor: 'hidream', category: 'video', limit: 10, until: null, ahead: AHEAD_COUNTED + 1 } }),
       makeJob({ status: 'queued', params: { prompt: 'key' }, error: { kind: 'auth', message: 'HiDream token expired or invalid' }, attention: 'HiDream token expired or invalid' }),
       makeJob({
         status: 'queued',
@@ -103,7 +104,8 @@ describe('waiting jobs say why and for how long, counting down on the window’s
     ];
     const { stop } = await show(jobs);
     expect(rowOf('slot').textContent).toContain('Waiting for a free HiDream slot (1 at a time)');
-    expect(rowOf('ahead').textContent).toContain('Waiting: HiDream video limit, 10 per minute — 2 ahead, at least 30 s');
+    expect(rowOf('in line').textContent).toContain('Waiting: HiDream video limit, 10 per minute — 2 ahead, at least 30 s');
+    expect(rowOf('far back').textContent).toContain(`Waiting: HiDream video limit, 10 per minute — more than ${AHEAD_COUNTED} ahead`);
     expect(rowOf('key').textContent).toContain('Paused: the HiDream key was refused — continues when you update it in Settings');
     expect(rowOf('offline').textContent).toContain('Retrying: The server api.example.com was not found. Check the address and your internet connection. — about 12 s');
     stop();

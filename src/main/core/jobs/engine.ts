@@ -1,6 +1,6 @@
 import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import type { Download } from '@shared/downloads';
-import { expectedEnd, isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
+import { AHEAD_COUNTED, expectedEnd, isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
 import {
   issuesSummary,
@@ -607,7 +607,10 @@ export class JobEngine {
       if (held) {
         // In line behind a job that waits: the same reason, and at least as long.
         held.ahead++;
-        if (held.reason) this.noteWaiting(q, { ...held.reason, ahead: held.ahead }, now);
+        if (held.reason) {
+          const counted = held.ahead <= AHEAD_COUNTED;
+          this.noteWaiting(q, counted ? { ...held.reason, ahead: held.ahead } : { ...held.reason, until: null, ahead: AHEAD_COUNTED + 1 }, now);
+        }
         continue;
       }
       if ((sending.get(q.vendor) ?? 0) >= MAX_SUBMITTING) continue;

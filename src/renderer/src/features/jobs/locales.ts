@@ -39,6 +39,7 @@ export const jobsLocales = defineLocales({
       about: '{{what}} — about {{time}}',
       atLeast: '{{what}} — {{count}} ahead, at least {{time}}',
       aheadOnly: '{{what}} — {{count}} ahead',
+      aheadMany: '{{what}} — more than {{count}} ahead',
       now: '{{what}} — any moment now',
     },
     eta: {
@@ -180,6 +181,7 @@ export const jobsLocales = defineLocales({
       about: '{{what}}——约 {{time}}',
       atLeast: '{{what}}——前面还有 {{count}} 个，至少 {{time}}',
       aheadOnly: '{{what}}——前面还有 {{count}} 个',
+      aheadMany: '{{what}}——前面还有超过 {{count}} 个',
       now: '{{what}}——马上开始',
     },
     eta: {

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { expectedEnd, type Job } from '@shared/jobs';
+import { AHEAD_COUNTED, expectedEnd, type Job } from '@shared/jobs';
 import { getOperation, VENDORS } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
 import { describeError } from '../../lib/errors';
@@ -7,6 +7,7 @@ import { formatWait } from './format';
 
 /** The wait and how long it should last, from the engine's `until` counted down on this window's clock. */
 function withTime(what: string, until: number | null | undefined, ahead: number, t: TFunction<'jobs'>, now: number): string {
+  if (ahead > AHEAD_COUNTED) return t('waiting.aheadMany', { what, count: AHEAD_COUNTED });
   if (until === null || until === undefined) return ahead > 0 ? t('waiting.aheadOnly', { what, count: ahead }) : what;
   const left = until - now;
   if (left <= 0) return t('waiting.now', { what });
