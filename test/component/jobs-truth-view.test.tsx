@@ -107,6 +107,8 @@ describe('waiting jobs say why and for how long, counting down on the window’s
     expect(rowOf('in line').textContent).toContain('Waiting: HiDream video limit, 10 per minute — 2 ahead, at least 30 s');
     expect(rowOf('far back').textContent).toContain(`Waiting: HiDream video limit, 10 per minute — more than ${AHEAD_COUNTED} ahead`);
     expect(rowOf('key').textContent).toContain('Paused: the HiDream key was refused — continues when you update it in Settings');
+    act(() => useJobs.getState().select(jobs[3]?.id));
+    expect(within(screen.getByRole('status')).getByRole('button', { name: 'Open Settings' })).toBeTruthy();
     expect(rowOf('offline').textContent).toContain('Retrying: The server api.example.com was not found. Check the address and your internet connection. — about 12 s');
     stop();
   });

@@ -125,6 +125,8 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
       {waiting && (
         <div className="callout" role="status">
           <p>{waiting}</p>
+          {/* Paused for a refused key: the way to the fix stays one click away. */}
+          {job.error?.kind === 'auth' && <FixButton fix="settings" job={job} />}
         </div>
       )}
 
