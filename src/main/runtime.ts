@@ -27,6 +27,7 @@ import { createMemoryKeys } from './core/keys/memory';
 import type { KeyVault } from './core/keys/vault';
 import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './core/library/handlers';
 import { LibraryStore } from './core/library/store';
+import { reelsHandlers } from './core/reels/handlers';
 import { createLogger, type Logger } from './core/log';
 import type { BackgroundProblem } from './platform/timer';
 import { settingsHandlers } from './core/settings/handlers';
@@ -306,6 +307,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       return { shown: host.notify(notification, () => jobId !== undefined && events.emit('app.notificationClicked', { jobId })) };
     },
     ...staging.handlers,
+    ...reelsHandlers(),
   };
 
   return {

@@ -1,4 +1,5 @@
 import type { MediaKind, OperationId, VendorId } from './catalog/spec';
+import type { MediaFacts } from './media';
 
 export const LIBRARY_SORTS = ['newest', 'oldest', 'title_asc', 'title_desc', 'largest', 'smallest'] as const;
 export type LibrarySort = (typeof LIBRARY_SORTS)[number];
@@ -34,6 +35,8 @@ export interface LibraryItemSummary {
   mediaUrl: string;
   /** The cached poster/thumbnail, once the renderer made one. */
   posterUrl: string | null;
+  /** ffprobe could not decode the file (see `LibraryItem.facts.problem`); absent until probed. */
+  undecodable?: boolean;
 }
 
 export interface LibraryItem extends LibraryItemSummary {
@@ -57,6 +60,8 @@ export interface LibraryItem extends LibraryItemSummary {
   outputId: string | null;
   notes: string;
   tags: string[];
+  /** What ffprobe read from the file; null until it has been probed. */
+  facts?: MediaFacts | null;
 }
 
 export interface LibraryFilters {
