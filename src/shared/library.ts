@@ -131,6 +131,8 @@ export interface Lineage {
   item: LibraryItem;
   /** Breadth-first; each knows its parent so the UI can draw the tree. */
   descendants: { item: LibraryItem; depth: number }[];
+  /** What an exported reel was made from, in shot order; empty (or absent) for other items. */
+  sources?: LibraryItem[];
 }
 
 /** Why a chain operation cannot take this item right now; the renderer words it. */

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, searchNewestFirstMigration } from './schema/library';
+import { reelsMigration } from './schema/reels';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -71,4 +72,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  reelsMigration,
 ];
