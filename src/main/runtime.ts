@@ -212,7 +212,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   const facts = (ids: readonly string[]): ReturnType<MediaService['many']> => media.many(ids);
   const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix, facts);
   // Every item that enters the library (or whose file changes) gets ffprobe's facts and a poster.
-  const stopMedia = media.watch();
+  const stopMedia = media.watch({ sweep: forUser });
   // Every finished file becomes a library item, with its job's parameters and lineage. A command adds
   // its own files; the app also sweeps up those finished while it was not running.
   const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null, onProblem });

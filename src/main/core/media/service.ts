@@ -7,6 +7,9 @@ import type { LibraryStore, StoredItem } from '../library/store';
 import { grabFrame, POSTER_HEIGHT, stripTimes } from './frames';
 import { probeMedia, undecodable, type ProbedMedia } from './probe';
 
+/** Items a sweep queues at a time. */
+const SWEEP_BATCH = 100;
+
 interface FactsRow {
   item_id: number;
   decodable: number;
@@ -61,6 +64,14 @@ export class FactsRepo {
     return found;
   }
 
+  /** Items on disk that were never probed, newest first (imports, and libraries from before probing). */
+  unprobed(limit: number): string[] {
+    const rows = this.db
+      .prepare('SELECT id FROM items i WHERE missing = 0 AND NOT EXISTS (SELECT 1 FROM media_facts f WHERE f.item_id = i.id) ORDER BY id DESC LIMIT ?')
+      .all(limit) as { id: number }[];
+    return rows.map((row) => String(row.id));
+  }
+
   put(itemId: string, probed: ProbedMedia, file: { sizeBytes: number | null; modifiedAt: number | null }, now: number): void {
     this.db
       .prepare(
@@ -109,6 +120,9 @@ export class MediaService {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private running: Promise<void> | null = null;
+  private sweeping = false;
+  /** Items that could not be probed this run (unreadable): a sweep does not try them again and again. */
+  private readonly failed = new Set<string>();
   private closed = false;
   private stopWatching: (() => void) | null = null;
 
@@ -119,12 +133,30 @@ export class MediaService {
     this.now = options.now ?? Date.now;
   }
 
-  /** Probes items as they enter the library or change file; returns the unsubscribe function. */
-  watch(): () => void {
+  /**
+   * Probes items as they enter the library or change file, and those an import added (it announces
+   * them all at once); with `sweep`, also every item never probed (a library from before probing).
+   * Returns the unsubscribe function.
+   */
+  watch(options: { sweep?: boolean } = {}): () => void {
     this.stopWatching = this.library.onChange((change) => {
       if (change.type === 'updated' && this.isStale(change.item)) this.enqueue(change.item.id);
+      else if (change.type === 'invalidated') this.sweep();
     });
+    if (options.sweep) this.sweep();
     return () => this.stopWatching?.();
+  }
+
+  /** Queues the items never probed, a batch at a time (the drain asks for the next batch). */
+  private sweep(): void {
+    this.sweeping = true;
+    this.enqueueBatch();
+  }
+
+  private enqueueBatch(): void {
+    const ids = this.repo.unprobed(SWEEP_BATCH).filter((id) => !this.failed.has(id));
+    if (ids.length === 0) this.sweeping = false;
+    for (const id of ids) this.enqueue(id);
   }
 
   stored(itemId: string): MediaFacts | null {
@@ -194,12 +226,21 @@ export class MediaService {
   }
 
   private async drain(): Promise<void> {
-    for (let id = this.queue.shift(); id !== undefined; id = this.queue.shift()) {
+    for (;;) {
+      const id = this.queue.shift();
+      if (id === undefined) {
+        if (this.sweeping && !this.closed) {
+          this.enqueueBatch();
+          if (this.queue.length) continue;
+        }
+        return;
+      }
       this.queued.delete(id);
       try {
         const item = this.library.get(id);
         if (this.isStale(item)) await this.probeItem(item, { poster: true });
       } catch (error) {
+        this.failed.add(id);
         // The item was removed meanwhile, or the tools are missing on this platform: the item stays as it was.
         if (!(error instanceof AppError && error.kind === 'not_found')) this.log.warn('media: an item could not be probed', { itemId: id, error });
       }
