@@ -43,7 +43,7 @@ async function call<T>(name: string, input: unknown): Promise<T> {
 }
 
 async function failure(name: string, input: unknown): Promise<{ kind: string; message: string; issues?: { path: string; code?: string; message: string }[] }> {
-  const result = (await runtime.dispatch({ name, input }, ctx)) as Envelope<unknown>;
+  const result = (await runtime.dispatch({ name, input }, ctx));
   if (result.ok) throw new Error(`${name} should have failed`);
   return result.error;
 }
