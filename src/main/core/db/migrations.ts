@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobWaitingMigration } from './schema/jobs';
-import { libraryMigration, searchNewestFirstMigration } from './schema/library';
+import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 import { reelsMigration } from './schema/reels';
 
 export interface Migration {
@@ -72,5 +72,6 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  orderedSearchMigration,
   reelsMigration,
 ];
