@@ -211,6 +211,20 @@ describe('reel export', () => {
     expect(readdirSync(dir)).toEqual([]);
   }, 30_000);
 
+  it('keeps a shot’s sound or mutes it, as the shot says', async () => {
+    const sound = await itemByTitle('sound');
+    const loudness = async (keepAudio: boolean): Promise<number> => {
+      const muted = await call<Reel>('reels.create', { name: `Sound ${keepAudio}`, resolution: { width: 320, height: 180 }, shots: [{ source: { kind: 'item', itemId: sound.id }, keepAudio }] });
+      const out = join(outDir, `sound-${keepAudio}.mp4`);
+      const start = await call<ReelExportStart>('reels.export', { reelId: muted.id, out });
+      expect(await waitExport(start.exportId)).toMatchObject({ phase: 'done' });
+      const run = spawnSync(mediaTools().ffmpeg, ['-v', 'info', '-i', out, '-af', 'volumedetect', '-f', 'null', '-'], { encoding: 'utf8' });
+      return Number(/max_volume: (-?[\d.]+) dB/.exec(run.stderr)?.[1]);
+    };
+    expect(await loudness(true)).toBeGreaterThan(-40); // the test tone peaks near −18 dBFS
+    expect(await loudness(false)).toBeLessThan(-80);
+  }, 30_000);
+
   it('checks the reel’s format and the shots’ trims', async () => {
     expect(await failure('reels.create', { name: 'Odd', aspectRatio: '9:16', resolution: { width: 320, height: 180 } })).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'resolution' }] });
     const [s1] = reel.shots;
