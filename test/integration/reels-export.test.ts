@@ -266,6 +266,9 @@ describe('reel shots from plans', () => {
     const [, kite, lighthouse] = reel.shots;
     const kiteItem = await call<LibraryItem>('library.get', { id: kite?.itemId });
     expect(kiteItem).toMatchObject({ jobId: kite?.jobId, prompt: 'a kite over the sea' });
+    // A downloaded result gets ffprobe's facts like an imported file (the sandbox's 9:16 Haiper clip).
+    const kiteFacts = await until(async () => (await call<LibraryItem>('library.get', { id: kite?.itemId })).facts ?? undefined);
+    expect(kiteFacts).toMatchObject({ decodable: true, durationSeconds: 2, width: 720, height: 1280, fps: 24, videoCodec: 'h264' });
     expect(reelEvents.some((r) => r.id === reel.id && r.shots[1]?.itemId === kite?.itemId)).toBe(true);
 
     const again = await call<Reel>('reels.regenerateShot', { reelId: reel.id, shotId: kite?.id });
