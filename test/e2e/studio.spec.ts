@@ -143,7 +143,18 @@ test('every operation, composed or chained, completes in the studio’s feed', a
   // Open in library shows the item there.
   await upscaled.getByRole('button', { name: 'Open in library' }).click();
   await expect(page.getByRole('heading', { name: 'Library', level: 1 })).toBeVisible();
+
+  // Housekeeping stays in Jobs: the refused job, found by its prompt, is deleted from the list.
+  await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+  await page.getByRole('searchbox', { name: 'Search prompts' }).fill('street scene');
+  const rows = page.getByRole('list', { name: 'Jobs' }).getByRole('listitem');
+  await expect(rows).toHaveCount(1);
+  await rows.first().click();
+  await page.getByRole('region', { name: 'Job details' }).getByRole('button', { name: 'Delete from list' }).click();
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByText('Job deleted; its results stay in the library')).toBeVisible();
   await page.getByRole('button', { name: 'Studio' }).click();
+  await expect(feed().getByRole('article', { name: 'A street scene [moderation]' })).toHaveCount(0);
 });
 
 test('the keyboard alone: tabs, the form, Enter to submit, the lightbox and Esc, with visible focus', async () => {

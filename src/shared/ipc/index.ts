@@ -8,6 +8,7 @@ import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
 import { libraryEvents, libraryRequests } from './library';
+import { reelsEvents, reelsRequests } from './reels';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
@@ -18,6 +19,7 @@ export const requests = {
   ...filesRequests,
   ...downloadsRequests,
   ...libraryRequests,
+  ...reelsRequests,
 } as const;
 
 export const events = {
@@ -27,6 +29,7 @@ export const events = {
   ...settingsEvents,
   ...downloadsEvents,
   ...libraryEvents,
+  ...reelsEvents,
 } as const;
 
 export type Requests = typeof requests;

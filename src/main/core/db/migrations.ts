@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
-import { jobWaitingMigration } from './schema/jobs';
+import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { itemsByOutputMigration, libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
+import { reelsMigration } from './schema/reels';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -72,5 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
   downloadLeaseMigration,
   jobWaitingMigration,
   orderedSearchMigration,
+  reelsMigration,
+  jobHousekeepingMigration,
   itemsByOutputMigration,
 ];

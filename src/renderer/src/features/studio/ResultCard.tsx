@@ -12,7 +12,7 @@ import { describeError } from '../../lib/errors';
 import { call, IpcError } from '../../lib/ipc';
 import { toast } from '../../lib/toasts';
 import { useDownloadsStore } from '../downloads/store';
-import { ProgressBar, StatusBadge } from '../jobs/JobList';
+import { JobProgress, StatusBadge } from '../jobs/JobList';
 import { partialText, waitingText } from '../jobs/outcome';
 import { useJobs } from '../jobs/store';
 import { startItemDrag } from '../library/drag';
@@ -182,12 +182,14 @@ export const ResultCard = memo(function ResultCard({ id, actions }: ResultCardPr
   const { t: tJobs } = useTranslation('jobs');
   const locale = useLocale();
   const job = useJobs((s) => s.jobs.get(id));
+  const running = job ? !isFinalStatus(job.status) && job.status !== 'needs_attention' : false;
+  const now = useNow(1000, running);
   if (!job) return null;
   const spec = getOperation(job.operation);
   const name = spec.fileField ? inputName(job.id, job.inputFile) : undefined;
   const title = resultTitle(job, locale, name, (n, style) => t('stylizeTitle', { name: n, style }));
-  const active = !isFinalStatus(job.status) && job.status !== 'needs_attention';
-  const waiting = waitingText(job, tJobs);
+  const active = running;
+  const waiting = waitingText(job, tJobs, now, locale);
   const problem = partialText(job, tJobs) ?? (job.error && job.status !== 'succeeded' ? describeError(job.error, tJobs, { spec, locale }).text : undefined);
   const outputs = doneOutputs(job);
   const prompt = typeof job.params['prompt'] === 'string' ? job.params['prompt'].trim() : '';
@@ -230,7 +232,7 @@ export const ResultCard = memo(function ResultCard({ id, actions }: ResultCardPr
         <StatusBadge status={job.status} />
       </header>
       <p className="muted small result-op">{spec.title[locale]}</p>
-      {active && <ProgressBar progress={job.progress} label={tJobs('progress')} />}
+      {active && <JobProgress job={job} now={now} />}
       {waiting && <p className="muted small">{waiting}</p>}
       {problem && (
         <p className="row-error" role="note">
