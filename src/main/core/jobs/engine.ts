@@ -3,6 +3,7 @@ import type { Download } from '@shared/downloads';
 import { isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
 import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
+import { tasksOf } from '@shared/batch';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
@@ -121,11 +122,9 @@ function backoff(policy: { base: number; max: number }, attempt: number): number
   return Math.min(policy.base * 2 ** Math.max(0, attempt - 1), policy.max);
 }
 
+/** Each image of a submission counts against the vendor's per-minute limit (the set estimate counts the same way). */
 export function weightOf(operation: OperationId, params: Record<string, unknown>): number {
-  // Each image of a submission counts against the vendor's per-minute limit.
-  const field = OPERATIONS[operation].countField;
-  const count = field === undefined ? 1 : params[field];
-  return typeof count === 'number' && count >= 1 ? count : 1;
+  return tasksOf(operation, params);
 }
 
 const CATEGORY_WORDS: Record<RateCategory, [string, string]> = { image: ['image', 'images'], video: ['video', 'videos'], stylize: ['stylization', 'stylizations'] };
