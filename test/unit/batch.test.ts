@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { estimateSet, expandSet, formatSetIssue, MAX_SET_SIZE, setIssuePath, type SetResult } from '@shared/batch';
 import { parseCsv } from '@shared/csv';
 import { getParam, limitsOf, OPERATIONS, VENDORS } from '@shared/catalog';
+import { summarizeGroup, type GroupSummary } from '@shared/groups';
+import type { JobStatus } from '@shared/jobs';
 
 const generate = OPERATIONS['haiper.generate'];
 const txt2img = OPERATIONS['hidream.txt2img'];
@@ -128,5 +130,23 @@ describe('estimating a set', () => {
   it('uses the user’s own numbers for a vendor without published limits', () => {
     const haiper = limitsOf(VENDORS.haiper, { concurrency: 3, perMinute: 2 });
     expect(estimateSet('haiper.generate', [{}, {}, {}], haiper)).toMatchObject({ tasks: 3, perMinute: 2, concurrency: 3, lastStartMs: 60_000 });
+  });
+});
+
+describe('a group’s combined status', () => {
+  const of = (...statuses: JobStatus[]): GroupSummary => summarizeGroup(statuses.map((status) => ({ status })));
+
+  it('is active while any member is on its way, counting running and queued', () => {
+    expect(of('succeeded', 'succeeded', 'succeeded', 'running')).toMatchObject({ state: 'active', succeeded: 3, running: 1 });
+    expect(of('queued', 'submitting', 'failed')).toMatchObject({ state: 'active', queued: 1, running: 1, failed: 1 });
+  });
+
+  it('is succeeded only when every member is, failed when none made anything, partial for a mix', () => {
+    expect(of('succeeded', 'succeeded').state).toBe('succeeded');
+    expect(of('succeeded', 'failed').state).toBe('partial');
+    expect(of('succeeded', 'partial').state).toBe('partial');
+    expect(of('failed', 'canceled').state).toBe('failed');
+    expect(of('canceled', 'canceled').state).toBe('canceled');
+    expect(of('succeeded', 'needs_attention').state).toBe('needs_attention');
   });
 });

@@ -4,6 +4,7 @@ import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { filesRequests } from './files';
 import { downloadsEvents, downloadsRequests } from './downloads';
+import { groupsRequests } from './groups';
 import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
@@ -13,6 +14,7 @@ import { libraryEvents, libraryRequests } from './library';
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...groupsRequests,
   ...keysRequests,
   ...settingsRequests,
   ...filesRequests,

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
+import { jobGroupsMigration } from './schema/groups';
 import { jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, searchNewestFirstMigration } from './schema/library';
 
@@ -71,4 +72,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  jobGroupsMigration,
 ];

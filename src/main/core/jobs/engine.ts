@@ -2,7 +2,7 @@ import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import type { Download } from '@shared/downloads';
 import { isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
-import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
+import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type ValidationContext, type ValidParams, type RateCategory, type VendorId } from '@shared/catalog';
 import { tasksOf } from '@shared/batch';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
@@ -17,6 +17,8 @@ import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type Acquired, type LimitSettings 
 import { lostDownloadError, outcomeOf } from './outcome';
 import { Poller } from './poller';
 import { JobStore } from './store';
+import { GroupRepo, type NewGroup } from './group-repo';
+import type { JobGroup } from '@shared/groups';
 
 /** Where the engine gets a client for a vendor: live with the user's key, or the built-in sandbox. */
 export interface VendorClients {
@@ -160,6 +162,7 @@ function pausedReason(vendor: VendorId): ErrorInfo {
 export class JobEngine {
   readonly owner: string;
   private readonly store: JobStore;
+  private readonly groups: GroupRepo;
   private readonly clients: VendorClients;
   private readonly downloader: Downloader;
   private readonly clock: Clock;
@@ -182,6 +185,7 @@ export class JobEngine {
 
   constructor(private readonly options: JobEngineOptions) {
     this.store = new JobStore(options.db);
+    this.groups = new GroupRepo(options.db);
     this.clients = options.clients;
     this.downloader = options.downloader;
     this.clock = options.clock ?? systemClock;
@@ -266,6 +270,66 @@ export class JobEngine {
     this.enqueue(job);
     this.emitJob(job);
     return this.store.require(job.id);
+  }
+
+  /**
+   * A set made by one submit: every member is checked first, then the group row and all its members are
+   * stored in ONE transaction (all of a set or none of it), then each is queued like any job, so limits,
+   * batch polling and its states apply to every member.
+   */
+  async submitGroup(group: Omit<NewGroup, 'size'>, inputs: readonly SubmitInput[]): Promise<{ group: JobGroup; jobs: Job[] }> {
+    this.assertOpen();
+    const checked = inputs.map((input, i) => ({ input, params: this.checked(input, `Member ${String(i + 1)}: `) }));
+    for (const file of new Set(inputs.flatMap((input) => (input.file === undefined ? [] : [input.file])))) await this.options.checkInputFile?.(file);
+    const now = this.clock.now();
+    const stored = transaction(this.options.db, () => {
+      const made = this.groups.create({ ...group, size: inputs.length }, now);
+      const jobs = checked.map(({ input, params }, index) =>
+        this.store.create(
+          {
+            operation: input.operation,
+            vendor: OPERATIONS[input.operation].vendor,
+            params,
+            inputFile: input.file ?? null,
+            outputDir: input.outputDir ?? null,
+            parentItemId: input.parentItemId ?? null,
+            group: { id: made.id, index },
+          },
+          this.owner,
+          now + this.leaseMs,
+          now,
+        ),
+      );
+      return { group: made, jobs };
+    });
+    this.log.info('group queued', { id: stored.group.id, operation: group.operation, size: inputs.length });
+    for (const job of stored.jobs) {
+      this.enqueue(job);
+      this.emitJob(job);
+    }
+    return { group: stored.group, jobs: stored.jobs.map((job) => this.store.require(job.id)) };
+  }
+
+  /** What validation must know of a submission: a local file comes with it; whether its vendor can fetch loopback URLs. */
+  validationContext(operation: OperationId, hasFile: boolean): ValidationContext {
+    const vendor = OPERATIONS[operation].vendor;
+    // A vendor on this computer (the built-in sandbox) can fetch its own (loopback) results.
+    return { hasFile, allowLoopback: this.clients.onThisComputer?.(vendor) ?? this.clients.mode?.(vendor) === 'sandbox' };
+  }
+
+  /** A group and its members in the set's order. */
+  group(id: string): { group: JobGroup; jobs: Job[] } {
+    const group = this.groups.get(id);
+    if (!group) throw new AppError('not_found', `No group with id ${id}.`);
+    return { group, jobs: this.groups.memberIds(id).map((jobId) => this.get(jobId)) };
+  }
+
+  /** The engine's one check of a submission, as `submit` makes it; `prefix` places a set member's problem. */
+  private checked(input: SubmitInput, prefix: string): ValidParams {
+    const spec = OPERATIONS[input.operation];
+    const result = validateParams(input.operation, input.params, this.validationContext(input.operation, input.file !== undefined));
+    if (result.ok) return result.params;
+    throw new AppError('invalid_input', prefix + issuesSummary(spec, result.issues, 'en'), { issues: result.issues.map((issue) => toErrorIssue(spec, issue)) });
   }
 
   get(id: string): Job {

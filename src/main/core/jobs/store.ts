@@ -26,6 +26,8 @@ interface JobRow {
   error_message: string | null;
   attention: string | null;
   waiting: string | null;
+  group_id: string | null;
+  group_index: number | null;
   attempts: number;
   not_before: number | null;
   owner: string | null;
@@ -62,6 +64,8 @@ export interface NewJob {
   parentItemId: string | null;
   /** Kept from the job this one retries; HiDream uses it to recognise a repeated request. */
   requestId?: string;
+  /** The set it belongs to and its position there; the group row must exist (same transaction). */
+  group?: { id: string; index: number };
 }
 
 /** A job the store is asked about for rate-limit accounting after a restart. */
@@ -120,6 +124,8 @@ function toJob(row: JobRow, outputs: OutputRow[]): Job {
     submittedAt: row.submitted_at,
     finishedAt: row.finished_at,
     outputs: outputs.sort((a, b) => a.idx - b.idx).map(toOutput),
+    groupId: row.group_id ?? null,
+    groupIndex: row.group_index ?? null,
   };
 }
 
@@ -179,8 +185,8 @@ export class JobStore {
     const id = randomUUID();
     this.stmt(
       `INSERT INTO jobs (id, operation, vendor, status, params, input_file, output_dir, parent_item_id, request_id,
-         owner, lease_until, created_at, updated_at)
-       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         owner, lease_until, created_at, updated_at, group_id, group_index)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.operation,
@@ -194,6 +200,8 @@ export class JobStore {
       leaseUntil,
       now,
       now,
+      input.group?.id ?? null,
+      input.group?.index ?? null,
     );
     return this.require(id);
   }
