@@ -33,7 +33,7 @@ export type SetSpec =
   /** N variations: the same parameters with a different seed each (where the operation has a seed). */
   | { kind: 'seeds'; count: number }
   /** One job per value of a choice field: several styles, aspect ratios, resolutions, durations. */
-  | { kind: 'values'; field: string; values: readonly (string | number)[] }
+  | { kind: 'values'; field: string; values: (string | number)[] }
   /** One job per non-blank line, each line as the prompt. */
   | { kind: 'prompts'; text: string }
   /** A header naming catalog fields (key, last part of the key, or label), then one job per row. */
