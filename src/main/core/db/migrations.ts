@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobGroupsMigration } from './schema/groups';
 import { jobWaitingMigration } from './schema/jobs';
-import { libraryMigration, searchNewestFirstMigration } from './schema/library';
+import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -72,5 +72,6 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  orderedSearchMigration,
   jobGroupsMigration,
 ];
