@@ -97,3 +97,15 @@ describe('a set in the jobs list', () => {
     stop();
   });
 });
+
+describe('a set under a filter', () => {
+  it('shows the whole set when one member matches, not a set of one', async () => {
+    const stop = show(set(['succeeded', 'failed', 'succeeded', 'succeeded'], (i) => (i === 1 ? { error: { kind: 'vendor', message: 'refused' } } : {})));
+    const list = await screen.findByRole('list', { name: 'Jobs' });
+    await waitFor(() => expect(within(list).getByText('Set of 4: a lighthouse')).toBeTruthy());
+    await userEvent.selectOptions(screen.getByLabelText('Show'), 'Failed');
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Jobs' })).getByText('3 of 4 done, 1 failed')).toBeTruthy());
+    expect(within(screen.getByRole('list', { name: 'Jobs' })).getByText('Set of 4: a lighthouse')).toBeTruthy();
+    stop();
+  });
+});

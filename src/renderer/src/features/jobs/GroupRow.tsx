@@ -17,28 +17,30 @@ export const GROUP_ROW_HEIGHT = 148;
 export type ListRow = { kind: 'job'; key: string; id: string } | { kind: 'group'; key: string; groupId: string; ids: string[] };
 
 /**
- * The list's rows from its job ids (newest first): a set's members fold into one row where its newest
- * shown member is. A job's group never changes, so the records of the moment are enough.
+ * The list's rows from its job ids (newest first): a set folds into one row where its newest shown
+ * member is, and the row always holds the whole set (a filter that matches one member shows the set it
+ * belongs to, not a "set of 1"). A job's group never changes, so the records of the moment are enough.
  */
 export function listRows(ids: readonly string[], jobs: ReadonlyMap<string, Job>): ListRow[] {
-  const rows: ListRow[] = [];
-  const groups = new Map<string, Extract<ListRow, { kind: 'group' }>>();
-  for (const id of ids) {
-    const groupId = jobs.get(id)?.groupId;
-    if (!groupId) {
-      rows.push({ kind: 'job', key: id, id });
-      continue;
-    }
-    const row = groups.get(groupId);
-    if (row) row.ids.push(id);
-    else {
-      const made = { kind: 'group' as const, key: `group:${groupId}`, groupId, ids: [id] };
-      groups.set(groupId, made);
-      rows.push(made);
-    }
+  const members = new Map<string, string[]>();
+  for (const job of jobs.values()) {
+    if (!job.groupId) continue;
+    const list = members.get(job.groupId);
+    if (list) list.push(job.id);
+    else members.set(job.groupId, [job.id]);
   }
   const order = (id: string): number => jobs.get(id)?.groupIndex ?? 0;
-  for (const row of groups.values()) row.ids.sort((a, b) => order(a) - order(b));
+  for (const list of members.values()) list.sort((a, b) => order(a) - order(b));
+  const rows: ListRow[] = [];
+  const placed = new Set<string>();
+  for (const id of ids) {
+    const groupId = jobs.get(id)?.groupId;
+    if (!groupId) rows.push({ kind: 'job', key: id, id });
+    else if (!placed.has(groupId)) {
+      placed.add(groupId);
+      rows.push({ kind: 'group', key: `group:${groupId}`, groupId, ids: members.get(groupId) ?? [id] });
+    }
+  }
   return rows;
 }
 
