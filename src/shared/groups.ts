@@ -31,6 +31,20 @@ export interface GroupSummary {
   state: GroupState;
 }
 
+/**
+ * A set's members as they stand: where a member was retried, the newest attempt at each place in the
+ * set stands for it (the retry takes the failed job's place), in the set's order.
+ */
+export function currentMembers<J extends Pick<Job, 'id' | 'createdAt' | 'groupIndex'>>(jobs: readonly J[]): J[] {
+  const byPlace = new Map<number, J>();
+  for (const job of jobs) {
+    const place = job.groupIndex ?? 0;
+    const held = byPlace.get(place);
+    if (!held || job.createdAt > held.createdAt || (job.createdAt === held.createdAt && job.id > held.id)) byPlace.set(place, job);
+  }
+  return [...byPlace.entries()].sort(([a], [b]) => a - b).map(([, job]) => job);
+}
+
 const COUNTED: Record<JobStatus, keyof Omit<GroupSummary, 'total' | 'state'>> = {
   queued: 'queued',
   submitting: 'running',

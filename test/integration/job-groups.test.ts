@@ -8,7 +8,7 @@ import { summarizeGroup } from '@shared/groups';
 import type { GroupRecord } from '@shared/ipc/groups';
 import type { Envelope, RequestInput } from '@shared/ipc';
 import type { JobPage } from '@shared/ipc/jobs';
-import { isFinalStatus } from '@shared/jobs';
+import { isFinalStatus, type Job } from '@shared/jobs';
 import { startSandbox } from '@main/sandbox';
 import { createEngine, type Runtime } from '@main/runtime';
 import { createLogger } from '@main/core/log';
@@ -86,6 +86,15 @@ describe('a set of jobs made by one submit', () => {
     expect(done.jobs.map((job) => job.status)).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded']);
     expect(done.jobs[2]?.error?.message).toContain('code 2031: 模型已下线');
     expect(summarizeGroup(done.jobs)).toMatchObject({ total: 4, succeeded: 3, failed: 1, running: 0, state: 'partial' });
+
+    // Retrying the refused member puts the new attempt in its place: still a set of 4.
+    const refused = done.jobs[2];
+    if (!refused) throw new Error('expected a third member');
+    const retried = (await runtime.dispatch({ name: 'jobs.retry', input: { id: refused.id } }, ctx)) as Envelope<Job>;
+    if (!retried.ok) throw new Error(retried.error.message);
+    expect(retried.value).toMatchObject({ groupId: answer.value.group.id, groupIndex: 2 });
+    const again = await settled(answer.value.group.id);
+    expect(again.jobs.map((job) => job.id)).toEqual([done.jobs[0]?.id, done.jobs[1]?.id, retried.value.id, done.jobs[3]?.id]);
   });
 
   it('refuses a set with a bad row, placing it, and stores neither the group nor any member', async () => {

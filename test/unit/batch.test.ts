@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateSet, expandSet, formatSetIssue, MAX_SET_SIZE, setIssuePath, type SetResult } from '@shared/batch';
 import { parseCsv } from '@shared/csv';
 import { getParam, limitsOf, OPERATIONS, VENDORS } from '@shared/catalog';
-import { summarizeGroup, type GroupSummary } from '@shared/groups';
+import { currentMembers, summarizeGroup, type GroupSummary } from '@shared/groups';
 import type { JobStatus } from '@shared/jobs';
 
 const generate = OPERATIONS['haiper.generate'];
@@ -148,5 +148,16 @@ describe('a group’s combined status', () => {
     expect(of('failed', 'canceled').state).toBe('failed');
     expect(of('canceled', 'canceled').state).toBe('canceled');
     expect(of('succeeded', 'needs_attention').state).toBe('needs_attention');
+  });
+});
+
+describe('a set’s current members', () => {
+  it('lets a retry stand in for the member it retried, in the set’s order', () => {
+    const jobs = [
+      { id: 'b', createdAt: 1, groupIndex: 1 },
+      { id: 'a', createdAt: 1, groupIndex: 0 },
+      { id: 'b2', createdAt: 5, groupIndex: 1 },
+    ];
+    expect(currentMembers(jobs).map((j) => j.id)).toEqual(['a', 'b2']);
   });
 });

@@ -18,7 +18,7 @@ import { lostDownloadError, outcomeOf } from './outcome';
 import { Poller } from './poller';
 import { JobStore } from './store';
 import { GroupRepo, type NewGroup } from './group-repo';
-import type { JobGroup } from '@shared/groups';
+import { currentMembers, type JobGroup } from '@shared/groups';
 
 /** Where the engine gets a client for a vendor: live with the user's key, or the built-in sandbox. */
 export interface VendorClients {
@@ -45,6 +45,8 @@ export interface SubmitInput {
   parentItemId?: string;
   /** Where results go; the engine's default output folder (the library) otherwise. */
   outputDir?: string;
+  /** The set it belongs to and its place there (a retried member). */
+  group?: { id: string; index: number };
 }
 
 export interface JobEngineOptions {
@@ -261,6 +263,7 @@ export class JobEngine {
         inputFile: input.file ?? null,
         outputDir: input.outputDir ?? null,
         parentItemId: input.parentItemId ?? null,
+        ...(input.group ? { group: input.group } : {}),
       },
       this.owner,
       now + this.leaseMs,
@@ -321,7 +324,7 @@ export class JobEngine {
   group(id: string): { group: JobGroup; jobs: Job[] } {
     const group = this.groups.get(id);
     if (!group) throw new AppError('not_found', `No group with id ${id}.`);
-    return { group, jobs: this.groups.memberIds(id).map((jobId) => this.get(jobId)) };
+    return { group, jobs: currentMembers(this.groups.memberIds(id).map((jobId) => this.get(jobId))) };
   }
 
   /** The engine's one check of a submission, as `submit` makes it; `prefix` places a set member's problem. */
@@ -376,6 +379,8 @@ export class JobEngine {
       ...(job.inputFile ? { file: job.inputFile } : {}),
       ...(job.parentItemId ? { parentItemId: job.parentItemId } : {}),
       ...(job.outputDir ? { outputDir: job.outputDir } : {}),
+      // A retried member of a set takes its place there: the set shows its latest attempt.
+      ...(job.groupId ? { group: { id: job.groupId, index: job.groupIndex ?? 0 } } : {}),
     });
   }
 

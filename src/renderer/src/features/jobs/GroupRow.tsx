@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { getOperation } from '@shared/catalog';
-import { summarizeGroup, type GroupSummary } from '@shared/groups';
+import { currentMembers, summarizeGroup, type GroupSummary } from '@shared/groups';
 import type { Job } from '@shared/jobs';
 import { useLocale } from '../../i18n';
 import { describeError } from '../../lib/errors';
@@ -98,7 +98,8 @@ interface GroupRowProps {
 export const GroupRow = memo(function GroupRow({ ids, index, total, start, selectedId, onSelect }: GroupRowProps): React.JSX.Element | null {
   const { t } = useTranslation('jobs');
   const locale = useLocale();
-  const members = useJobs(useShallow((s) => ids.map((id) => s.jobs.get(id)).filter((job): job is Job => job !== undefined)));
+  const all = useJobs(useShallow((s) => ids.map((id) => s.jobs.get(id)).filter((job): job is Job => job !== undefined)));
+  const members = currentMembers(all);
   const first = members[0];
   if (!first) return null;
   const summary = summarizeGroup(members);
