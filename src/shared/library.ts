@@ -1,4 +1,5 @@
 import type { MediaKind, OperationId, VendorId } from './catalog/spec';
+import type { MediaFacts } from './media';
 
 export const LIBRARY_SORTS = ['newest', 'oldest', 'title_asc', 'title_desc', 'largest', 'smallest'] as const;
 export type LibrarySort = (typeof LIBRARY_SORTS)[number];
@@ -34,6 +35,8 @@ export interface LibraryItemSummary {
   mediaUrl: string;
   /** The cached poster/thumbnail, once the renderer made one. */
   posterUrl: string | null;
+  /** ffprobe could not decode the file (see `LibraryItem.facts.problem`); absent until probed. */
+  undecodable?: boolean;
 }
 
 export interface LibraryItem extends LibraryItemSummary {
@@ -57,6 +60,8 @@ export interface LibraryItem extends LibraryItemSummary {
   outputId: string | null;
   notes: string;
   tags: string[];
+  /** What ffprobe read from the file; null until it has been probed. */
+  facts?: MediaFacts | null;
 }
 
 export interface LibraryFilters {
@@ -126,6 +131,8 @@ export interface Lineage {
   item: LibraryItem;
   /** Breadth-first; each knows its parent so the UI can draw the tree. */
   descendants: { item: LibraryItem; depth: number }[];
+  /** What an exported reel was made from, in shot order; empty (or absent) for other items. */
+  sources?: LibraryItem[];
 }
 
 /** Why a chain operation cannot take this item right now; the renderer words it. */

@@ -9,6 +9,7 @@ import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
 import { libraryEvents, libraryRequests } from './library';
+import { reelsEvents, reelsRequests } from './reels';
 
 /** The whole channel map. Each domain declares its own slice; this is the only place they meet. */
 export const requests = {
@@ -20,6 +21,7 @@ export const requests = {
   ...filesRequests,
   ...downloadsRequests,
   ...libraryRequests,
+  ...reelsRequests,
 } as const;
 
 export const events = {
@@ -29,6 +31,7 @@ export const events = {
   ...settingsEvents,
   ...downloadsEvents,
   ...libraryEvents,
+  ...reelsEvents,
 } as const;
 
 export type Requests = typeof requests;

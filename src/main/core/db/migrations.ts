@@ -3,6 +3,7 @@ import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobGroupsMigration } from './schema/groups';
 import { jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
+import { reelsMigration } from './schema/reels';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -73,5 +74,6 @@ export const MIGRATIONS: readonly Migration[] = [
   downloadLeaseMigration,
   jobWaitingMigration,
   orderedSearchMigration,
+  reelsMigration,
   jobGroupsMigration,
 ];
