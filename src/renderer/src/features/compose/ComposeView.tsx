@@ -9,7 +9,9 @@ import { PromptHistory, promptField } from './PromptHistory';
 import type { Picked } from './model';
 import { ResultPicker } from './ResultPicker';
 import { useCompose } from './store';
-import { submitJob } from './submit';
+import { Presets } from './Presets';
+import { SetPanel, useSetForForm } from './SetPanel';
+import { submitComposed } from './submit';
 
 interface Picking {
   kind: MediaKind;
@@ -26,6 +28,8 @@ export function ComposeView(): React.JSX.Element {
   const [picking, setPicking] = useState<Picking>();
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
   const spec = getOperation(operation);
+  const draft = drafts[operation] ?? emptyDraft(spec);
+  const setForm = useSetForForm(spec, draft);
 
   const pickFromLibrary = (kind: MediaKind): Promise<Picked | undefined> =>
     new Promise((resolve) => setPicking({ kind, resolve }));
@@ -75,6 +79,7 @@ export function ComposeView(): React.JSX.Element {
       </div>
       <div role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
         <p className="muted description">{spec.description[locale]}</p>
+        <Presets spec={spec} draft={draft} onApply={(values) => load(operation, { ...draft, values })} />
         <PromptHistory
           prompts={history}
           onReuse={(prompt) => {
@@ -89,10 +94,14 @@ export function ComposeView(): React.JSX.Element {
           spec={spec}
           initial={drafts[operation]}
           onChange={(draft) => save(operation, draft)}
-          onSubmit={(submission, onProgress) => submitJob(operation, submission, onProgress)}
+          onSubmit={(submission, onProgress) => submitComposed(operation, submission, onProgress)}
+          supplied={setForm.supplied}
+          blocked={setForm.blocked}
+          submitLabel={setForm.submitLabel}
           pickFromLibrary={pickFromLibrary}
           onOpenSettings={() => go('settings')}
         />
+        <SetPanel spec={spec} draft={draft} />
       </div>
       {picking && (
         <ResultPicker
