@@ -381,7 +381,23 @@ export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, auto
           ))}
         </ol>
       ) : (
-        <p className="library-hint">{t('lineageNone')}</p>
+        !lineage?.shots?.length && <p className="library-hint">{t('lineageNone')}</p>
+      )}
+      {lineage?.shots && lineage.shots.length > 0 && (
+        <ol className="library-lineage" aria-label={t('reelShots')}>
+          {lineage.shots.map((shot) => (
+            <li key={shot.position}>
+              {t('reelShot', { n: shot.position + 1 })}:{' '}
+              {shot.item ? (
+                <button type="button" className="link" onClick={() => shot.item && void select(shot.item.id)}>
+                  {shot.item.title}
+                </button>
+              ) : (
+                <span className="library-hint">{t('reelShotGone')}</span>
+              )}
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );
