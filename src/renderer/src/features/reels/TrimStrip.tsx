@@ -82,8 +82,8 @@ export function TrimStrip({ shot, onEdit }: Props): React.JSX.Element {
       <video ref={video} className="trim-video" src={clip.mediaUrl} muted preload="metadata" controls onLoadedMetadata={() => show(shot.trimIn)} />
       <div className="trim-body">
         {length !== null && outS !== null && (
-          <div className="trim-strip" aria-hidden={frames.length === 0}>
-            <div className="trim-frames">
+          <div className="trim-strip">
+            <div className="trim-frames" aria-hidden="true">
               {frames.map((f) => (
                 <img key={f.seconds} src={f.dataUrl} alt="" draggable={false} />
               ))}
