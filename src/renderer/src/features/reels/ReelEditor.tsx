@@ -171,6 +171,8 @@ export function ReelEditor({ reel, onOpenItem }: ReelEditorProps): React.JSX.Ele
         </div>
       )}
 
+      <ExportPanel reel={reel} problems={problems} onOpenItem={onOpenItem} />
+
       {previewing && segments.length > 0 && (
         <div className="reel-preview">
           <ReelPlayer segments={segments} width={reel.resolution.width} height={reel.resolution.height} onClose={() => setPreviewing(false)} />
@@ -185,8 +187,6 @@ export function ReelEditor({ reel, onOpenItem }: ReelEditorProps): React.JSX.Ele
       ) : (
         <p className="placeholder">{t('editor.empty')}</p>
       )}
-
-      <ExportPanel reel={reel} problems={problems} onOpenItem={onOpenItem} />
 
       {adding === 'library' && (
         <ItemPicker

@@ -122,7 +122,7 @@ export const reelsLocales = defineLocales({
     card: {
       legend: 'Title card',
       show: 'Show a title card before this shot',
-      text: 'Text',
+      text: 'Title text',
       textPlaceholder: 'Chapter one',
       background: 'Background',
       colour: 'Text colour',
@@ -284,7 +284,7 @@ export const reelsLocales = defineLocales({
     card: {
       legend: '标题卡',
       show: '在此镜头前显示标题卡',
-      text: '文字',
+      text: '标题文字',
       textPlaceholder: '第一章',
       background: '背景色',
       colour: '文字颜色',
