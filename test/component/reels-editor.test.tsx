@@ -77,6 +77,37 @@ class FakeReels {
       'reels.export': () => ({ exportId: 'export-1', reelId: '1', totalSeconds: this.reel.durationSeconds ?? 0 }),
       'reels.cancelExport': ({ exportId }: RequestInput<'reels.cancelExport'>) => ({ exportId, canceled: true }),
       'media.frames': ({ itemId }: RequestInput<'media.frames'>) => ({ itemId, durationSeconds: 4, frames: [] }),
+      'reels.addShots': ({ shots, at }: RequestInput<'reels.addShots'>) => {
+        const made = shots.map((input, i) =>
+          makeShot(this.reel.shots.length + i, { id: `new-${clock}-${i}`, source: input.source, clip: null, itemId: null, state: 'planned' }),
+        );
+        const next = [...this.reel.shots];
+        next.splice(at ?? next.length, 0, ...made);
+        this.change({ shots: next.map((shot, position) => ({ ...shot, position })) });
+        return answer();
+      },
+      'reels.generateMissing': () => {
+        const planned = this.reel.shots.filter((shot) => shot.source.kind === 'planned');
+        const [sent, ...refused] = planned;
+        this.change({ shots: this.reel.shots.map((shot) => (shot === sent ? { ...shot, state: 'generating', jobStatus: 'queued', jobId: 'job-1' } : shot)) });
+        return {
+          reel: answer(),
+          submitted: sent ? [{ shotId: sent.id, jobId: 'job-1' }] : [],
+          refused: refused.map((shot) => ({ shotId: shot.id, error: { kind: 'validation', message: 'prompt too long for this model' } })),
+        };
+      },
+      'reels.swapShot': ({ shotId, source }: RequestInput<'reels.swapShot'>) => {
+        this.change({ shots: this.reel.shots.map((shot) => (shot.id === shotId ? { ...shot, source, trimIn: 0, trimOut: null } : shot)) });
+        return answer();
+      },
+      'reels.regenerateShot': answer,
+      'reels.extendShot': answer,
+      'library.search': () => ({
+        items: [
+          { id: '77', title: 'Lighthouse at dusk', kind: 'video', sizeBytes: 1000, width: 1280, height: 720, durationMs: 4000, createdAt: clock, vendor: null, operation: null, favourite: false, missing: false, mediaUrl: '/media/k/77', posterUrl: null },
+        ],
+        nextCursor: null,
+      }),
     });
     // Main's refusals carry a kind and issues, which the harness's handlers cannot throw.
     const inner = window.api;
@@ -326,6 +357,62 @@ describe('reel editor', () => {
     await setLanguage('zh-CN');
     expect(screen.getByText('生成中 40%')).toBeTruthy();
     expect(screen.getByRole('button', { name: '生成缺失的镜头（1）' })).toBeTruthy();
+    stop();
+  });
+});
+
+describe('reel shots from plans and the library', () => {
+  it('plans a shot in the compose form, adds it after the selected one, and generates the missing shots', async () => {
+    const user = userEvent.setup();
+    const fake = new FakeReels([makeShot(0), makeShot(1)]);
+    const stop = await openEditor(fake);
+    await user.click(screen.getByRole('button', { name: 'Plan a new shot…' }));
+    const sheet = screen.getByRole('dialog', { name: 'Plan a shot' });
+    await user.selectOptions(within(sheet).getByRole('combobox', { name: 'Operation' }), 'haiper.generate');
+    await user.type(within(sheet).getByLabelText('Prompt'), 'a lighthouse at dusk');
+    await user.click(within(sheet).getByRole('button', { name: 'Add planned shot' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Plan a shot' })).toBeNull());
+    const added = fake.api.calls.find((c) => c.name === 'reels.addShots')?.input as RequestInput<'reels.addShots'>;
+    expect(added.at).toBe(1);
+    expect(added.shots).toEqual([{ source: { kind: 'planned', operation: 'haiper.generate', params: expect.objectContaining({ prompt: 'a lighthouse at dusk' }) as unknown } }]);
+    expect(stripTitles()).toEqual(['Fox in neon rain', 'a lighthouse at dusk', 'Harbour at dawn']);
+    // The new shot is the one being edited now.
+    expect(screen.getByRole('region', { name: 'Settings of Shot 2' }).textContent).toContain('Planned with Haiper · Generate video.');
+
+    await user.click(screen.getByRole('button', { name: 'Plan a new shot…' }));
+    const again = screen.getByRole('dialog', { name: 'Plan a shot' });
+    await user.selectOptions(within(again).getByRole('combobox', { name: 'Operation' }), 'haiper.generate');
+    await user.type(within(again).getByLabelText('Prompt'), 'rain on a window');
+    await user.click(within(again).getByRole('button', { name: 'Add planned shot' }));
+    await waitFor(() => expect(stripTitles()).toHaveLength(4));
+
+    await user.click(screen.getByRole('button', { name: 'Generate missing shots (2)' }));
+    const note = await screen.findByText('1 shot sent to the vendor.');
+    expect(note.parentElement?.textContent).toContain('Shot 3: The vendor refused the parameters: prompt too long for this model');
+    expect(await screen.findByText('Queued')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Generate missing shots (1)' })).toBeTruthy();
+    stop();
+  });
+
+  it('swaps one shot for another library clip, and asks main to regenerate or extend it', async () => {
+    const user = userEvent.setup();
+    const fake = new FakeReels([makeShot(0), makeShot(1)]);
+    const stop = await openEditor(fake);
+    const inspector = screen.getByRole('region', { name: 'Settings of Shot 1' });
+    await user.click(within(inspector).getByRole('button', { name: 'Swap clip…' }));
+    const picker = await screen.findByRole('dialog', { name: 'Another clip for Shot 1' });
+    await user.click(await within(picker).findByRole('button', { name: 'Use: Lighthouse at dusk' }));
+    await waitFor(() => expect(fake.api.calls.find((c) => c.name === 'reels.swapShot')?.input).toEqual({ reelId: '1', shotId: '1', source: { kind: 'item', itemId: '77' } }));
+    await user.click(within(inspector).getByRole('button', { name: 'Regenerate' }));
+    await user.click(within(inspector).getByRole('button', { name: 'Extend with Haiper' }));
+    await waitFor(() => {
+      expect(fake.api.calls.filter((c) => c.name === 'reels.regenerateShot' || c.name === 'reels.extendShot').map((c) => [c.name, c.input])).toEqual([
+        ['reels.regenerateShot', { reelId: '1', shotId: '1' }],
+        ['reels.extendShot', { reelId: '1', shotId: '1' }],
+      ]);
+    });
+    // Shot 2 was not touched.
+    expect(fake.reel.shots[1]?.source).toEqual({ kind: 'item', itemId: '11' });
     stop();
   });
 });
