@@ -131,11 +131,8 @@ export interface Lineage {
   item: LibraryItem;
   /** Breadth-first; each knows its parent so the UI can draw the tree. */
   descendants: { item: LibraryItem; depth: number }[];
-  /**
-   * A reel export: the library items its shots played, in the reel's order (an item may appear more than
-   * once; `item` is null when that item has left the library since). Absent for every other item.
-   */
-  shots?: { position: number; itemId: string; item: LibraryItem | null }[];
+  /** What an export was made from: the items its shots played, in shot order; empty or absent for other items. */
+  sources?: LibraryItem[];
 }
 
 /** Why a chain operation cannot take this item right now; the renderer words it. */

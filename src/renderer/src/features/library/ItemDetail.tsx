@@ -381,20 +381,16 @@ export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, auto
           ))}
         </ol>
       ) : (
-        !lineage?.shots?.length && <p className="library-hint">{t('lineageNone')}</p>
+        !lineage?.sources?.length && <p className="library-hint">{t('lineageNone')}</p>
       )}
-      {lineage?.shots && lineage.shots.length > 0 && (
+      {lineage?.sources && lineage.sources.length > 0 && (
         <ol className="library-lineage" aria-label={t('reelShots')}>
-          {lineage.shots.map((shot) => (
-            <li key={shot.position}>
-              {t('reelShot', { n: shot.position + 1 })}:{' '}
-              {shot.item ? (
-                <button type="button" className="link" onClick={() => shot.item && void select(shot.item.id)}>
-                  {shot.item.title}
-                </button>
-              ) : (
-                <span className="library-hint">{t('reelShotGone')}</span>
-              )}
+          {lineage.sources.map((source, index) => (
+            <li key={`${index}:${source.id}`}>
+              {t('reelShot', { n: index + 1 })}:{' '}
+              <button type="button" className="link" onClick={() => void select(source.id)}>
+                {source.title}
+              </button>
             </li>
           ))}
         </ol>
