@@ -263,7 +263,7 @@ describe('reel editor', () => {
     // A title card is kept here until it has text; then main gets all of it.
     await user.click(within(inspector).getByRole('checkbox', { name: 'Show a title card before this shot' }));
     expect(fake.edits).toHaveLength(3);
-    await user.type(within(inspector).getByRole('textbox', { name: 'Title text', exact: true }), 'Chapter one{Enter}');
+    await user.type(within(inspector).getByRole('textbox', { name: 'Title text' }), 'Chapter one{Enter}');
     await waitFor(() => expect(fake.edits.at(-1)).toEqual({ titleCard: { text: 'Chapter one', background: '#1b1b21', colour: '#ffffff', seconds: 2 } }));
 
     // The last shot has nothing to go into.
