@@ -38,6 +38,26 @@ async function completeJob(
 }
 
 describe('items from completed jobs', () => {
+  it('are titled by their prompt, cut at a word with an ellipsis, or by their style and file', async () => {
+    env = libraryEnv({ now: () => NOW });
+    const long = `${'a slow dolly shot through a rainy neon market at night, '.repeat(3)}cinematic`;
+    const item = await completeJob(
+      { id: 'job-long', operation: 'hidream.txt2img', vendor: 'hidream', params: { prompt: long, resolution: '1024*1024', version: 'v2' } },
+      { kind: 'image', url: 'https://cdn.example.com/m.png', expiresAt: NOW + HOUR },
+      { name: '2026-01-02_hidream-txt2img_1.png', bytes: png(8, 8) },
+    );
+    expect(item.title).toBe('a slow dolly shot through a rainy neon market at night, a slow dolly shot through a rainy neon…');
+    expect(Array.from(item.title).length).toBeLessThanOrEqual(101);
+    const styled = await completeJob(
+      { id: 'job-style', operation: 'hidream.video_stylize', vendor: 'hidream', params: { style: 'anime', video_name: 'https://cdn.example.com/in.mp4' } },
+      { kind: 'video', url: 'https://cdn.example.com/s.mp4', expiresAt: NOW + HOUR },
+      { name: 'beach-walk_stylized.mp4', bytes: mp4({ durationMs: 1_000, width: 64, height: 64 }) },
+    );
+    expect(styled.title).toBe('Anime · 动漫 — beach-walk_stylized');
+    expect(env.store.search({ text: '动漫' }).items.map((i) => i.id)).toEqual([styled.id]);
+  });
+
+
   it('records everything known about a downloaded result and makes it findable', async () => {
     env = libraryEnv({ now: () => NOW });
     const bytes = mp4({ durationMs: 5_000, width: 1280, height: 720 });
@@ -51,8 +71,9 @@ describe('items from completed jobs', () => {
       { kind: 'video', url: 'https://cdn.example.com/fox.mp4', expiresAt: NOW + 2 * HOUR },
       { name: 'fox.mp4', bytes },
     );
+    // Named by its prompt, not by the file-name template's slug.
     expect(item).toMatchObject({
-      title: 'fox',
+      title: 'a red fox running through neon rain 狐狸',
       kind: 'video',
       mime: 'video/mp4',
       sizeBytes: bytes.length,
@@ -92,7 +113,7 @@ describe('items from completed jobs', () => {
     for (const listener of listeners) listener(download);
     const change = await added;
 
-    expect(change).toMatchObject({ type: 'updated', item: { title: 'lighthouse', kind: 'image', width: 64, height: 48, prompt: 'a lighthouse at dusk' } });
+    expect(change).toMatchObject({ type: 'updated', item: { title: 'a lighthouse at dusk', kind: 'image', width: 64, height: 48, prompt: 'a lighthouse at dusk' } });
     // The same completion reported again does not make a second item.
     const again = await env.store.addFromDownload(download);
     expect(env.store.search({}).items.map((i) => i.id)).toEqual([again.id]);

@@ -6,6 +6,8 @@ import type { LibraryQuery } from '@shared/library';
 import { openDatabase } from '@main/core/db/database';
 import { MIGRATIONS } from '@main/core/db/migrations';
 import { LibraryStore, type NewItem, type StoredSummary } from '@main/core/library/store';
+import { indexRow } from '@main/core/library/search-text';
+import type { OperationId } from '@shared/catalog';
 import { libraryEnv, type LibraryEnv } from '../support/library-env';
 
 const DAY = 24 * 3600_000;
@@ -18,7 +20,7 @@ const ITEMS: (Partial<NewItem> & { title: string })[] = [
   { title: 'Fox in neon rain', prompt: 'a red fox running through neon rain, cinematic, 4k', operation: 'hidream.txt2video', sizeBytes: 500, tags: ['animals', 'night'] },
   { title: 'Cat portrait', prompt: 'a grey cat in a teacup, studio light', operation: 'hidream.txt2img', sizeBytes: 100, favourite: true, tags: ['animals'] },
   { title: '城市夜景', prompt: '赛博朋克城市夜景，霓虹灯，下雨', operation: 'haiper.generate', sizeBytes: 900, tags: ['城市'] },
-  { title: 'ink boat', prompt: '', operation: 'hidream.video_stylize', sizeBytes: 300, notes: 'client: Aurora Films' },
+  { title: 'ink boat', prompt: '', operation: 'hidream.video_stylize', params: { style: 'ink_wash', video_name: 'https://cdn.example.com/boat.mp4' }, sizeBytes: 300, notes: 'client: Aurora Films' },
   { title: 'extended waves', prompt: 'waves crashing on black sand', operation: 'haiper.extend', sizeBytes: 700, favourite: true },
   { title: 'IMG_0042', source: 'import', kind: 'image', sizeBytes: 50, tags: ['holiday'] },
   { title: 'beach walk', source: 'import', kind: 'video', sizeBytes: 800 },
@@ -58,8 +60,9 @@ describe('library search', () => {
   it('finds English substrings in prompts, titles, tags and notes', () => {
     expect(titles({ text: 'fox' })).toEqual(['upscaled fox', 'Fox in neon rain']);
     expect(titles({ text: '"neon ra"' })).toEqual(['Fox in neon rain']);
-    // Unquoted, "ra" is a separate two-letter term, which matches whole words only.
-    expect(titles({ text: 'neon ra' })).toEqual([]);
+    // Unquoted, "ra" is a separate term: the start of a word, as it is typed.
+    expect(titles({ text: 'neon ra' })).toEqual(['Fox in neon rain']);
+    expect(titles({ text: 'neon rx' })).toEqual([]);
     expect(titles({ text: 'teacup' })).toEqual(['Cat portrait']);
     expect(titles({ text: 'aurora' })).toEqual(['ink boat']);
     expect(titles({ text: 'holiday' })).toEqual(['IMG_0042']);
@@ -72,6 +75,12 @@ describe('library search', () => {
     expect(titles({ text: '"fox rain"' })).toEqual([]);
   });
 
+  it("finds a stylization by its style's name in English and in Chinese", () => {
+    expect(titles({ text: 'ink wash' })).toEqual(['ink boat']);
+    expect(titles({ text: '水墨' })).toEqual(['ink boat']);
+    expect(titles({ text: 'watercolor' })).toEqual([]);
+  });
+
   it('finds Chinese text of any length, including one and two characters', () => {
     expect(titles({ text: '赛博朋克' })).toEqual(['城市夜景']);
     expect(titles({ text: '月光下' })).toEqual(['一只猫']);
@@ -81,8 +90,12 @@ describe('library search', () => {
     expect(titles({ text: '猫 赛博朋克' })).toEqual([]);
   });
 
-  it('matches one- and two-letter queries as whole words', () => {
+  it('matches from the second letter typed, and a single letter as a whole word', () => {
     expect(titles({ text: '4k' })).toEqual(['Fox in neon rain']);
+    expect(titles({ text: 'ru' })).toEqual(['Fox in neon rain']);
+    expect(titles({ text: 'te' })).toEqual(['Cat portrait']);
+    expect(titles({ text: 'up', sort: 'title_asc' })).toEqual(['upscaled fox']);
+    expect(titles({ text: 'fo', sort: 'largest' })).toEqual(['upscaled fox', 'Fox in neon rain']);
     expect(titles({ text: 'a' })).toEqual(['upscaled fox', 'Cat portrait', 'Fox in neon rain']);
     expect(titles({ text: '4K fox' })).toEqual(['Fox in neon rain']);
   });
@@ -234,29 +247,80 @@ describe('library search at scale', () => {
   });
 });
 
+/** Rows as schema 3 held them, written without today's store (which expects the later columns). */
+function insertSchema3Rows(db: ReturnType<typeof openDatabase>, items: readonly NewItem[]): void {
+  const insert = db.prepare(`INSERT INTO items (path, title, kind, mime, size_bytes, created_at, source, vendor, operation, params, prompt,
+      favourite, notes, tags_text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const tag = db.prepare('INSERT INTO tags (name, item_count) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET item_count = item_count + 1 RETURNING id');
+  const link = db.prepare(`INSERT INTO item_tags (tag_id, item_id, title, size_bytes, operation, kind, favourite, missing)
+      SELECT ?, id, title, size_bytes, operation, kind, favourite, missing FROM items WHERE id = ?`);
+  for (const item of items) {
+    const tags = item.tags ?? [];
+    const { lastInsertRowid } = insert.run(item.path, item.title, item.kind, item.mime, item.sizeBytes, item.createdAt ?? T0, item.source, item.vendor ?? null,
+      item.operation ?? null, item.params ? JSON.stringify(item.params) : null, item.prompt ?? '', item.favourite ? 1 : 0, item.notes ?? '', tags.join('\n'), T0);
+    for (const name of tags) link.run((tag.get(name) as { id: number }).id, lastInsertRowid);
+  }
+}
+
 describe('a library from an earlier schema', () => {
-  it('has its search index rebuilt from the items and their tags, newest first', () => {
+  it('has its search indexes rebuilt from the items and their tags, in date, title and size order', () => {
     const root = mkdtempSync(join(tmpdir(), 'promptreel-library-'));
     const file = join(root, 'promptreel.db');
-    const open = (db: ReturnType<typeof openDatabase>): LibraryStore => new LibraryStore(db, { dataDir: root, trashFile: () => Promise.resolve() });
     try {
-      // Schema 3 keyed the index by item id; whatever it held, the next step rebuilds it from the
-      // items alone, so an emptied index shows that nothing is carried over.
+      // Schema 3 keyed the index by item id and had no ordered copies; the later steps rebuild every
+      // index from the items alone, so an empty old index shows that nothing is carried over.
       const old = openDatabase(file, MIGRATIONS.slice(0, 3));
-      open(old).insertItems(newItems());
-      old.exec('DELETE FROM items_fts');
+      insertSchema3Rows(old, newItems());
       old.close();
 
       const db = openDatabase(file);
       try {
-        const store = open(db);
+        const store = new LibraryStore(db, { dataDir: root, trashFile: () => Promise.resolve() });
         const titlesOf = (query: LibraryQuery): string[] => store.search(query).items.map((i) => i.title);
         expect(titlesOf({ text: 'fox' })).toEqual(['upscaled fox', 'Fox in neon rain']);
         expect(titlesOf({ text: 'fox', sort: 'oldest' })).toEqual(['Fox in neon rain', 'upscaled fox']);
+        expect(titlesOf({ text: 'fox', sort: 'title_desc' })).toEqual(['upscaled fox', 'Fox in neon rain']);
+        expect(titlesOf({ text: 'a', sort: 'smallest' })).toEqual(['Cat portrait', 'Fox in neon rain', 'upscaled fox']);
         expect(titlesOf({ text: '赛博朋克' })).toEqual(['城市夜景']);
+        expect(titlesOf({ text: '水墨' })).toEqual(['ink boat']);
+        expect(titlesOf({ text: 'up' })).toEqual(['upscaled fox']);
         expect(titlesOf({ tag: 'animals', kind: 'image' })).toEqual(['一只猫', 'Cat portrait']);
         expect(titlesOf({ favourite: true, text: 'waves' })).toEqual(['extended waves']);
         expect(titlesOf({ vendor: 'haiper', from: T0 + 2 * DAY, to: T0 + 5 * DAY })).toEqual(['extended waves', '城市夜景']);
+        // New items take their place among the migrated ones.
+        store.insertItems([{ ...(newItems()[0] as NewItem), path: '/library/new.bin', title: 'Arctic fox', sizeBytes: 600 }]);
+        expect(titlesOf({ text: 'fox', sort: 'title_asc' })).toEqual(['Arctic fox', 'Fox in neon rain', 'upscaled fox']);
+        expect(titlesOf({ text: 'fox', sort: 'largest' })).toEqual(['upscaled fox', 'Arctic fox', 'Fox in neon rain']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("indexes a schema-6 library's style names and numbers its title and size orders", () => {
+    const root = mkdtempSync(join(tmpdir(), 'promptreel-library-'));
+    const file = join(root, 'promptreel.db');
+    try {
+      // Schema 6 indexed no style names: its rows are written here as it wrote them.
+      const old = openDatabase(file, MIGRATIONS.slice(0, 6));
+      insertSchema3Rows(old, newItems());
+      const write = old.prepare('INSERT INTO items_fts (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const row of old.prepare('SELECT id, title, prompt, kind, operation, created_at FROM items').all() as { id: number; title: string; prompt: string; kind: 'video' | 'image'; operation: OperationId | null; created_at: number }[]) {
+        write.run(-row.id, ...indexRow({ title: row.title, prompt: row.prompt, tags: '', notes: '', labels: [], kind: row.kind, operation: row.operation, favourite: false, missing: false, tagIds: [], createdAt: row.created_at }));
+      }
+      const matches = (text: string): number => (old.prepare('SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH ?').get(text) as { n: number }).n;
+      expect([matches('"ink"'), matches('"水墨"')]).toEqual([1, 0]);
+      old.close();
+
+      const db = openDatabase(file);
+      try {
+        const store = new LibraryStore(db, { dataDir: root, trashFile: () => Promise.resolve() });
+        const titlesOf = (query: LibraryQuery): string[] => store.search(query).items.map((i) => i.title);
+        expect(titlesOf({ text: '水墨' })).toEqual(['ink boat']);
+        expect(titlesOf({ text: 'fox', sort: 'title_asc' })).toEqual(['Fox in neon rain', 'upscaled fox']);
+        expect(titlesOf({ text: 'a', sort: 'largest' })).toEqual(['upscaled fox', 'Fox in neon rain', 'Cat portrait']);
       } finally {
         db.close();
       }

@@ -4,7 +4,8 @@ import { indexRow, keysExpression, monthsExpression, textExpression } from '@mai
 describe('search box to FTS5', () => {
   it('matches words from their start, short words whole, and quoted words as a phrase', () => {
     expect(textExpression('fox')).toBe('"fox"*');
-    expect(textExpression('4k AI')).toBe('"4k" AND "AI"');
+    expect(textExpression('4k AI')).toBe('"4k"* AND "AI"*');
+    expect(textExpression('a')).toBe('"a"');
     expect(textExpression('"neon ci"')).toBe('"neon ci"*');
     expect(textExpression('train-station')).toBe('"train station"*');
     expect(textExpression('say "hi"')).toBe('"say"* AND "hi"*');
@@ -13,13 +14,14 @@ describe('search box to FTS5', () => {
   });
 
   it('turns a typed prefix into the words the index knows, or leaves it to FTS5 when there are many', () => {
-    const words: Record<string, string[] | null> = { astro: ['astronaut', 'astronomer'], cinematic: ['cinematic'], zzzz: [], many: null };
+    const words: Record<string, string[] | null> = { as: ['asteroid', 'astronaut'], astro: ['astronaut', 'astronomer'], cinematic: ['cinematic'], zzzz: [], many: null };
     const expand = (prefix: string): string[] | null => words[prefix] ?? [];
     expect(textExpression('Astro', expand)).toBe('("astronaut" OR "astronomer")');
     expect(textExpression('cinematic', expand)).toBe('"cinematic"');
     expect(textExpression('many', expand)).toBe('"many"*');
     expect(textExpression('zzzz', expand)).toBe('"zzzz"*');
-    // Three letters have their own prefix index.
+    // From the second letter, as the box is typed; a third letter alone has a prefix index to fall back on.
+    expect(textExpression('as', expand)).toBe('("asteroid" OR "astronaut")');
     expect(textExpression('ast', expand)).toBe('"ast"*');
   });
 
@@ -27,11 +29,11 @@ describe('search box to FTS5', () => {
     expect(textExpression('猫')).toBe('"猫"');
     expect(textExpression('城市')).toBe('"城市"');
     expect(textExpression('赛博朋克')).toBe('"赛博 博朋 朋克"');
-    expect(textExpression('4k城市')).toBe('"4k" AND "城市"');
+    expect(textExpression('4k城市')).toBe('"4k"* AND "城市"');
   });
 
   it('quotes what the user types, so FTS5 syntax in the box is only text', () => {
-    expect(textExpression('a" OR "b')).toBe('"a" AND "OR" AND "b"*');
+    expect(textExpression('a" OR "b')).toBe('"a" AND "OR"* AND "b"*');
     expect(textExpression('NOT x*')).toBe('"NOT"* AND "x"');
   });
 
@@ -41,6 +43,7 @@ describe('search box to FTS5', () => {
       prompt: 'ＦＵＬＬ width',
       tags: '',
       notes: '',
+      labels: [],
       kind: 'video',
       operation: 'haiper.extend',
       favourite: true,
@@ -61,7 +64,7 @@ describe('search box to FTS5', () => {
   });
 
   it('asks for a vendor by its one key when the filter lists all of its operations (of the kind asked for)', () => {
-    const [, , , , extra] = indexRow({ title: '', prompt: '', tags: '', notes: '', kind: 'video', operation: 'haiper.extend', favourite: false, missing: false, tagIds: [], createdAt: 0 });
+    const [, , , , extra] = indexRow({ title: '', prompt: '', tags: '', notes: '', labels: [], kind: 'video', operation: 'haiper.extend', favourite: false, missing: false, tagIds: [], createdAt: 0 });
     const terms = (expression: string | null): string[] => (expression?.match(/"[^"]+"/g) ?? []).map((key) => key.slice(1, -1));
     const haiper = terms(keysExpression({ operations: ['haiper.generate', 'haiper.upscale', 'haiper.extend'] }));
     expect(haiper).toHaveLength(1);

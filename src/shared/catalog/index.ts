@@ -42,6 +42,19 @@ function valueAt(params: Record<string, unknown>, path: string): unknown {
   return value;
 }
 
+/** The names, in every language, of the searchable choices in an operation's parameters (its style, say). */
+export function searchLabels(operation: OperationId | null, params: Record<string, unknown> | null): string[] {
+  if (!operation || !params) return [];
+  const labels: string[] = [];
+  for (const field of OPERATIONS[operation].fields) {
+    if (field.type !== 'choice' || !field.searchable) continue;
+    const value = valueAt(params, field.key);
+    const option = field.options.find((o) => o.value === value);
+    if (option) labels.push(...new Set(Object.values(option.label)));
+  }
+  return labels;
+}
+
 /** What made an item, true of it: with its parameters, whether an optional input was given. */
 export function madeTitle(operation: OperationId, locale: Locale, params?: Record<string, unknown> | null): string {
   const spec = OPERATIONS[operation];

@@ -230,6 +230,7 @@ const HIDREAM_STYLIZE: OperationSpec = {
       required: false,
       options: STYLES,
       presentation: 'gallery',
+      searchable: true,
       label: { en: 'Style', 'zh-CN': '风格' },
       help: { en: 'Pick a style, write a prompt, or both.', 'zh-CN': '选择风格或填写提示词（至少一项）。' },
     },

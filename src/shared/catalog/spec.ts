@@ -42,6 +42,8 @@ export interface ChoiceField extends FieldBase {
   default?: string | number;
   /** How a form shows it: resolution/aspect chips draw the frame's shape; a gallery shows styles. */
   presentation: 'chips' | 'resolution' | 'aspect' | 'gallery' | 'select';
+  /** The chosen option's name, in every language, is searchable in the library ("anime", "动漫"). */
+  searchable?: true;
 }
 
 export interface NumberField extends FieldBase {

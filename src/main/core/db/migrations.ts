@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobWaitingMigration } from './schema/jobs';
-import { libraryMigration, searchNewestFirstMigration } from './schema/library';
+import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -71,4 +71,5 @@ export const MIGRATIONS: readonly Migration[] = [
   searchNewestFirstMigration,
   downloadLeaseMigration,
   jobWaitingMigration,
+  orderedSearchMigration,
 ];

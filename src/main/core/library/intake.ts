@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, normalize } from 'node:path';
 import type { Download } from '@shared/downloads';
 import { AppError } from '@shared/errors';
-import { getParam, isOperationId, OPERATIONS, promptOf, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
+import { getParam, isOperationId, OPERATIONS, promptOf, searchLabels, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 import type { LibraryContext } from './context';
 import { sha256File } from './files';
 import { toItem, type NewItem, type StoredItem } from './item-repo';
@@ -37,6 +37,26 @@ function mediaKindOf(contentType: string | null): MediaKind | null {
 export function titleOf(path: string): string {
   const name = basename(path);
   return name.slice(0, name.length - extname(name).length) || name;
+}
+
+const TITLE_MAX = 100;
+
+/**
+ * A job item's title: its prompt, as a person would name it (the file name is a template's slug);
+ * a stylization without a prompt is named by its style and its file. Long prompts end in an ellipsis
+ * at a word boundary; the whole prompt stays searchable and shown in the item's details.
+ */
+export function jobItemTitle(path: string, operation: OperationId | null, params: Record<string, unknown> | null): string {
+  const prompt = (params ? promptOf(params) : '').replace(/\s+/g, ' ').trim();
+  if (prompt) {
+    const chars = Array.from(prompt);
+    if (chars.length <= TITLE_MAX) return prompt;
+    const cut = chars.slice(0, TITLE_MAX).join('');
+    const space = cut.lastIndexOf(' ');
+    return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:，。；：、]+$/u, '')}…`;
+  }
+  const [style] = searchLabels(operation, params);
+  return style ? `${style} — ${titleOf(path)}` : titleOf(path);
 }
 
 /** "960*960" → 960 × 960, as HiDream's resolution parameter says. */
@@ -93,7 +113,7 @@ export async function addFromDownload(ctx: LibraryContext, download: Download, j
   const contentType = mediaKindOf(download.contentType) === kind ? download.contentType : null;
   const newItem: NewItem = {
     path,
-    title: titleOf(path),
+    title: jobItemTitle(path, operation, params),
     kind,
     mime: (info?.kind === kind ? info.mime : null) ?? contentType ?? (kind === 'video' ? 'video/mp4' : 'image/png'),
     sizeBytes: fileStat.size,

@@ -1,9 +1,10 @@
 import type { StatementSync } from 'node:sqlite';
 import { AppError } from '@shared/errors';
 import type { LibraryItem, LibraryItemSummary, TagCount } from '@shared/library';
-import type { MediaKind, OperationId, VendorId } from '@shared/catalog';
+import { searchLabels, type MediaKind, type OperationId, type VendorId } from '@shared/catalog';
 import { transaction, type Database } from '../db/database';
 import { ftsRowid, indexRow, prefixWords, type IndexFacts } from './search-text';
+import { ORDERED_INDEXES, OrderKeys, type OrderedIndex } from './sort-keys';
 
 /**
  * The library's SQL: every statement over `items`, their search rows (`items_fts`, `terms`) and their
@@ -77,6 +78,14 @@ export interface ItemRow {
   poster_path: string | null;
   missing: number;
   updated_at: number;
+}
+
+/** An item's sort values and its keys in those orders (null only while it is being placed). */
+interface OrderFacts {
+  title: string;
+  size_bytes: number;
+  title_key: number | null;
+  size_key: number | null;
 }
 
 type SummaryRow = Pick<ItemRow, 'id' | 'title' | 'kind' | 'size_bytes' | 'width' | 'height' | 'duration_ms' | 'created_at' | 'vendor' | 'operation' | 'favourite' | 'missing' | 'poster_path' | 'updated_at'>;
@@ -168,6 +177,8 @@ export class ItemRepo {
   private readonly stmts: Record<string, StatementSync>;
   /** Words already in `terms`, so indexing skips most inserts; a cache, cleared when it grows large. */
   private readonly knownTerms = new Set<string>();
+  /** Title and size order keys (see sort-keys.ts), each with its ordered copy of the search index. */
+  private readonly orders: { keys: OrderKeys; upsert: StatementSync; remove: StatementSync }[];
 
   constructor(db: Database) {
     this.db = db;
@@ -216,7 +227,18 @@ export class ItemRepo {
         ORDER BY d.id LIMIT ?`),
       firstAtOrAfter: prepare('SELECT id FROM items WHERE created_at >= ? ORDER BY created_at, id LIMIT 1'),
       lastBefore: prepare('SELECT id FROM items WHERE created_at < ? ORDER BY created_at DESC, id DESC LIMIT 1'),
+      orderFacts: prepare('SELECT title, size_bytes, title_key, size_key FROM items WHERE id = ?'),
     };
+    this.orders = ORDERED_INDEXES.map((index) => {
+      const upsert = prepare(`INSERT OR REPLACE INTO ${index.fts} (rowid, title, prompt, tags, notes, extra) VALUES (?, ?, ?, ?, ?, ?)`);
+      const remove = prepare(`DELETE FROM ${index.fts} WHERE rowid = ?`);
+      // An item whose key a respread changed: its ordered row moves with it.
+      const keys = new OrderKeys(db, index, (id, from, to) => {
+        remove.run(from);
+        upsert.run(to, ...indexRow(this.searchFacts(id)));
+      });
+      return { keys, upsert, remove };
+    });
   }
 
   private stmt(name: string): StatementSync {
@@ -305,11 +327,13 @@ export class ItemRepo {
           this.stmt('tagLink').run(tagId, id);
           this.stmt('tagCount').run(1, tagId);
         }
+        this.placeOrderKeys(id);
         this.writeSearchRows(id, {
           title: item.title,
           prompt: item.prompt ?? '',
           tags: tagsText,
           notes: item.notes ?? '',
+          labels: searchLabels(item.operation ?? null, item.params ?? null),
           kind: item.kind,
           operation: item.operation ?? null,
           favourite: item.favourite ?? false,
@@ -329,11 +353,16 @@ export class ItemRepo {
     this.db.prepare(`UPDATE items SET ${names.map((name) => `${name} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(...Object.values(columns), now, id);
   }
 
-  /** Forgets an item with its search row and tag links; tag counts follow. */
+  /** Forgets an item with its search rows and tag links; tag counts follow. */
   deleteItem(id: number): void {
     transaction(this.db, () => {
       this.db.prepare('UPDATE tags SET item_count = item_count - 1 WHERE id IN (SELECT tag_id FROM item_tags WHERE item_id = ?)').run(id);
       this.stmt('ftsDelete').run(ftsRowid(id));
+      const order = this.orderFacts(id);
+      this.orders.forEach(({ keys, remove }) => {
+        const key = order?.[keys.index.key];
+        if (key !== undefined && key !== null) remove.run(key);
+      });
       this.db.prepare('DELETE FROM items WHERE id = ?').run(id);
       this.stmt('tagPrune').run();
     });
@@ -373,8 +402,49 @@ export class ItemRepo {
 
   // ---------------------------------------------------------------- search rows
 
+  private orderFacts(id: number): OrderFacts | undefined {
+    return this.stmt('orderFacts').get(id) as OrderFacts | undefined;
+  }
+
+  private orderValue(facts: OrderFacts, index: OrderedIndex): string | number {
+    return index.column === 'title' ? facts.title : facts.size_bytes;
+  }
+
+  /** Gives a new item its place in each order (its row has no keys yet). */
+  private placeOrderKeys(id: number): void {
+    const facts = this.orderFacts(id);
+    if (!facts) return;
+    for (const { keys } of this.orders) keys.place(id, this.orderValue(facts, keys.index));
+  }
+
+  /**
+   * Keeps an item's order keys true after its title or size changed: a key that no longer sorts
+   * between its neighbours is replaced, and its ordered search row removed (the caller rewrites it).
+   */
+  private refreshOrderKeys(id: number): void {
+    const facts = this.orderFacts(id);
+    if (!facts) return;
+    for (const { keys, remove } of this.orders) {
+      const key = facts[keys.index.key];
+      const value = this.orderValue(facts, keys.index);
+      if (keys.holds(key, value, id)) continue;
+      if (key !== null) {
+        remove.run(key);
+        this.db.prepare(`UPDATE items SET ${keys.index.key} = NULL WHERE id = ?`).run(id);
+      }
+      keys.place(id, value);
+    }
+  }
+
+  /** The item's rows in every search index: by id, and in title and size order. */
   private writeSearchRows(id: number, facts: IndexFacts): void {
-    this.stmt('ftsUpsert').run(ftsRowid(id), ...indexRow(facts));
+    const row = indexRow(facts);
+    this.stmt('ftsUpsert').run(ftsRowid(id), ...row);
+    const order = this.orderFacts(id);
+    for (const { keys, upsert } of this.orders) {
+      const key = order?.[keys.index.key];
+      if (key !== undefined && key !== null) upsert.run(key, ...row);
+    }
     for (const word of prefixWords(facts)) {
       if (this.knownTerms.has(word)) continue;
       this.stmt('termInsert').run(word);
@@ -383,17 +453,25 @@ export class ItemRepo {
     }
   }
 
-  /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */
-  reindex(id: number): void {
+  /** What the search indexes hold of an item, from its current state. */
+  private searchFacts(id: number): IndexFacts {
     const row = this.row(id);
     if (!row) throw new AppError('not_found', `Library item ${id} does not exist (it may have been deleted).`);
     const item = toItem(row);
-    this.stmt('tagCopies').run(item.title, item.favourite ? 1 : 0, item.missing ? 1 : 0, id);
-    this.writeSearchRows(id, {
+    return {
       ...item,
       tags: item.tags.join('\n'),
-      tagIds: (this.stmt('itemTagIds').all(id) as { tag_id: number }[]).map((row) => row.tag_id),
-    });
+      labels: searchLabels(item.operation, item.params),
+      tagIds: (this.stmt('itemTagIds').all(id) as { tag_id: number }[]).map((tag) => tag.tag_id),
+    };
+  }
+
+  /** Rewrites an item's search rows from its current state; call inside the transaction that changed it. */
+  reindex(id: number): void {
+    const facts = this.searchFacts(id);
+    this.stmt('tagCopies').run(facts.title, facts.favourite ? 1 : 0, facts.missing ? 1 : 0, id);
+    this.refreshOrderKeys(id);
+    this.writeSearchRows(id, facts);
   }
 
   /** Up to `limit` indexed words in [from, to]. */

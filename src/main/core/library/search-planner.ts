@@ -3,6 +3,7 @@ import { LIBRARY_COUNT_CAP, LIBRARY_PAGE_MAX, type LibraryFilters, type LibraryQ
 import { OPERATION_IDS, OPERATIONS, type OperationId } from '@shared/catalog';
 import type { ItemRepo, StoredSummary } from './item-repo';
 import { allOf, ftsRowid, keysExpression, monthsExpression, textExpression, type KeyFilter } from './search-text';
+import { ORDERED_INDEXES } from './sort-keys';
 import { cleanTag } from './tags';
 
 /**
@@ -23,8 +24,11 @@ export interface StoredPage {
  */
 const KEYS_SORT_MAX = 2_000;
 const RANGE_SORT_MAX = 20_000;
-/** A typed prefix standing for more words than this is left to FTS5 to expand. */
-const PREFIX_WORDS_MAX = 16;
+/**
+ * A typed prefix standing for more words than this is left to FTS5 to expand. Two letters often stand
+ * for a few dozen words; an OR of that many is still read lazily.
+ */
+const PREFIX_WORDS_MAX = 48;
 interface Cursor {
   sort: LibrarySort;
   value: string | number;
@@ -69,6 +73,8 @@ interface Plan {
   sortTable: 'i' | 't';
   /** Read in another order and sort (`+column` keeps SQLite from walking the order's index). */
   sortInMemory: boolean;
+  /** An ordered copy of the search index whose rowids are the sort's order keys: read in rowid order, keyset on the key. */
+  orderKey?: string;
 }
 
 /** ORDER BY and keyset condition per sort; the title column collates NOCASE by its declaration. */
@@ -98,8 +104,8 @@ export class SearchPlanner {
    *   one per operation, and merged: from item_tags' (tag, operation, order) index for a tag, from
    *   the items' (operation, order) index for an operation, vendor or kind; the order's own covering
    *   index for the rest;
-   * - text in title or size order sorts every match: quick for specific text, slower for text that
-   *   matches a large part of the library.
+   * - text in title or size order: one FTS5 query on that order's copy of the index (sort-keys.ts),
+   *   whose rowids are order keys: read in rowid order and stopped after a page, like date order.
    */
   search(query: LibraryQuery = {}): StoredPage {
     const sort = query.sort ?? 'newest';
@@ -127,6 +133,18 @@ export class SearchPlanner {
       if (range.lo !== undefined) idCondition(plan.rangeId, '>=', range.lo);
       if (range.hi !== undefined) idCondition(plan.rangeId, '<=', range.hi);
       const cmp = desc ? '<' : '>';
+      if (plan.orderKey) {
+        if (cursor) {
+          if (typeof cursor.value !== 'number') throw new AppError('invalid_input', 'The page cursor does not belong to this search; start again from the first page.');
+          where.push(`${plan.orderKey} ${cmp} ?`);
+          params.push(cursor.value);
+        }
+        params.push(limit + 1);
+        return {
+          sql: `SELECT i.id AS id, ${plan.orderKey} AS v FROM ${plan.from} WHERE ${where.join(' AND ')} ORDER BY ${plan.orderKey} ${dir} LIMIT ?`,
+          params,
+        };
+      }
       const sortKey = column ? `${plan.sortTable}.${column}` : null;
       const tieId = plan.sortTable === 't' ? 't.item_id' : 'i.id';
       if (cursor && sortKey) {
@@ -192,6 +210,23 @@ export class SearchPlanner {
       this.columnFilters(filter, where, params);
       return { from, id: 'i.id', negated: false, rangeId, where, params, sortTable: 'i', sortInMemory };
     };
+    if (hasText && column) {
+      // Text in title or size order: the order's copy of the index yields matches already sorted.
+      const index = ORDERED_INDEXES.find((o) => o.column === column);
+      if (index) {
+        return [
+          {
+            ...fts,
+            from: `${index.fts} CROSS JOIN items i ON i.${index.key} = ${index.fts}.rowid`,
+            id: 'i.id',
+            negated: false,
+            rangeId: '+i.id',
+            where: [`${index.fts} MATCH ?`],
+            orderKey: `${index.fts}.rowid`,
+          },
+        ];
+      }
+    }
     if (hasText || (hasKeys && column === null)) return [fts];
     if (column === null) return [scan('items i', 'i.id', false)];
     // A short date range: read it by rowid (NOT INDEXED: SQLite would rather walk an operation's slice).

@@ -4,10 +4,11 @@ import { OPERATION_IDS, OPERATIONS, VENDOR_IDS, VENDORS, type MediaKind, type Op
  * How library items become rows of the one search index, `items_fts` (FTS5, `unicode61` tokenizer),
  * and how a search box and filters become one FTS5 query. See db/schema/library.ts for the choice.
  *
- * - Latin, Cyrillic, digits…: words. A term of three or more characters matches words that start with
- *   it ("astro" → astronomer), shorter ones whole words ("4k", "AI"); "quoted words" are a phrase.
- *   A prefix is looked up in the index's term list and becomes an OR of the few words it stands for,
- *   which FTS5 reads lazily (a `prefix*` query would read every matching doclist in full first).
+ * - Latin, Cyrillic, digits…: words. A term of two or more characters matches words that start with
+ *   it ("as" → astronaut, "astro" → astronomer), a single character the whole word ("a"); "quoted
+ *   words" are a phrase. A prefix is looked up in the index's term list and becomes an OR of the few
+ *   words it stands for, which FTS5 reads lazily (a `prefix*` query would read every matching doclist
+ *   in full first, except for three characters, which have their own prefix index).
  * - CJK has no spaces, so `unicode61` would make a whole sentence one token. Each run of CJK characters
  *   is written instead as its overlapping character pairs ("赛博朋克" → 赛博 博朋 朋克), and a query of
  *   two or more characters becomes the phrase of its pairs: an exact substring match, whatever the
@@ -23,8 +24,6 @@ const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=
 /** What `unicode61` separates words on: anything but letters, digits and private-use characters. */
 const WORD_SPLIT = /[^\p{L}\p{N}\p{Co}]+/u;
 const MAX_TERMS = 12;
-/** Prefixes of this length have their own index (`prefix = '3'`); longer ones are expanded. */
-const INDEXED_PREFIX = 3;
 
 /**
  * Filter keys: one private-use character each. Stored in every index row: never renumber, only add.
@@ -68,6 +67,8 @@ export interface IndexFacts {
   /** Tag names joined by newlines. */
   tags: string;
   notes: string;
+  /** Names of the item's searchable choices (its style) in every language, indexed with the prompt. */
+  labels: readonly string[];
   kind: MediaKind;
   operation: OperationId | null;
   favourite: boolean;
@@ -144,12 +145,12 @@ function filterKeys(facts: { kind?: MediaKind | undefined; favourite?: boolean |
   return keys;
 }
 
-/** Folded words long enough to be typed as a prefix, for the store's term list. */
-export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' | 'notes'>): Set<string> {
+/** Folded words of two or more characters (what a typed prefix can stand for), for the store's term list. */
+export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' | 'notes' | 'labels'>): Set<string> {
   const words = new Set<string>();
-  for (const text of [facts.title, facts.prompt, facts.tags, facts.notes]) {
+  for (const text of [facts.title, facts.prompt, facts.tags, facts.notes, ...facts.labels]) {
     for (const word of normalizeText(text).replace(CJK_RUN, ' ').split(WORD_SPLIT)) {
-      if (Array.from(word).length > INDEXED_PREFIX) words.add(foldWord(word));
+      if (Array.from(word).length >= 2) words.add(foldWord(word));
     }
   }
   return words;
@@ -157,7 +158,7 @@ export function prefixWords(facts: Pick<IndexFacts, 'title' | 'prompt' | 'tags' 
 
 /** The row of `items_fts`: title, prompt, tags, notes, extra (CJK characters and filter keys). */
 export function indexRow(facts: IndexFacts): [string, string, string, string, string] {
-  const texts = [facts.title, facts.prompt, facts.tags, facts.notes];
+  const texts = [facts.title, [facts.prompt, ...facts.labels].join('\n'), facts.tags, facts.notes];
   const extra = new Set<string>(filterKeys(facts));
   if (facts.operation) {
     extra.add(codePoint(OPERATION_KEYS[facts.operation]));
@@ -209,8 +210,9 @@ export function foldWord(word: string): string {
 }
 
 function prefixPart(word: string, expand: ExpandPrefix | undefined): string {
-  if (!expand || Array.from(word).length <= INDEXED_PREFIX) return `${quote(word)}*`;
-  const words = expand(foldWord(word));
+  const words = expand?.(foldWord(word));
+  // Too many words, none, or no list: FTS5 expands it (quickly for three characters, which have a
+  // prefix index, and for none at all).
   if (!words?.length) return `${quote(word)}*`;
   return words.length === 1 ? quote(words[0] ?? word) : `(${words.map(quote).join(' OR ')})`;
 }
@@ -226,8 +228,8 @@ function termParts(term: string, phrase: boolean, expand: ExpandPrefix | undefin
     const words = segment.split(WORD_SPLIT).filter(Boolean);
     const last = words.at(-1);
     if (!last) continue;
-    // A lone short word must be whole ("4k", "AI"); otherwise the last word may be the start of one.
-    if (words.length === 1 && !phrase) parts.push(Array.from(last).length >= 3 ? prefixPart(last, expand) : quote(last));
+    // A lone letter must be a whole word ("a"); otherwise the last word may be the start of one.
+    if (words.length === 1 && !phrase) parts.push(Array.from(last).length >= 2 ? prefixPart(last, expand) : quote(last));
     else parts.push(`${quote(words.join(' '))}*`);
   }
   return parts;
