@@ -435,12 +435,13 @@ describe('reel preview timeline', () => {
         makeShot(2, { state: 'planned', clip: null }),
       ],
     };
-    const segments = reelSegments(reel, (s) => `Shot ${s.position + 1}`);
+    const segments = reelSegments(reel, (s, part) => `Shot ${s.position + 1} ${part}`);
     expect(segments.map((s) => [s.kind, s.key, s.fadeInMs])).toEqual([
       ['clip', '1', 0],
       ['title', '2:title', 500],
       ['clip', '2', 0],
     ]);
+    expect(segments.map((s) => s.label)).toEqual(['Shot 1 clip', 'Shot 2 title', 'Shot 2 clip']);
     expect(segments[0]).toMatchObject({ inMs: 1000, outMs: 3000, muted: false });
     expect(segments[2]).toMatchObject({ inMs: 0, outMs: 4000, muted: true });
     const timeline = layout(segments);

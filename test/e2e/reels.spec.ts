@@ -100,7 +100,14 @@ test.describe('reels', () => {
     const player = page.getByRole('region', { name: 'Reel preview' });
     await player.getByRole('button', { name: 'Play' }).click();
     await expect(player.locator('.reel-title-layer')).toHaveText('Part two', { timeout: 10_000 });
-    await expect(player.getByTestId('reel-now')).toContainText('Shot 2 of');
+    // Paused, the position slider goes anywhere: into the card, then into the second shot's clip.
+    await player.getByRole('button', { name: 'Pause' }).click();
+    await player.getByRole('slider', { name: 'Position in the reel' }).fill('2000');
+    await expect(player.getByTestId('reel-now')).toHaveText('Title card · Shot 2 of 3');
+    await expect(player.locator('.reel-title-layer')).toBeVisible();
+    await player.getByRole('slider', { name: 'Position in the reel' }).fill('3000');
+    await expect(player.getByTestId('reel-now')).toHaveText('Shot 2 of 3');
+    await expect(player.locator('.reel-title-layer')).toHaveCount(0);
     await page.getByRole('button', { name: 'Hide preview' }).click();
 
     await page.screenshot({ path: join(SCREENSHOTS, 'reels-editor-1440-en.png'), fullPage: true });

@@ -46,7 +46,10 @@ export function ReelEditor({ reel, onOpenItem }: ReelEditorProps): React.JSX.Ele
   const [generated, setGenerated] = useState<GenerateMissingResult>();
   const [generating, setGenerating] = useState(false);
   const selectedShot = reel.shots.find((s) => s.id === selectedShotId) ?? reel.shots[0];
-  const segments = useMemo(() => reelSegments(reel, label), [reel, label]);
+  const segments = useMemo(
+    () => reelSegments(reel, (shot, part) => t(part === 'title' ? 'preview.nowTitle' : 'preview.now', { label: label(shot), count: reel.shots.length })),
+    [reel, label, t],
+  );
   const notPlayable = reel.shots.filter((s) => !playable(s)).length;
   const problems = shotProblems(exported?.phase === 'failed' ? exported.error : null);
   const missing = missingCount(reel);

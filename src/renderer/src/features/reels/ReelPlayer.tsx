@@ -133,7 +133,7 @@ export function ReelPlayer({ segments, width, height, onClose }: Props): React.J
           {formatDuration(time)} / {formatDuration(timeline.totalMs)}
         </span>
         <span className="reel-now" data-testid="reel-now">
-          {current ? t('preview.now', { index: current.index + 1, count: segments.length, label: current.segment.label }) : ''}
+          {current?.segment.label ?? ''}
         </span>
         {onClose && (
           <button type="button" className="link" onClick={onClose}>

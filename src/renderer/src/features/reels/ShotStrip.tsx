@@ -97,7 +97,14 @@ export function ShotStrip({ reel, selectedId, problems, onSelect }: Props): Reac
             >
               <button type="button" className="shot-select" aria-pressed={shot.id === selectedId} onClick={() => onSelect(shot.id)}>
                 <span className="shot-thumb">
-                  {shot.clip?.posterUrl ? <img src={shot.clip.posterUrl} alt="" draggable={false} /> : <span className="shot-thumb-empty">{shot.source.kind === 'planned' ? t('strip.planned') : ''}</span>}
+                  {shot.clip?.posterUrl ? (
+                    <img src={shot.clip.posterUrl} alt="" draggable={false} />
+                  ) : shot.clip && shot.state === 'ready' ? (
+                    // No poster made yet: the clip's own first frame stands in.
+                    <video src={`${shot.clip.mediaUrl}#t=0.1`} muted preload="metadata" aria-hidden="true" />
+                  ) : (
+                    <span className="shot-thumb-empty">{shot.source.kind === 'planned' ? t('strip.planned') : ''}</span>
+                  )}
                   <span className="shot-number">{shot.position + 1}</span>
                   {seconds !== null && <span className="shot-length">{formatDuration(seconds * 1000)}</span>}
                 </span>

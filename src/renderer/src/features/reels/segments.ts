@@ -21,7 +21,7 @@ export function playable(shot: Shot): boolean {
  * shows first (its title card, if it has one); a title card cuts into its own clip. Shots that cannot
  * play yet are left out, and the editor says how many.
  */
-export function reelSegments(reel: Reel, label: (shot: Shot) => string): Segment[] {
+export function reelSegments(reel: Reel, label: (shot: Shot, part: 'clip' | 'title') => string): Segment[] {
   const segments: Segment[] = [];
   let fadeInMs = 0;
   for (const shot of reel.shots) {
@@ -32,7 +32,7 @@ export function reelSegments(reel: Reel, label: (shot: Shot) => string): Segment
       segments.push({
         kind: 'title',
         key: `${shot.id}:title`,
-        label: label(shot),
+        label: label(shot, 'title'),
         text: card.text,
         background: card.background,
         color: card.colour ?? WHITE,
@@ -44,7 +44,7 @@ export function reelSegments(reel: Reel, label: (shot: Shot) => string): Segment
     segments.push({
       kind: 'clip',
       key: shot.id,
-      label: label(shot),
+      label: label(shot, 'clip'),
       src: shot.clip.mediaUrl,
       inMs: Math.round(span.in * 1000),
       outMs: Math.round(span.out * 1000),
