@@ -27,7 +27,11 @@ import { createMemoryKeys } from './core/keys/memory';
 import type { KeyVault } from './core/keys/vault';
 import { addCompletedDownloads, forwardLibraryEvents, INTAKE_SWEEP_MS, libraryHandlers } from './core/library/handlers';
 import { LibraryStore } from './core/library/store';
+import { MediaService } from './core/media/service';
+import { ReelExporter } from './core/reels/export';
 import { reelsHandlers } from './core/reels/handlers';
+import { ReelRepo } from './core/reels/repo';
+import { ReelService } from './core/reels/service';
 import { createLogger, type Logger } from './core/log';
 import type { BackgroundProblem } from './platform/timer';
 import { settingsHandlers } from './core/settings/handlers';
@@ -140,6 +144,10 @@ export interface Runtime {
   jobs: JobServices;
   downloads: DownloadManager;
   library: LibraryStore;
+  /** ffprobe facts, posters and frame strips of library items. */
+  media: MediaService;
+  reels: ReelService;
+  exporter: ReelExporter;
   /** The file behind a media URL's path (`/<item id>` or `/<item id>/poster`), for the hosts' media routes. */
   resolveMedia(pathname: string): MediaTarget | undefined;
   /** A path the host itself got from the user (a file dropped on the window), which a request may then name. */
@@ -200,7 +208,11 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     trashFile: host.trashFile ?? ((path) => trash(path, { glob: false })),
     log: log.child('library'),
   });
-  const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix);
+  const media = new MediaService({ db, library, log: log.child('media') });
+  const facts = (ids: readonly string[]): ReturnType<MediaService['many']> => media.many(ids);
+  const stopLibraryEvents = forwardLibraryEvents(library, events, mediaUrlPrefix, facts);
+  // Every item that enters the library (or whose file changes) gets ffprobe's facts and a poster.
+  const stopMedia = media.watch({ sweep: forUser });
   // Every finished file becomes a library item, with its job's parameters and lineage. A command adds
   // its own files; the app also sweeps up those finished while it was not running.
   const stopLibraryIntake = addCompletedDownloads(downloads, library, log.child('library'), { sweepEveryMs: forUser ? INTAKE_SWEEP_MS : null, onProblem });
@@ -232,6 +244,28 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     events.emit('settings.changed', values);
     if (!vendors.limits) jobs.engine.setLimits(limitsFromSettings(values));
   });
+  const jobHandlers = guardJobInputs(jobsHandlers(jobs.engine, jobs.vendors), { staging, grants, engine: jobs.engine, db });
+  const reels = new ReelService({
+    repo: new ReelRepo(db),
+    library,
+    media,
+    jobs: jobs.engine,
+    // Planned shots go through `jobs.submit` exactly as the studio's form does (limits, input checks).
+    submit: (input) => Promise.resolve(jobHandlers['jobs.submit'](input, { origin: 'reels' })),
+    mediaUrlPrefix,
+    log: log.child('reels'),
+    onUpdated: (reel) => events.emit('reels.updated', reel),
+    onRemoved: (id) => events.emit('reels.removed', { id }),
+  });
+  const stopReels = reels.watch();
+  const exporter = new ReelExporter({
+    reels,
+    library,
+    media,
+    outputDir: () => settings.get().downloadDir,
+    log: log.child('reels'),
+    onProgress: (progress) => events.emit('reels.exportProgress', progress),
+  });
   if (forUser) {
     // Every unfinished job continues: queued ones are sent, running ones polled, downloads picked up.
     jobs.engine.resumeAll();
@@ -249,6 +283,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   let closing: Promise<void> | undefined;
   const shutdown = async (): Promise<void> => {
     unsubscribeSettings();
+    await exporter.close();
+    stopReels();
     stagedInputs.stop();
     await stagedInputs.swept;
     await staging.close();
@@ -256,6 +292,8 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     await downloads.close();
     // After the last download settled: files it finished are still being added to the library.
     await stopLibraryIntake();
+    stopMedia();
+    await media.close();
     stopLibraryEvents();
     await stopBackups();
     db.close();
@@ -269,9 +307,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       connect: vendors.connect ?? ((credentials) => createVendorClient(credentials, { log: log.child('vendors') })),
     }),
     ...settingsHandlers(settings),
-    ...guardJobInputs(jobsHandlers(jobs.engine, jobs.vendors), { staging, grants, engine: jobs.engine, db }),
+    ...jobHandlers,
     ...downloadHandlers(downloads, host.files),
-    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files, grants }),
+    ...libraryHandlers(library, { mediaUrlPrefix, host: host.files, grants, facts }),
     'app.info': () => ({
       name: APP_NAME,
       version: APP_VERSION,
@@ -307,7 +345,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
       return { shown: host.notify(notification, () => jobId !== undefined && events.emit('app.notificationClicked', { jobId })) };
     },
     ...staging.handlers,
-    ...reelsHandlers(),
+    ...reelsHandlers({ reels, exporter, media, grants }),
   };
 
   return {
@@ -319,6 +357,9 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     jobs,
     downloads,
     library,
+    media,
+    reels,
+    exporter,
     resolveMedia: (pathname) => resolveMedia(pathname),
     grantPath: (path) => grants.grant(path),
     // Hosts may close on several signals (window closed, quit, SIGTERM): only the first call does it.

@@ -131,7 +131,7 @@ export interface Lineage {
   item: LibraryItem;
   /** Breadth-first; each knows its parent so the UI can draw the tree. */
   descendants: { item: LibraryItem; depth: number }[];
-  /** What an export was made from: the items its shots played, in shot order; empty or absent for other items. */
+  /** What an exported reel was made from, in shot order; empty (or absent) for other items. */
   sources?: LibraryItem[];
 }
 

@@ -229,6 +229,8 @@ export interface ReelExportProgress {
   shotListCsv?: string;
   /** Set when `phase === 'failed'`. */
   error?: ErrorInfo;
+  /** Set when `phase === 'done'` and something was not rendered as asked (a title card without a font). */
+  warnings?: string[];
 }
 
 export interface ReelExportStart {

@@ -20,7 +20,7 @@ import { AppError } from '@shared/errors';
  *   (see `PathGrants`); the browser shell has no dialog and takes typed paths, under the same refusals.
  */
 
-export type FolderPurpose = 'import' | 'downloads' | 'relink';
+export type FolderPurpose = 'import' | 'downloads' | 'relink' | 'export';
 
 const POSIX_SYSTEM = ['/proc', '/sys', '/dev', '/etc', '/bin', '/sbin', '/usr', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/run', '/snap', '/srv', '/root', '/opt'];
 const POSIX_SYSTEM_VAR = ['/var/lib', '/var/log', '/var/cache', '/var/spool', '/var/run', '/var/mail', '/var/db'];
@@ -28,7 +28,7 @@ const POSIX_SYSTEM_VAR = ['/var/lib', '/var/log', '/var/cache', '/var/spool', '/
 const MAC_SYSTEM = ['/System', '/Library', '/Applications', '/private/etc', '/private/var/db', '/private/var/log', '/private/var/root', '/private/var/spool', '/cores'];
 const WINDOWS_SYSTEM = ['Windows', 'Program Files', 'Program Files (x86)', 'ProgramData', 'Recovery', '$Recycle.Bin', 'System Volume Information'];
 
-const REFUSALS: Record<FolderPurpose, string> = { import: 'import from it', downloads: 'use it as the download folder', relink: 'link a library item to a file in it' };
+const REFUSALS: Record<FolderPurpose, string> = { import: 'import from it', downloads: 'use it as the download folder', relink: 'link a library item to a file in it', export: 'write an export into it' };
 
 /** Whether `path` is `root` or inside it; Windows and macOS compare names without regard to case. */
 function under(path: string, root: string, caseless: boolean, sep: '/' | '\\' = '/'): boolean {

@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
+import { reelsMigration } from './schema/reels';
 
 export interface Migration {
   /** What the step does, for humans reading the list. */
@@ -72,4 +73,5 @@ export const MIGRATIONS: readonly Migration[] = [
   downloadLeaseMigration,
   jobWaitingMigration,
   orderedSearchMigration,
+  reelsMigration,
 ];

@@ -38,3 +38,26 @@ function syncDir(dir: string): void {
     closeSync(fd);
   }
 }
+
+/**
+ * Moves a finished temp file (written beside `file`, e.g. by another process) into place: flush it,
+ * rename it over the target, flush the folder. A crash leaves either no file or the whole one.
+ */
+export function commitFileAtomic(temp: string, file: string): void {
+  const fd = openSync(temp, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  syncDir(dirname(file));
+}
+
+/** A temp name beside `file` for `commitFileAtomic`, keeping the extension (tools pick formats by it). */
+export function tempPathBeside(file: string): string {
+  const name = basename(file);
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 ? name.slice(dot) : '';
+  return join(dirname(file), `.${name}.${randomBytes(6).toString('hex')}.tmp${ext}`);
+}

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { AppError } from '@shared/errors';
 import type { RequestName } from '@shared/ipc';
 import type { Download } from '@shared/downloads';
+import type { MediaFacts } from '@shared/media';
 import { checkFolder, type PathGrants } from '../../platform/paths-policy';
 import type { EventBus } from '../events';
 import type { HostCapabilities } from '../host';
@@ -20,15 +21,29 @@ export interface LibraryHostOptions {
   host?: HostCapabilities | undefined;
   /** Paths the host got from the user; in the desktop app an import or relink must name one. */
   grants?: PathGrants | undefined;
+  /** ffprobe's stored facts of items, to show with them (see media/service.ts). */
+  facts?: ((ids: readonly string[]) => Map<string, MediaFacts>) | undefined;
+}
+
+/** Adds stored media facts: the whole record to a full item, the undecodable flag to every item. */
+export function withFacts<T extends { id: string }>(items: T[], facts: LibraryHostOptions['facts'], full: boolean): T[] {
+  if (!facts || items.length === 0) return items;
+  const found = facts(items.map((item) => item.id));
+  return items.map((item) => {
+    const known = found.get(item.id);
+    if (!known) return full ? { ...item, facts: null } : item;
+    return { ...item, undecodable: !known.decodable, ...(full ? { facts: known } : {}) };
+  });
 }
 
 /** The library's slice of the IPC handler map. */
 export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions): HandlersFor<LibraryRequestName> {
-  const wire = <T extends Parameters<typeof toWire>[0]>(item: T): ReturnType<typeof toWire<T>> => toWire(item, options.mediaUrlPrefix);
+  const plain = <T extends Parameters<typeof toWire>[0]>(item: T): ReturnType<typeof toWire<T>> => toWire(item, options.mediaUrlPrefix);
+  const wire = <T extends Parameters<typeof toWire>[0]>(item: T): ReturnType<typeof toWire<T>> => withFacts([plain(item)], options.facts, true)[0] ?? plain(item);
   return {
     'library.search': (query) => {
       const page = store.search(query);
-      return { ...page, items: page.items.map(wire) };
+      return { ...page, items: withFacts(page.items.map(plain), options.facts, false) };
     },
     'library.get': async ({ id }) => wire(await store.check(id)),
     'library.update': ({ id, ...patch }) => wire(store.update(id, patch)),
@@ -52,6 +67,7 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
         ancestors: lineage.ancestors.map(wire),
         item: wire(lineage.item),
         descendants: lineage.descendants.map(({ item, depth }) => ({ item: wire(item), depth })),
+        sources: lineage.sources.map(wire),
       };
     },
     'library.chainOptions': ({ id }) => store.chainOptions(id),
@@ -80,10 +96,12 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
 }
 
 /** Forwards the store's changes as IPC events with host media URLs. */
-export function forwardLibraryEvents(store: LibraryStore, events: EventBus, mediaUrlPrefix: string): () => void {
+export function forwardLibraryEvents(store: LibraryStore, events: EventBus, mediaUrlPrefix: string, facts?: LibraryHostOptions['facts']): () => void {
   return store.onChange((change) => {
-    if (change.type === 'updated') events.emit('library.updated', toWire(change.item, mediaUrlPrefix));
-    else if (change.type === 'removed') events.emit('library.removed', { id: change.id });
+    if (change.type === 'updated') {
+      const item = toWire(change.item, mediaUrlPrefix);
+      events.emit('library.updated', withFacts([item], facts, true)[0] ?? item);
+    } else if (change.type === 'removed') events.emit('library.removed', { id: change.id });
     else events.emit('library.invalidated', { reason: change.reason });
   });
 }

@@ -390,6 +390,13 @@ export class ItemRepo {
     });
   }
 
+  /** The items an export was made from, in shot order (a deleted one is left out). */
+  sources(id: number): ItemRow[] {
+    return this.db
+      .prepare('SELECT i.* FROM item_sources s JOIN items i ON i.id = s.source_item_id WHERE s.item_id = ? ORDER BY s.position')
+      .all(id) as unknown as ItemRow[];
+  }
+
   /** Records a poster file and fills in media facts the item does not have yet. */
   setPoster(id: number, file: string, media: { width: number | null; height: number | null; durationMs: number | null }, now: number): void {
     this.db

@@ -13,6 +13,8 @@ export interface Lineage {
   ancestors: StoredItem[];
   item: StoredItem;
   descendants: { item: StoredItem; depth: number }[];
+  /** What an export was made from, in shot order (see `item_sources`); empty for other items. */
+  sources: StoredItem[];
 }
 
 export type LinkableSummary = Omit<LinkableItem, 'posterUrl'> & { posterPath: string | null; updatedAt: number };
@@ -22,7 +24,8 @@ export function lineage(ctx: LibraryContext, id: string): Lineage {
   const item = ctx.get(id);
   const ancestors = ctx.repo.ancestors(rowId(id), LINEAGE_MAX).map(toItem);
   const descendants = ctx.repo.descendants(rowId(id), LINEAGE_MAX).map((row) => ({ item: toItem(row), depth: row.depth }));
-  return { ancestors, item, descendants };
+  const sources = ctx.repo.sources(rowId(id)).map(toItem);
+  return { ancestors, item, descendants, sources };
 }
 
 /**

@@ -161,6 +161,21 @@ export class LibraryStore {
     return item;
   }
 
+  /**
+   * Sizes and duration as ffprobe read them from the file, replacing what the file headers or the
+   * renderer's media element guessed; unknown values leave the stored ones alone.
+   */
+  setMediaFacts(id: string, media: { width: number | null; height: number | null; durationMs: number | null }): StoredItem {
+    const columns: Record<string, number> = {};
+    if (media.width !== null) columns['width'] = media.width;
+    if (media.height !== null) columns['height'] = media.height;
+    if (media.durationMs !== null) columns['duration_ms'] = media.durationMs;
+    if (Object.keys(columns).length) this.repo.updateColumns(rowId(id), columns, this.now());
+    const item = this.get(id);
+    this.emit({ type: 'updated', item });
+    return item;
+  }
+
   tag(id: string, names: readonly string[]): StoredItem {
     return changeTags(this.ctx, id, names, true);
   }
