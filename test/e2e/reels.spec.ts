@@ -86,7 +86,9 @@ test.describe('reels', () => {
     await first.getByRole('spinbutton', { name: 'Out (s)' }).press('Enter');
     await expect(first.getByRole('slider', { name: 'Out point' })).toHaveValue('1.5');
     await expect(strip.locator('.shot-card').first().locator('.shot-length')).toHaveText('0:01');
-    await first.getByRole('radio', { name: 'Crossfade' }).check();
+    // The radio shows what main stored, so it turns on once main has answered.
+    await first.getByRole('radio', { name: 'Crossfade' }).click();
+    await expect(first.getByRole('radio', { name: 'Crossfade' })).toBeChecked();
     await expect(strip.getByRole('listitem', { name: 'From shot 1 to shot 2' })).toHaveText('Fade 0.5 s');
     await strip.locator('.shot-card').nth(1).locator('.shot-select').click();
     const second = page.getByRole('region', { name: 'Settings of Shot 2' });
