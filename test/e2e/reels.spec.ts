@@ -80,6 +80,8 @@ test.describe('reels', () => {
     // Trim the first shot to 0.5–1.5 s, fade into the second, and open the second with a title card.
     await strip.locator('.shot-card').first().locator('.shot-select').click();
     const first = page.getByRole('region', { name: 'Settings of Shot 1' });
+    // The strip under the handles is made of the clip's frames, cut by main.
+    await expect(first.locator('.trim-frames img')).toHaveCount(10);
     await first.getByRole('spinbutton', { name: 'In (s)' }).fill('0.5');
     await first.getByRole('spinbutton', { name: 'In (s)' }).press('Enter');
     await first.getByRole('spinbutton', { name: 'Out (s)' }).fill('1.5');
@@ -139,6 +141,7 @@ test.describe('reels', () => {
       await expect(page.locator('html')).toHaveAttribute('lang', locale);
       await page.getByRole('button', { name: locale === 'en' ? 'Reels' : '短片', exact: true }).click();
       await expect(page.getByRole('list', { name: locale === 'en' ? 'Shots' : '镜头' }).locator('.shot-card')).toHaveCount(3);
+      await expect(page.locator('.trim-frames img')).toHaveCount(10);
       for (const width of [1024, 1440, 1920]) {
         await page.setViewportSize({ width, height: 1400 });
         // Nothing may stick out sideways: the strip scrolls inside the editor, the page does not.

@@ -120,11 +120,12 @@ export function ShotInspector({ reel, shot, onOpenItem, onRemoved }: Props): Rea
         </div>
       </div>
 
+      <fieldset className="shot-group shot-trim">
+        <legend>{t('trim.legend')}</legend>
+        <TrimStrip shot={shot} onEdit={edit} />
+      </fieldset>
+
       <div className="shot-settings">
-        <fieldset className="shot-group shot-trim">
-          <legend>{t('trim.legend')}</legend>
-          <TrimStrip shot={shot} onEdit={edit} />
-        </fieldset>
 
         <fieldset className="shot-group">
           <legend>{t('audio.legend')}</legend>
