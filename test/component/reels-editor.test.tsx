@@ -302,15 +302,15 @@ describe('reel editor', () => {
     const fake = new FakeReels([makeShot(0), makeShot(1)]);
     fake.refuseExport = {
       kind: 'invalid_input',
-      message: 'Shot 2 cannot be exported: its file is missing (/clips/harbour.mp4).',
-      issues: [{ path: 'shots.1', code: 'shot_file_missing', message: 'its file is missing (/clips/harbour.mp4)' }],
+      message: 'The reel “Trailer” cannot be exported yet.',
+      issues: [{ path: 'shots.1', code: 'shot_file_missing', message: 'Shot 2 (“Harbour at dawn”): its file /clips/harbour.mp4 is missing.' }],
     };
     const stop = await openEditor(fake);
     const panel = screen.getByRole('region', { name: 'Export' });
     await user.click(within(panel).getByRole('button', { name: /Export MP4/ }));
     const alert = await within(panel).findByRole('alert');
     expect(alert.textContent).toContain('The reel cannot be exported yet:');
-    expect(alert.textContent).toContain('Shot 2: its file is missing (/clips/harbour.mp4)');
+    expect(within(alert).getByRole('listitem').textContent).toBe('Shot 2 (“Harbour at dawn”): its file /clips/harbour.mp4 is missing.');
     const marked = [...document.querySelectorAll('.shot-card.problem')].map((el) => el.querySelector('.shot-title')?.textContent);
     expect(marked).toEqual(['Harbour at dawn']);
     stop();

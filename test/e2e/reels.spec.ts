@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -24,6 +24,7 @@ const CLIPS: [string, string][] = [
 test.describe('reels', () => {
   test.describe.configure({ mode: 'serial', timeout: 60_000 });
   let shell: ShellProcess;
+  let folder: string;
 
   test.beforeAll(async () => {
     shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
@@ -39,7 +40,7 @@ test.describe('reels', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     await page.setViewportSize({ width: 1440, height: 1000 });
-    const folder = mkdtempSync(join(tmpdir(), 'promptreel-e2e-reel-'));
+    folder = mkdtempSync(join(tmpdir(), 'promptreel-e2e-reel-'));
     for (const [from, to] of CLIPS) copyFileSync(join('resources', 'sandbox', from), join(folder, to));
 
     await page.goto(shell.url);
@@ -154,7 +155,27 @@ test.describe('reels', () => {
       }
     }
     await page.evaluate(async () => {
-      await (globalThis as unknown as PageGlobals).api.invoke('settings.update', { language: 'en' } as never);
+      await (globalThis as unknown as PageGlobals).api.invoke('settings.update', { language: 'en' });
     });
+  });
+
+  test('a shot whose file is gone stops the export, named in main’s words, and nothing is written', async ({ page }) => {
+    await page.goto(shell.url);
+    await page.getByRole('button', { name: 'Reels', exact: true }).click();
+    const strip = page.getByRole('list', { name: 'Shots' });
+    await expect(strip.locator('.shot-card')).toHaveCount(3);
+    const gone = readdirSync(folder).find((name) => name.startsWith('beta'));
+    if (!gone) throw new Error('no beta clip');
+    rmSync(join(folder, gone));
+    const before = readdirSync(shell.dataDir, { recursive: true }).length;
+
+    const exportPanel = page.getByRole('region', { name: 'Export' });
+    await exportPanel.getByRole('button', { name: /Export MP4/ }).click();
+    const alert = exportPanel.getByRole('alert');
+    await expect(alert).toContainText('The reel cannot be exported yet:');
+    const n = (await shotTitles(page)).indexOf('beta tall lighthouse') + 1;
+    await expect(alert.getByRole('listitem')).toHaveText(new RegExp(`^Shot ${n} \\(“beta tall lighthouse”\\): its file .*beta tall lighthouse\\.mp4 is missing\\.$`));
+    await expect(strip.locator('.shot-card.problem .shot-title')).toHaveText(['beta tall lighthouse']);
+    expect(readdirSync(shell.dataDir, { recursive: true }).length).toBe(before);
   });
 });

@@ -60,7 +60,7 @@ export function ExportPanel({ reel, problems, onOpenItem }: Props): React.JSX.El
               <strong>{t('export.notReady')}</strong>
               <ul>
                 {problems.map((p) => (
-                  <li key={`${p.position}:${p.code}`}>{t('export.shotProblem', { n: p.position + 1, message: p.message })}</li>
+                  <li key={`${p.position}:${p.code}`}>{p.message}</li>
                 ))}
               </ul>
             </>

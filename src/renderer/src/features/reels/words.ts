@@ -3,7 +3,7 @@ import type { ErrorInfo } from '@shared/errors';
 import { REEL_PROBLEM_CODES } from '@shared/reels';
 import { describeError } from '../../lib/errors';
 
-/** A problem main found with one shot: its 0-based position and main's own words. */
+/** A problem main found with one shot: its 0-based position and main's own words (which name the shot). */
 export interface ShotProblem {
   position: number;
   code: string;
@@ -23,8 +23,12 @@ export function shotProblems(error: ErrorInfo | null | undefined): ShotProblem[]
   return problems;
 }
 
-/** Main's error in the user's words: the general kinds as the jobs view words them, reel problems as they came. */
+function isReelProblem(error: ErrorInfo): boolean {
+  return (error.issues ?? []).some((issue) => (REEL_PROBLEM_CODES as readonly string[]).includes(issue.code ?? ''));
+}
+
+/** Main's error in the user's words: the general kinds as the jobs view words them, reel problems as main said them. */
 export function useErrorText(): (error: ErrorInfo) => string {
   const { t } = useTranslation('jobs');
-  return (error) => (shotProblems(error).length > 0 ? error.message : describeError(error, t).text);
+  return (error) => (isReelProblem(error) ? error.message : describeError(error, t).text);
 }
