@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OPERATION_IDS, isOperationId, type OperationId } from '@shared/catalog';
+import { parseReelCommand, type ReelCommand } from './reel';
 import { UsageError } from './usage';
 
 export type Command =
@@ -9,6 +10,7 @@ export type Command =
   | { name: 'jobs'; json: boolean }
   | { name: 'show'; id: string; json: boolean }
   | { name: 'resume'; wait: boolean; resubmit: boolean; json: boolean }
+  | ReelCommand
   | { name: 'help' }
   | { name: 'version' };
 
@@ -25,7 +27,8 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
-const ALLOWED: Record<'run' | 'jobs' | 'show' | 'resume', readonly OptionName[]> = {
+const ALLOWED: Record<'run' | 'jobs' | 'show' | 'resume' | 'reel', readonly OptionName[]> = {
+  reel: ['out', 'json'],
   run: ['params', 'file', 'wait', 'out', 'json'],
   jobs: ['json'],
   show: ['json'],
@@ -69,8 +72,8 @@ export function parseCommand(argv: string[], cwd: string): Command {
   if (values.version) return { name: 'version' };
   const [name, ...rest] = positionals;
   if (values.help || name === undefined || name === 'help') return { name: 'help' };
-  if (name !== 'run' && name !== 'jobs' && name !== 'show' && name !== 'resume') {
-    throw new UsageError(`Unknown command "${name}". Commands: run, jobs, show, resume (see promptreel --help).`);
+  if (name !== 'run' && name !== 'jobs' && name !== 'show' && name !== 'resume' && name !== 'reel') {
+    throw new UsageError(`Unknown command "${name}". Commands: run, jobs, show, resume, reel (see promptreel --help).`);
   }
   for (const option of Object.keys(values) as OptionName[]) {
     if (option !== 'help' && option !== 'version' && !ALLOWED[name].includes(option)) {
@@ -109,6 +112,8 @@ export function parseCommand(argv: string[], cwd: string): Command {
       if (!id) throw new UsageError('jobId: missing (see promptreel jobs).');
       return { name, id, json };
     }
+    case 'reel':
+      return parseReelCommand(rest, values, cwd);
     case 'resume':
       extra(0);
       return { name, wait: values.wait ?? false, resubmit: values.resubmit ?? false, json };

@@ -7,7 +7,7 @@ import { DatabaseProblem, openDatabaseForReading } from '@main/core/db/storage';
 import { isLoopbackBaseUrl } from '@shared/url';
 import type { DownloadManager } from '@main/core/downloads/manager';
 import { JobStore } from '@main/core/jobs/store';
-import { createLogger, type LogLevel } from '@main/core/log';
+import { createLogger, type Logger, type LogLevel } from '@main/core/log';
 import { defaultDataDir } from '@main/core/paths';
 import { APP_VERSION } from '@main/core/version';
 import type { JobEngine } from '@main/core/jobs/engine';
@@ -19,6 +19,7 @@ import { parseCommand, type Command } from './args';
 import { credentialsFromEnv } from '@main/core/keys/env';
 import { humanLine, isPausedJob, jobLine, jobsTable, showJob } from './output';
 import { ProgressReporter } from './progress';
+import { runReelCommand, type ReelCommand } from './reel';
 import { heldMessage, takeOver } from './resume';
 import { EXIT, HELP, UsageError } from './usage';
 
@@ -78,6 +79,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       throw error;
     }
   }
+
+  if (command.name === 'reel') return reel(command, dataDir, io, log);
 
   let services: CliServices;
   try {
@@ -149,6 +152,28 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failed;
   } finally {
     await services.close();
+  }
+}
+
+/** `promptreel reel …`: the app's engine without vendors doing anything (an export runs in this process). */
+async function reel(command: ReelCommand, dataDir: string, io: CliIo, log: Logger): Promise<number> {
+  let engine: Runtime;
+  try {
+    const { createEngine } = await import('@main/runtime');
+    const onStorageNotice = (notice: { message: string }): boolean => io.stderr.write(`promptreel: ${notice.message}\n`);
+    engine = createEngine(dataDir, { host: { transport: 'cli', log, onStorageNotice }, vendors: { credentials: credentialsFromEnv(io.env) } });
+  } catch (error) {
+    if (error instanceof DatabaseProblem) return databaseProblem(io, error);
+    return usage(io, error);
+  }
+  try {
+    return await runReelCommand(command, engine, io, log);
+  } catch (error) {
+    if (error instanceof UsageError) return usage(io, error);
+    io.stderr.write(`promptreel: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  } finally {
+    await engine.close();
   }
 }
 

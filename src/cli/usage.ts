@@ -26,6 +26,11 @@ Commands:
       waits until that process's hold lapses (it died or hung) and then takes the work over. A job
       interrupted while it was being submitted may have been billed: it is only sent again with
       --resubmit.
+  reel list [--json]            List the reels made in the app.
+  reel export <reel> [--out <file.mp4>] [--json]
+      Export a reel (its id or exact name) to one MP4, with its shot list beside it as .shots.json
+      and .shots.csv; progress on stderr, the file's path on stdout. Exit 0 written; 1 a shot is not
+      ready or missing, or ffmpeg failed (nothing is left behind); 2 bad usage or no such reel.
 
 Operations: ${OPERATION_IDS.join(', ')}
 

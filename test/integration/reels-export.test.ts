@@ -43,7 +43,7 @@ async function call<T>(name: string, input: unknown): Promise<T> {
 }
 
 async function failure(name: string, input: unknown): Promise<{ kind: string; message: string; issues?: { path: string; code?: string; message: string }[] }> {
-  const result = (await runtime.dispatch({ name, input }, ctx)) as Envelope<unknown>;
+  const result = (await runtime.dispatch({ name, input }, ctx));
   if (result.ok) throw new Error(`${name} should have failed`);
   return result.error;
 }
@@ -211,6 +211,20 @@ describe('reel export', () => {
     expect(readdirSync(dir)).toEqual([]);
   }, 30_000);
 
+  it('keeps a shot’s sound or mutes it, as the shot says', async () => {
+    const sound = await itemByTitle('sound');
+    const loudness = async (keepAudio: boolean): Promise<number> => {
+      const muted = await call<Reel>('reels.create', { name: `Sound ${keepAudio}`, resolution: { width: 320, height: 180 }, shots: [{ source: { kind: 'item', itemId: sound.id }, keepAudio }] });
+      const out = join(outDir, `sound-${keepAudio}.mp4`);
+      const start = await call<ReelExportStart>('reels.export', { reelId: muted.id, out });
+      expect(await waitExport(start.exportId)).toMatchObject({ phase: 'done' });
+      const run = spawnSync(mediaTools().ffmpeg, ['-v', 'info', '-i', out, '-af', 'volumedetect', '-f', 'null', '-'], { encoding: 'utf8' });
+      return Number(/max_volume: (-?[\d.]+) dB/.exec(run.stderr)?.[1]);
+    };
+    expect(await loudness(true)).toBeGreaterThan(-40); // the test tone peaks near −18 dBFS
+    expect(await loudness(false)).toBeLessThan(-80);
+  }, 30_000);
+
   it('checks the reel’s format and the shots’ trims', async () => {
     expect(await failure('reels.create', { name: 'Odd', aspectRatio: '9:16', resolution: { width: 320, height: 180 } })).toMatchObject({ kind: 'invalid_input', issues: [{ path: 'resolution' }] });
     const [s1] = reel.shots;
@@ -252,6 +266,9 @@ describe('reel shots from plans', () => {
     const [, kite, lighthouse] = reel.shots;
     const kiteItem = await call<LibraryItem>('library.get', { id: kite?.itemId });
     expect(kiteItem).toMatchObject({ jobId: kite?.jobId, prompt: 'a kite over the sea' });
+    // A downloaded result gets ffprobe's facts like an imported file (the sandbox's 9:16 Haiper clip).
+    const kiteFacts = await until(async () => (await call<LibraryItem>('library.get', { id: kite?.itemId })).facts ?? undefined);
+    expect(kiteFacts).toMatchObject({ decodable: true, durationSeconds: 2, width: 720, height: 1280, fps: 24, videoCodec: 'h264' });
     expect(reelEvents.some((r) => r.id === reel.id && r.shots[1]?.itemId === kite?.itemId)).toBe(true);
 
     const again = await call<Reel>('reels.regenerateShot', { reelId: reel.id, shotId: kite?.id });

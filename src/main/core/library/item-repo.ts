@@ -435,10 +435,8 @@ export class ItemRepo {
       const key = facts[keys.index.key];
       const value = this.orderValue(facts, keys.index);
       if (keys.holds(key, value, id)) continue;
-      if (key !== null) {
-        remove.run(key);
-        this.db.prepare(`UPDATE items SET ${keys.index.key} = NULL WHERE id = ?`).run(id);
-      }
+      if (key !== null) remove.run(key);
+      // Placing ignores the item's own old key, so it never collides with it.
       keys.place(id, value);
     }
   }

@@ -76,6 +76,7 @@ function freePath(dir: string, stem: string): string {
 export class ReelExporter {
   private readonly o: ReelExporterOptions;
   private readonly running = new Map<string, Running>();
+  private starting = false;
   private readonly now: () => number;
 
   constructor(options: ReelExporterOptions) {
@@ -83,8 +84,21 @@ export class ReelExporter {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * Checks the reel and starts ffmpeg; one export at a time (an encode takes both cores). Throws before
+   * anything is written when a shot is not ready.
+   */
   async start(reelId: string, options: ExportOptions = {}): Promise<ExportRun> {
-    if (this.running.size > 0) throw new AppError('conflict', 'An export is already running; wait for it to finish or cancel it.');
+    if (this.running.size > 0 || this.starting) throw new AppError('conflict', 'An export is already running; wait for it to finish or cancel it.');
+    this.starting = true;
+    try {
+      return await this.begin(reelId, options);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async begin(reelId: string, options: ExportOptions): Promise<ExportRun> {
     const { reel, shots } = this.o.reels.resolve(reelId);
     const lengths = await this.check(reel, shots);
     const out = options.out ? resolve(options.out) : freePath(this.o.outputDir(), fileName(reel.name));

@@ -290,7 +290,9 @@ export class ReelService {
     return this.changed(reelId);
   }
 
+  /** Remembers a finished export; a reel deleted while it exported is simply gone (the file and item stay). */
   setLastExport(reelId: string, itemId: string): void {
+    if (!this.repo.reel(reelId)) return;
     this.repo.updateReel(reelId, { last_export_item_id: Number(itemId) }, this.now());
     this.changed(reelId);
   }
