@@ -143,6 +143,12 @@ describe('library search', () => {
       } while (cursor);
       expect(seen.map((i) => i.title)).toEqual(titles({ sort }));
     }
+    // A first page that holds every match counts them too, with text, filters and a date range.
+    for (const sort of ['newest', 'title_asc', 'largest'] as const) {
+      expect(env.store.search({ text: 'fox', sort, withTotal: true }).total).toEqual({ count: 2, capped: false });
+      expect(env.store.search({ text: 'fox', sort, limit: 1, withTotal: true }).total).toEqual({ count: 2, capped: false });
+      expect(env.store.search({ tag: 'animals', from: T0, to: T0 + 2 * DAY, sort, withTotal: true }).total).toEqual({ count: 2, capped: false });
+    }
   });
 
   it('refuses a cursor from another order', () => {

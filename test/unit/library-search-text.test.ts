@@ -23,6 +23,10 @@ describe('search box to FTS5', () => {
     // From the second letter, as the box is typed; a third letter alone has a prefix index to fall back on.
     expect(textExpression('as', expand)).toBe('("asteroid" OR "astronaut")');
     expect(textExpression('ast', expand)).toBe('"ast"*');
+    // A phrase's last word, perhaps only begun, is finished from the same list.
+    expect(textExpression('airship-astro', expand)).toBe('("airship astronaut" OR "airship astronomer")');
+    expect(textExpression('"red cinematic"', expand)).toBe('"red cinematic"');
+    expect(textExpression('"red many"', expand)).toBe('"red many"*');
   });
 
   it('finds Chinese of any length as the phrase of its character pairs', () => {

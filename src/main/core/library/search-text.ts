@@ -217,6 +217,18 @@ function prefixPart(word: string, expand: ExpandPrefix | undefined): string {
   return words.length === 1 ? quote(words[0] ?? word) : `(${words.map(quote).join(' OR ')})`;
 }
 
+/**
+ * Words that must follow each other, the last perhaps only begun: an OR of the phrases it can finish
+ * as, from the term list (FTS5 would read every doclist the last word's prefix covers, in full).
+ */
+function phrasePart(words: readonly string[], expand: ExpandPrefix | undefined): string {
+  const last = words.at(-1) ?? '';
+  const endings = Array.from(last).length >= 2 ? expand?.(foldWord(last)) : null;
+  if (!endings?.length) return `${quote(words.join(' '))}*`;
+  const phrases = endings.map((ending) => quote([...words.slice(0, -1), ending].join(' ')));
+  return phrases.length === 1 ? (phrases[0] ?? '') : `(${phrases.join(' OR ')})`;
+}
+
 /** One search term as FTS5 expressions, all of which must match. */
 function termParts(term: string, phrase: boolean, expand: ExpandPrefix | undefined): string[] {
   const parts: string[] = [];
@@ -230,7 +242,7 @@ function termParts(term: string, phrase: boolean, expand: ExpandPrefix | undefin
     if (!last) continue;
     // A lone letter must be a whole word ("a"); otherwise the last word may be the start of one.
     if (words.length === 1 && !phrase) parts.push(Array.from(last).length >= 2 ? prefixPart(last, expand) : quote(last));
-    else parts.push(`${quote(words.join(' '))}*`);
+    else parts.push(phrasePart(words, expand));
   }
   return parts;
 }
