@@ -129,6 +129,8 @@ test.describe('reels', () => {
     await expect(shots.getByRole('listitem')).toHaveCount(3);
     const lineage = (await shots.getByRole('listitem').allTextContents()).map((t) => /(alpha|beta|gamma)/.exec(t)?.[1]);
     expect(lineage).toEqual(reordered);
+    await shots.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'reels-export-in-library-1440-en.png') });
     expect(problems).toEqual([]);
   });
 

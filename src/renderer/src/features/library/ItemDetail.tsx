@@ -384,7 +384,7 @@ export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, auto
         !lineage?.sources?.length && <p className="library-hint">{t('lineageNone')}</p>
       )}
       {lineage?.sources && lineage.sources.length > 0 && (
-        <ol className="library-lineage" aria-label={t('reelShots')}>
+        <ol className="library-lineage library-lineage-shots" aria-label={t('reelShots')}>
           {lineage.sources.map((source, index) => (
             <li key={`${index}:${source.id}`}>
               {t('reelShot', { n: index + 1 })}:{' '}
