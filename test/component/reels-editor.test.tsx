@@ -9,6 +9,7 @@ import { ReelsView, followReels, useReels } from '@renderer/features/reels';
 import { layout, activeAt } from '@renderer/features/reels/timeline';
 import { reelSegments } from '@renderer/features/reels/segments';
 import { targetPosition } from '@renderer/features/reels/ShotStrip';
+import { ReelPlayer } from '@renderer/features/reels/ReelPlayer';
 import { installApi, setLanguage, type FakeApi } from './harness';
 
 let clock = 1_700_000_000_000;
@@ -458,5 +459,34 @@ describe('reel preview timeline', () => {
       ['2:title', 0.5],
     ]);
     expect(activeAt(timeline, 3000).map((a) => [a.placed.segment.key, a.localMs])).toEqual([['2', 500]]);
+  });
+
+  it('shows what plays at any point of the paused preview: a clip muted as its shot says, the card on its colour', () => {
+    const segments = reelSegments(
+      {
+        id: '1', name: 'r', aspectRatio: '16:9', resolution: { width: 1280, height: 720 }, notes: '', durationSeconds: null, lastExportItemId: null, createdAt: 0, updatedAt: 0,
+        shots: [
+          makeShot(0, { trimIn: 1, trimOut: 3, keepAudio: false }),
+          makeShot(1, { titleCard: { text: 'Part two', background: '#336699', colour: '#ffcc00', seconds: 1 } }),
+        ],
+      },
+      (shot, part) => `${part === 'title' ? 'Card of ' : ''}Shot ${shot.position + 1}`,
+    );
+    render(<ReelPlayer segments={segments} width={1280} height={720} />);
+    const position = screen.getByRole('slider', { name: 'Position in the reel' });
+    expect(position.getAttribute('max')).toBe('7000');
+    expect(screen.getByTestId('reel-now').textContent).toBe('Shot 1');
+    const first = document.querySelector<HTMLVideoElement>('video[data-segment="1"]');
+    expect(first?.muted).toBe(true);
+    fireEvent.change(position, { target: { value: '2500' } });
+    expect(screen.getByTestId('reel-now').textContent).toBe('Card of Shot 2');
+    const card = document.querySelector<HTMLElement>('.reel-title-layer');
+    expect(card?.textContent).toBe('Part two');
+    expect(card?.style.background).toBe('rgb(51, 102, 153)');
+    expect(card?.style.color).toBe('rgb(255, 204, 0)');
+    fireEvent.change(position, { target: { value: '3500' } });
+    expect(screen.getByTestId('reel-now').textContent).toBe('Shot 2');
+    expect(document.querySelector('.reel-title-layer')).toBeNull();
+    expect(screen.getByText('0:04 / 0:07')).toBeTruthy();
   });
 });
