@@ -235,6 +235,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
   jobs.engine.subscribe((event) => {
     if (event.type === 'updated') events.emit('jobs.updated', event.job);
     else if (event.type === 'progress') events.emit('jobs.progress', event.progress);
+    else if (event.type === 'removed') events.emit('jobs.removed', { ids: event.ids });
     else announceVendors();
   });
   jobs.vendors.onChange(announceVendors);

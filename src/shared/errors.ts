@@ -37,26 +37,43 @@ export interface ErrorIssue {
   params?: { keys?: string[]; allowed?: string[] };
 }
 
+/**
+ * Why a connection failed, in data, so each UI words it in its own language (the engine's English
+ * sentence is `networkSentence` in the main process's net words).
+ */
+export const NET_REASONS = ['not_found', 'lookup_failed', 'refused', 'no_response', 'cut_off', 'unreachable', 'cert_expired', 'cert_untrusted'] as const;
+export type NetReason = (typeof NET_REASONS)[number];
+
+export interface NetFailure {
+  reason: NetReason;
+  /** The host the connection was for, as the message names it. */
+  host: string;
+}
+
 /** The plain-data form of an error, safe to serialize over IPC, into the DB or as CLI JSON. */
 export interface ErrorInfo {
   kind: ErrorKind;
   message: string;
   issues?: ErrorIssue[];
+  /** A failed connection's reason, when it is one of the known ones. */
+  net?: NetFailure;
 }
 
 export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly issues: ErrorIssue[] | undefined;
+  readonly net: NetFailure | undefined;
 
-  constructor(kind: ErrorKind, message: string, options?: { issues?: ErrorIssue[]; cause?: unknown }) {
+  constructor(kind: ErrorKind, message: string, options?: { issues?: ErrorIssue[]; cause?: unknown; net?: NetFailure }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.kind = kind;
     this.issues = options?.issues;
+    this.net = options?.net;
   }
 
   toInfo(): ErrorInfo {
-    return this.issues ? { kind: this.kind, message: this.message, issues: this.issues } : { kind: this.kind, message: this.message };
+    return { kind: this.kind, message: this.message, ...(this.issues ? { issues: this.issues } : {}), ...(this.net ? { net: this.net } : {}) };
   }
 }
 

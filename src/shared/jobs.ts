@@ -19,11 +19,25 @@ export const OUTCOME_STATUSES: readonly JobStatus[] = ['succeeded', 'partial', '
 /**
  * Why a queued job has not been sent yet, in data so each UI words it in its own language: the
  * account's concurrent tasks are all in use (by this or another Promptreel process on the same data
- * folder), or its per-minute quota for this kind of task is spent.
+ * folder), its per-minute quota for this kind of task is spent, the vendor itself just answered "too
+ * many", or an earlier job of the same kind waits to be retried (jobs of one kind go in order).
+ *
+ * `until` (ms epoch, the engine's clock) is when the engine expects to try again, estimated where it
+ * cannot know (a slot frees when a running task ends); null when it has no estimate. `ahead` counts
+ * the jobs of the same kind in line before this one: with any, `until` is the earliest it could go.
  */
-export type WaitReason =
+export type WaitReason = (
   | { kind: 'concurrency'; vendor: VendorId; limit: number; /** HiDream membership level, when known. */ tier: string | null }
-  | { kind: 'per_minute'; vendor: VendorId; category: RateCategory; limit: number };
+  | { kind: 'per_minute'; vendor: VendorId; category: RateCategory; limit: number }
+  | { kind: 'rate_limited'; vendor: VendorId; category: RateCategory }
+  | { kind: 'behind'; vendor: VendorId; category: RateCategory }
+) & { until?: number | null; ahead?: number };
+
+/**
+ * Jobs in line are counted up to this many: past it, a reason says "more than" and no time, so a long
+ * queue is not rewritten (and re-announced) in full each time the line moves.
+ */
+export const AHEAD_COUNTED = 50;
 
 export function isFinalStatus(status: JobStatus): boolean {
   return FINAL_JOB_STATUSES.includes(status);
@@ -73,9 +87,43 @@ export interface Job {
   /** ms epoch before which a queued job is not submitted again (rate-limit or network backoff). */
   notBefore: number | null;
   attempts: number;
+  /** The job this one was started to retry (the user's Retry), if any. */
+  retryOf: string | null;
+  /** The newest job started to retry this one, if any. */
+  retriedBy: string | null;
+  /** The user discarded it when asked (needs_attention → canceled): nothing failed. */
+  discarded: boolean;
+  /**
+   * How long a task of this kind typically takes, in the engine's clock ms (the catalog's typical
+   * durations, or the sandbox's while the vendor runs in it); null when unknown.
+   */
+  expectedMs: number | null;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
   finishedAt: number | null;
   outputs: JobOutput[];
+}
+
+/** Below this much reported progress, the elapsed time says too little about the rest. */
+const TRUSTED_PROGRESS = 0.05;
+
+/**
+ * When a running job will probably be done (ms epoch, same clock as `now`): from the vendor's progress
+ * (elapsed × (1 − p) / p) once it reported some, else from the typical duration. Null when neither
+ * says anything useful (no typical duration, or the job already took longer than usual without progress).
+ */
+export function expectedEnd(since: number, progress: number, expectedMs: number | null, now: number): number | null {
+  const elapsed = Math.max(0, now - since);
+  if (progress >= 1) return now;
+  if (progress >= TRUSTED_PROGRESS) return now + (elapsed * (1 - progress)) / progress;
+  if (expectedMs === null || elapsed >= expectedMs) return null;
+  return since + expectedMs;
+}
+
+/** The remaining time of a running job in ms, or null when there is no honest estimate. */
+export function remainingMs(job: Pick<Job, 'status' | 'progress' | 'expectedMs' | 'submittedAt' | 'createdAt'>, now: number): number | null {
+  if (job.status !== 'running') return null;
+  const end = expectedEnd(job.submittedAt ?? job.createdAt, job.progress, job.expectedMs, now);
+  return end === null ? null : Math.max(0, end - now);
 }

@@ -135,8 +135,8 @@ describe('the jobs list', () => {
   });
 
   it.each([
-    ['en', 'Waiting for a free HiDream slot (membership: free, 1 at a time).'],
-    ['zh-CN', '正在等待空闲的 HiDream 任务位（会员等级：free，同时最多 1 个）。'],
+    ['en', 'Waiting for a free HiDream slot (membership: free, 1 at a time)'],
+    ['zh-CN', '正在等待空闲的 HiDream 任务位（会员等级：free，同时最多 1 个）'],
   ] as const)('says why a queued job waits for its turn (%s)', async (language, text) => {
     await setLanguage(language);
     const queued = makeJob({ status: 'queued', progress: 0, waiting: { kind: 'concurrency', vendor: 'hidream', limit: 1, tier: 'free' }, attention: 'Waiting for a free HiDream slot (membership: free, 1 at a time).' });

@@ -108,5 +108,15 @@ test.describe('workbench flows against the sandbox', () => {
     await expect(details.getByRole('alert')).toContainText('Rejected by the vendor’s content check:');
     await details.getByRole('button', { name: 'Edit and resubmit' }).click();
     await expect(page.getByLabel('Prompt', { exact: true })).toHaveValue('A street scene [moderation]');
+
+    // Found again by its prompt, the finished job is deleted from the list.
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('searchbox', { name: 'Search prompts' }).fill('street scene');
+    const rows = page.getByRole('list', { name: 'Jobs' }).getByRole('listitem');
+    await expect(rows).toHaveCount(1);
+    await rows.first().click();
+    await page.getByRole('region', { name: 'Job details' }).getByRole('button', { name: 'Delete from list' }).click();
+    await expect(rows).toHaveCount(0);
+    await expect(page.getByText('Job deleted; its results stay in the library')).toBeVisible();
   });
 });

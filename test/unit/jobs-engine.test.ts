@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssue, fromErrorIssue, issueText, OPERATIONS, type VendorId } from '@shared/catalog';
 import type { AppError } from '@shared/errors';
-import type { JobStatus } from '@shared/jobs';
+import { AHEAD_COUNTED, type Job, type JobStatus } from '@shared/jobs';
 import { openDatabase, type Database } from '@main/core/db/database';
 import { JobEngine, type EngineEvent } from '@main/core/jobs/engine';
 import { JobStore } from '@main/core/jobs/store';
@@ -59,6 +59,43 @@ describe('job engine', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(events.at(-1)).toMatchObject({ type: 'updated', job: { status: 'succeeded', progress: 1 } });
+  });
+
+  it('never lets progress go backwards, even when the vendor reports less than before', async () => {
+    const { engine, vendors, events, until } = setup();
+    vendors.haiper.duration = 90_000;
+    const query = vendors.haiper.query.bind(vendors.haiper);
+    let answers = 0;
+    vendors.haiper.query = async (operation, taskIds) => {
+      const statuses = await query(operation, taskIds);
+      // Every third answer a quarter of the last: what a vendor restarting a count looks like.
+      if (++answers % 3 === 0) for (const s of statuses) for (const o of s.outputs) if (o.state === 'running') o.progress /= 4;
+      return statuses;
+    };
+    const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'sea' } });
+    await until(job.id, 'succeeded');
+    expect(answers).toBeGreaterThan(3);
+    const seen = events.flatMap((e) => (e.type === 'progress' ? [e.progress.progress] : e.type === 'updated' && e.job.id === job.id ? [e.job.progress] : []));
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBe(1);
+  });
+
+  it('a long line is not rewritten each time it moves: jobs past the counted ones get one "more than" reason', async () => {
+    const { engine, vendors, events, until } = setup({ limits: { ...roomy, haiper: { ...roomy.haiper, concurrency: 1 } } });
+    vendors.haiper.duration = 5_000;
+    const jobs: Job[] = [];
+    for (let i = 0; i < AHEAD_COUNTED + 40; i++) jobs.push(await engine.submit({ operation: 'haiper.generate', params: { prompt: `line ${i}` } }));
+    await until(jobs[3]?.id ?? '', 'succeeded');
+    const near = jobs[10]?.id ?? '';
+    const far = new Set(jobs.slice(AHEAD_COUNTED + 10).map((j) => j.id));
+    const updates = (ids: Set<string>) => events.filter((e) => e.type === 'updated' && ids.has(e.job.id) && e.job.waiting !== null).length;
+    // The counted ones move up one place per submission; the far ones were told once.
+    expect(updates(new Set([near]))).toBeGreaterThan(2);
+    expect(updates(far)).toBe(far.size);
+    expect(engine.get(jobs.at(-1)?.id ?? '').waiting).toMatchObject({ kind: 'concurrency', ahead: AHEAD_COUNTED + 1, until: null });
+    const ahead = (i: number) => engine.get(jobs[i]?.id ?? '').waiting?.ahead ?? 0;
+    expect(ahead(9) - ahead(8)).toBe(1);
+    expect(ahead(8)).toBeGreaterThan(0);
   });
 
   it('rejects invalid parameters naming the field by its label, coded for any language, and sends and stores nothing', async () => {

@@ -71,7 +71,18 @@ describe('rate limiter', () => {
     l.seed('old1', 'hidream', 'video', 1, 10_000);
     l.seed('old2', 'hidream', 'video', 1, 20_000);
     expect(l.tryAcquire('a', 'hidream', 'video', 1, 30_000)).toMatchObject({ ok: false, retryAt: 70_001 });
-    l.penalize('hidream', 'image', 50_000);
+    l.penalize('hidream', 'image', 50_000, 'refused');
     expect(l.tryAcquire('b', 'hidream', 'image', 1, 30_000)).toMatchObject({ ok: false, retryAt: 50_000 });
+  });
+
+  it('lifts a vendor pause when the job it answered is forgiven (canceled), and keeps the pauses of others', () => {
+    const l = limiter();
+    l.penalize('haiper', 'video', 320_000, 'gone');
+    l.penalize('haiper', 'video', 40_000, 'kept');
+    expect(l.tryAcquire('b', 'haiper', 'video', 1, 30_000)).toMatchObject({ ok: false, retryAt: 320_000, reason: 'penalty' });
+    l.forgive('gone');
+    expect(l.tryAcquire('b', 'haiper', 'video', 1, 30_000)).toMatchObject({ ok: false, retryAt: 40_000, reason: 'penalty' });
+    l.forgive('kept');
+    expect(l.tryAcquire('b', 'haiper', 'video', 1, 30_000)).toEqual({ ok: true });
   });
 });

@@ -43,3 +43,15 @@ describe('network failures in plain words', () => {
     expect(record.error.cause).toMatchObject({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND example.com' });
   });
 });
+
+describe('network failure reasons in data', () => {
+  it('codes each known failure so the app can word it in the user’s language, and the English sentence is the same', async () => {
+    const { networkReason, netSentence } = await import('@main/core/net/words');
+    expect(networkReason('ENOTFOUND')).toBe('not_found');
+    expect(networkReason('ECONNREFUSED')).toBe('refused');
+    expect(networkReason('UND_ERR_SOCKET')).toBe('cut_off');
+    expect(networkReason('ERR_TLS_CERT_ALTNAME_INVALID')).toBe('cert_untrusted');
+    expect(networkReason('EWHATEVER')).toBeNull();
+    expect(netSentence({ reason: 'refused', host: 'example.com' })).toBe(networkSentence('ECONNREFUSED', 'example.com'));
+  });
+});

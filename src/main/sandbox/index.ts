@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { MAX_VIDEO_BYTES } from '@shared/files';
-import { defaultMembership, limitsFor, OPERATIONS, type MediaKind, type OperationSpec, type RateCategory, type VendorId } from '@shared/catalog';
+import { defaultMembership, limitsFor, OPERATIONS, SANDBOX_DURATIONS_MS, type MediaKind, type OperationSpec, type RateCategory, type VendorId } from '@shared/catalog';
 import type { HaiperCredentials, HidreamCredentials } from '../core/credentials';
 import type { Logger } from '../core/log';
 import { defaultMediaDir, MEDIA_PREFIX, MediaStore } from './media';
@@ -52,7 +52,8 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const DEFAULT_DURATIONS: Record<MediaKind, [number, number]> = { image: [3_000, 6_000], video: [8_000, 15_000] };
+// The catalog keeps these beside the vendors' typical durations: the engine estimates from them while it runs in the sandbox.
+const DEFAULT_DURATIONS: Record<MediaKind, [number, number]> = { image: [...SANDBOX_DURATIONS_MS.image], video: [...SANDBOX_DURATIONS_MS.video] };
 
 /**
  * Starts the built-in sandbox vendor: one loopback HTTP server speaking both vendors' wire protocols as

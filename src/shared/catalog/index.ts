@@ -3,6 +3,7 @@ export * from './vendors';
 export { OPERATIONS } from './operations';
 export * from './validate';
 export * from './issues';
+export * from './durations';
 
 import { OPERATIONS } from './operations';
 import type { Locale } from '../i18n-text';

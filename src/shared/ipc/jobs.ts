@@ -28,6 +28,10 @@ export interface JobProgress {
   status: Job['status'];
 }
 
+export interface JobsRemoved {
+  ids: string[];
+}
+
 export const jobsRequests = {
   /**
    * Validates (coded issues come back on an `invalid_input` error, worded by the catalog), stores and queues a job.
@@ -60,6 +64,13 @@ export const jobsRequests = {
   'jobs.retry': request(z.object({ id: jobId }).strict()).returns<Job>(),
   /** The user's decision on a `needs_attention` job that may already have been billed. */
   'jobs.resolve': request(z.object({ id: jobId, action: z.enum(['resubmit', 'discard']) }).strict()).returns<Job>(),
+  /**
+   * Deletes one finished job (succeeded, partly done, failed or canceled); its files and library items
+   * stay. A job still running, or whose results are still being saved, is refused (`conflict`).
+   */
+  'jobs.delete': request(z.object({ id: jobId }).strict()).returns<JobsRemoved>(),
+  /** Deletes every finished job whose results are saved; library items stay. */
+  'jobs.clearFinished': request(z.object({}).strict()).returns<JobsRemoved>(),
   /** Whether each vendor runs live or in the sandbox (the UI's "offline demo" banner), and whether it is paused. */
   'jobs.vendors': request(z.object({}).strict()).returns<VendorStates>(),
 } as const;
@@ -71,4 +82,6 @@ export const jobsEvents = {
   'jobs.progress': event<JobProgress>(),
   /** A vendor switched between live and sandbox, or was paused or resumed. */
   'jobs.vendors': event<VendorStates>(),
+  /** Jobs were deleted (by this window, another one, or the CLI). */
+  'jobs.removed': event<JobsRemoved>(),
 } as const;

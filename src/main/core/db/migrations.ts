@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
-import { jobWaitingMigration } from './schema/jobs';
+import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 import { reelsMigration } from './schema/reels';
 
@@ -74,4 +74,5 @@ export const MIGRATIONS: readonly Migration[] = [
   jobWaitingMigration,
   orderedSearchMigration,
   reelsMigration,
+  jobHousekeepingMigration,
 ];

@@ -1,8 +1,21 @@
 import { AppError, isAppError, type ErrorInfo } from '@shared/errors';
 import type { Download } from '@shared/downloads';
-import { isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
+import { AHEAD_COUNTED, expectedEnd, isFinalStatus, OUTCOME_STATUSES, type Job, type JobStatus, type WaitReason } from '@shared/jobs';
 import type { JobPage, JobProgress, VendorMode } from '@shared/ipc/jobs';
-import { issuesSummary, OPERATIONS, promptOf, storedParams, toErrorIssue, validateParams, VENDORS, type OperationId, type RateCategory, type VendorId } from '@shared/catalog';
+import {
+  issuesSummary,
+  OPERATIONS,
+  promptOf,
+  SANDBOX_DURATIONS_MS,
+  storedParams,
+  toErrorIssue,
+  TYPICAL_DURATIONS_MS,
+  validateParams,
+  VENDORS,
+  type OperationId,
+  type RateCategory,
+  type VendorId,
+} from '@shared/catalog';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
@@ -32,7 +45,9 @@ export type EngineEvent =
   | { type: 'updated'; job: Job }
   | { type: 'progress'; progress: JobProgress }
   /** A vendor was paused (its key was refused) or resumed. */
-  | { type: 'vendor'; vendor: VendorId; paused: boolean };
+  | { type: 'vendor'; vendor: VendorId; paused: boolean }
+  /** Jobs were deleted (their library items stay). */
+  | { type: 'removed'; ids: string[] };
 
 export interface SubmitInput {
   operation: OperationId;
@@ -42,6 +57,8 @@ export interface SubmitInput {
   parentItemId?: string;
   /** Where results go; the engine's default output folder (the library) otherwise. */
   outputDir?: string;
+  /** The job this one retries. */
+  retryOf?: string;
 }
 
 export interface JobEngineOptions {
@@ -76,13 +93,23 @@ interface Queued {
   notBefore: number;
   /** Consecutive failures to reach the vendor at all; resets on restart. */
   unreached: number;
-  /** The wait reason last written for it (JSON), so an unchanged one is not written again. */
-  waiting: string | null;
+  /** The wait reason last written for it, so an unchanged one is not written again. */
+  waiting: WaitReason | null;
+}
+
+/** A group (vendor + category) that cannot send now, and why its first job waits. */
+interface Blocked {
+  reason: WaitReason | null;
+  /** Jobs of the group met so far behind the first. */
+  ahead: number;
 }
 
 interface Running {
   vendor: VendorId;
   operation: OperationId;
+  /** When the vendor accepted it, and how long such a task typically takes: for the wait of jobs behind it. */
+  since: number;
+  expectedMs: number | null;
   /** Per-output states and progress last written: an answer that changes neither is not written. */
   states: string;
   progress: number;
@@ -138,6 +165,8 @@ export function waitingWords(reason: WaitReason): string {
     return `Waiting for a free ${name} slot (${tier}${reason.limit} at a time).`;
   }
   const [one, many] = CATEGORY_WORDS[reason.category];
+  if (reason.kind === 'rate_limited') return `Waiting: ${name} answered "too many requests" for ${many} a moment ago.`;
+  if (reason.kind === 'behind') return `Waiting behind an earlier ${name} ${one} job that retries first.`;
   return `Waiting for ${name}'s per-minute limit (${reason.limit} ${reason.limit === 1 ? one : many} a minute).`;
 }
 
@@ -182,7 +211,7 @@ export class JobEngine {
   private readonly unsubscribeDownloads: () => void;
 
   constructor(private readonly options: JobEngineOptions) {
-    this.store = new JobStore(options.db);
+    this.store = new JobStore(options.db, (job) => this.expectedMs(job.operation, job.vendor));
     this.clients = options.clients;
     this.downloader = options.downloader;
     this.clock = options.clock ?? systemClock;
@@ -258,6 +287,7 @@ export class JobEngine {
         inputFile: input.file ?? null,
         outputDir: input.outputDir ?? null,
         parentItemId: input.parentItemId ?? null,
+        ...(input.retryOf ? { retryOf: input.retryOf } : {}),
       },
       this.owner,
       now + this.leaseMs,
@@ -283,12 +313,14 @@ export class JobEngine {
    * Stops a job. Neither vendor can cancel a task, so a running task goes on remotely; the engine stops
    * polling it, downloads nothing, and keeps counting it against the concurrency limit for a while.
    */
-  cancel(id: string): Job {
+  cancel(id: string, discarded = false): Job {
     const now = this.clock.now();
-    const before = this.store.cancel(id, now);
+    const before = this.store.cancel(id, now, discarded);
     if (before === undefined) throw new AppError('not_found', `No job with id ${id}.`);
     if (isFinalStatus(before)) throw new AppError('conflict', `The job is already ${before}; there is nothing to cancel.`);
     this.queue.delete(id);
+    // A "too many" the vendor answered this job must not keep pausing jobs the user still wants.
+    this.limiter.forgive(id);
     const running = this.running.get(id);
     if (running) {
       this.running.delete(id);
@@ -307,20 +339,44 @@ export class JobEngine {
     if (job.status !== 'failed' && job.status !== 'canceled' && job.status !== 'partial') {
       throw new AppError('conflict', `Only a failed, partial or canceled job can be retried; this one is ${job.status}.`);
     }
-    return this.submit({
+    const retry = await this.submit({
       operation: job.operation,
       params: job.params,
       ...(job.inputFile ? { file: job.inputFile } : {}),
       ...(job.parentItemId ? { parentItemId: job.parentItemId } : {}),
       ...(job.outputDir ? { outputDir: job.outputDir } : {}),
+      retryOf: job.id,
     });
+    // The original now points to its retry: lists show the two as one story.
+    this.emitJob(this.get(id));
+    return retry;
+  }
+
+  /**
+   * Deletes finished jobs (all of them without `ids`): their records and outputs go, their files and
+   * library items stay. A job still running, or whose results are still being saved, is not deleted.
+   */
+  deleteFinished(ids?: readonly string[]): string[] {
+    const before = ids ? ids.map((id) => this.get(id)) : [];
+    for (const job of before) {
+      if (!isFinalStatus(job.status)) throw new AppError('conflict', `The job is ${job.status}; cancel it before deleting it.`);
+    }
+    const deleted = this.store.deleteFinished(ids);
+    if (ids && deleted.length < ids.length) {
+      throw new AppError('conflict', 'The job’s results are still being saved; delete it once they are in the library.');
+    }
+    if (deleted.length) {
+      this.log.info('jobs deleted', { count: deleted.length });
+      this.emit({ type: 'removed', ids: deleted });
+    }
+    return deleted;
   }
 
   /** The user's decision on a job that may already have been billed. */
   resolve(id: string, action: 'resubmit' | 'discard'): Job {
     const job = this.get(id);
     if (job.status !== 'needs_attention') throw new AppError('conflict', `Only a job that needs attention can be resolved; this one is ${job.status}.`);
-    if (action === 'discard') return this.cancel(id);
+    if (action === 'discard') return this.cancel(id, true);
     const now = this.clock.now();
     if (!this.store.resubmit(id, this.owner, now + this.leaseMs, now)) throw new AppError('conflict', 'The job changed meanwhile; look again.');
     const queued = this.store.require(id);
@@ -444,7 +500,7 @@ export class JobEngine {
       weight: weightOf(job.operation, job.params),
       notBefore: job.notBefore ?? 0,
       unreached: 0,
-      waiting: job.waiting ? JSON.stringify(job.waiting) : null,
+      waiting: job.waiting,
     });
     if (this.paused.has(job.vendor)) {
       const reason = this.paused.get(job.vendor) ?? pausedReason(job.vendor);
@@ -487,6 +543,8 @@ export class JobEngine {
     this.running.set(job.id, {
       vendor: job.vendor,
       operation: job.operation,
+      since: job.submittedAt ?? job.updatedAt,
+      expectedMs: job.expectedMs,
       states: job.outputs.map((o) => o.status).join(),
       progress: job.progress,
       expected: Math.max(1, job.outputs.length),
@@ -535,22 +593,37 @@ export class JobEngine {
     if (this.closed) return;
     const now = this.clock.now();
     let wake = Infinity;
-    const blocked = new Set<string>();
+    const blocked = new Map<string, Blocked>();
+    const block = (q: Queued, reason: WaitReason | null): void => {
+      blocked.set(`${q.vendor}:${q.category}`, { reason, ahead: 0 });
+      this.noteWaiting(q, reason, now);
+    };
     const sending = new Map<VendorId, number>();
     for (const q of this.submittingJobs.values()) sending.set(q.vendor, (sending.get(q.vendor) ?? 0) + 1);
     for (const q of [...this.queue.values()]) {
       const group = `${q.vendor}:${q.category}`;
-      if (this.paused.has(q.vendor) || blocked.has(group) || (sending.get(q.vendor) ?? 0) >= MAX_SUBMITTING) continue;
+      if (this.paused.has(q.vendor)) continue;
+      const held = blocked.get(group);
+      if (held) {
+        // In line behind a job that waits: the same reason, and at least as long.
+        held.ahead++;
+        if (held.reason) {
+          const counted = held.ahead <= AHEAD_COUNTED;
+          this.noteWaiting(q, counted ? { ...held.reason, ahead: held.ahead } : { ...held.reason, until: null, ahead: AHEAD_COUNTED + 1 }, now);
+        }
+        continue;
+      }
+      if ((sending.get(q.vendor) ?? 0) >= MAX_SUBMITTING) continue;
       if (q.notBefore > now) {
-        blocked.add(group);
+        // Its own backoff (its error says why); the jobs behind it learn how long it holds them.
+        blocked.set(group, { reason: { kind: 'behind', vendor: q.vendor, category: q.category, until: q.notBefore }, ahead: 0 });
         wake = Math.min(wake, q.notBefore);
         continue;
       }
       const acquired = this.limiter.tryAcquire(q.id, q.vendor, q.category, q.weight, now);
       if (!acquired.ok) {
-        blocked.add(group);
         if (acquired.retryAt !== null) wake = Math.min(wake, acquired.retryAt);
-        this.noteWaiting(q, this.waitReason(q, acquired.reason), now);
+        block(q, this.waitReason(q, acquired, now));
         continue;
       }
       // Committed before the request leaves, together with the check of what other processes on this
@@ -560,7 +633,7 @@ export class JobEngine {
         claimed = this.store.beginSubmit(q.id, this.owner, now, () => this.roomLeftByOthers(q, now));
       } catch (error) {
         // A busy or full database: nothing was sent; the job waits its turn again.
-        blocked.add(group);
+        blocked.set(group, { reason: null, ahead: 0 });
         this.sendCrashed(q, error);
         continue;
       }
@@ -572,9 +645,8 @@ export class JobEngine {
           this.queue.delete(q.id);
           continue;
         }
-        blocked.add(group);
         wake = Math.min(wake, now + this.real(SLOT_RECHECK_MS));
-        this.noteWaiting(q, claimed.waiting, now);
+        block(q, claimed.waiting);
         continue;
       }
       this.queue.delete(q.id);
@@ -590,12 +662,35 @@ export class JobEngine {
     if (wake < Infinity) this.schedulePump(wake);
   }
 
-  /** Why the limiter holds `q` back, as the job shows it; null for a vendor's own "too many" (its error says). */
-  private waitReason(q: Queued, reason: Extract<Acquired, { ok: false }>['reason']): WaitReason | null {
+  /** Why the limiter holds `q` back, as the job shows it, with when the engine expects to try again. */
+  private waitReason(q: Queued, refused: Extract<Acquired, { ok: false }>, now: number): WaitReason {
     const limits = this.limiter.limitsOf(q.vendor);
-    if (reason === 'concurrency') return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null };
-    if (reason === 'per_minute') return { kind: 'per_minute', vendor: q.vendor, category: q.category, limit: limits.perMinute[q.category] };
-    return null;
+    if (refused.reason === 'concurrency') {
+      return { kind: 'concurrency', vendor: q.vendor, limit: limits.concurrency, tier: limits.tier ?? null, until: this.slotFreesAbout(q.vendor, refused.retryAt, now) };
+    }
+    if (refused.reason === 'per_minute') return { kind: 'per_minute', vendor: q.vendor, category: q.category, limit: limits.perMinute[q.category], until: refused.retryAt };
+    return { kind: 'rate_limited', vendor: q.vendor, category: q.category, until: refused.retryAt };
+  }
+
+  /**
+   * When a slot of `vendor` probably frees: the earliest a running task should end by its progress or
+   * its typical duration, or a canceled task's hold running out. Null when no running task has an estimate.
+   */
+  private slotFreesAbout(vendor: VendorId, heldUntil: number | null, now: number): number | null {
+    let at = heldUntil ?? Infinity;
+    for (const r of this.running.values()) {
+      if (r.vendor !== vendor) continue;
+      const end = expectedEnd(r.since, r.progress, r.expectedMs, now);
+      if (end !== null) at = Math.min(at, end);
+    }
+    return Number.isFinite(at) ? Math.round(at) : null;
+  }
+
+  /** How long a task of this kind typically takes here, in clock ms: the sandbox's own timings while the vendor runs in it. */
+  private expectedMs(operation: OperationId, vendor: VendorId): number {
+    const inSandbox = this.clients.mode?.(vendor) === 'sandbox';
+    const [shortest, longest] = SANDBOX_DURATIONS_MS[OPERATIONS[operation].output];
+    return Math.round(this.real(inSandbox ? (shortest + longest) / 2 : TYPICAL_DURATIONS_MS[operation]));
   }
 
   /**
@@ -622,12 +717,13 @@ export class JobEngine {
     return null;
   }
 
-  /** Shows on the job why it is still queued; written only when the reason changed. */
+  /**
+   * Shows on the job why it is still queued; written only when the reason changed, or its expected time
+   * moved by more than a fifth of the wait (an estimate from a running task's progress drifts every poll).
+   */
   private noteWaiting(q: Queued, reason: WaitReason | null, now: number): void {
-    if (!reason) return;
-    const key = JSON.stringify(reason);
-    if (key === q.waiting) return;
-    q.waiting = key;
+    if (!reason || sameWait(q.waiting, reason, now)) return;
+    q.waiting = reason;
     if (this.store.setWaiting(q.id, this.owner, reason, waitingWords(reason), now)) this.emitJob(this.store.require(q.id));
   }
 
@@ -725,7 +821,7 @@ export class JobEngine {
       case 'rate_limit': {
         const wait = this.real(Math.max(outcome.retryAfterMs ?? 0, jitter(this.clock, backoff(RATE_LIMIT_BACKOFF, attempts))));
         this.log.info('vendor rate limit; job re-queued', { id: q.id, waitMs: Math.round(wait) });
-        this.limiter.penalize(q.vendor, q.category, now + wait);
+        this.limiter.penalize(q.vendor, q.category, now + wait, q.id);
         requeue(now + wait, info, null);
         break;
       }
@@ -814,8 +910,10 @@ export class JobEngine {
   }
 
   /** A poll answer that changes no final state: written (and announced) only when something changed. */
-  private progressed(jobId: string, running: Running, outputs: TaskStatus['outputs'], progress: number, now: number): boolean {
+  private progressed(jobId: string, running: Running, outputs: TaskStatus['outputs'], reported: number, now: number): boolean {
     const states = outputs.map((o) => o.state).join();
+    // Never backwards: a sub-task listed late, or a vendor that restarts a count, is not lost work.
+    const progress = Math.max(running.progress, reported);
     if (states === running.states && progress === running.progress) return false;
     if (!this.store.update(jobId, this.owner, progress, outputs, now)) return this.lost(jobId);
     running.progress = progress;
@@ -949,7 +1047,17 @@ export class JobEngine {
   }
 }
 
+/** Whether a wait reason already shown says the same as `next`, close enough in time. */
+function sameWait(shown: WaitReason | null, next: WaitReason, now: number): boolean {
+  if (!shown) return false;
+  const { until: a = null, ...restA } = shown;
+  const { until: b = null, ...restB } = next;
+  if (JSON.stringify(restA) !== JSON.stringify(restB)) return false;
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= Math.max(1_000, (Math.max(a, b) - now) / 5);
+}
+
 function toInfo(error: unknown): ErrorInfo {
-  if (isAppError(error)) return { kind: error.kind, message: error.message };
+  if (isAppError(error)) return { kind: error.kind, message: error.message, ...(error.net ? { net: error.net } : {}) };
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -4,7 +4,7 @@ import type { HandlersFor } from '../ipc/dispatcher';
 import type { VendorRegistry } from '../vendors/registry';
 import type { JobEngine } from './engine';
 
-export type JobsRequest = 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.resolve' | 'jobs.vendors';
+export type JobsRequest = 'jobs.submit' | 'jobs.list' | 'jobs.get' | 'jobs.cancel' | 'jobs.retry' | 'jobs.resolve' | 'jobs.delete' | 'jobs.clearFinished' | 'jobs.vendors';
 
 export function vendorStates(engine: JobEngine, vendors: VendorRegistry): VendorStates {
   return Object.fromEntries(VENDOR_IDS.map((vendor) => [vendor, { mode: vendors.mode(vendor), paused: engine.isPaused(vendor) }])) as VendorStates;
@@ -25,6 +25,8 @@ export function jobsHandlers(engine: JobEngine, vendors: VendorRegistry): Handle
     'jobs.cancel': ({ id }) => engine.cancel(id),
     'jobs.retry': ({ id }) => engine.retry(id),
     'jobs.resolve': ({ id, action }) => engine.resolve(id, action),
+    'jobs.delete': ({ id }) => ({ ids: engine.deleteFinished([id]) }),
+    'jobs.clearFinished': () => ({ ids: engine.deleteFinished() }),
     'jobs.vendors': () => vendorStates(engine, vendors),
   };
 }

@@ -37,7 +37,8 @@ export class RateLimiter<V extends string = VendorId> {
   private readonly windows = new Map<string, WindowEntry[]>();
   /** Per vendor: jobId → time the slot frees itself (Infinity: until released). */
   private readonly slots = new Map<V, Map<string, number>>();
-  private readonly penalties = new Map<string, number>();
+  /** Per vendor+category: the "too many" answers still in force, with the job each answered. */
+  private readonly penalties = new Map<string, { jobId: string; until: number }[]>();
 
   constructor(
     limits: LimitSettings<V>,
@@ -75,7 +76,7 @@ export class RateLimiter<V extends string = VendorId> {
 
   /** Reserves a slot and a window entry for a submission about to be sent, if the limits allow. */
   tryAcquire(jobId: string, vendor: V, category: RateCategory, weight: number, now: number): Acquired {
-    const penalty = this.penalties.get(`${vendor}:${category}`) ?? 0;
+    const penalty = this.penaltyUntil(vendor, category, now);
     if (penalty > now) return { ok: false, retryAt: penalty, reason: 'penalty' };
 
     const slots = this.activeSlots(vendor, now);
@@ -141,10 +142,28 @@ export class RateLimiter<V extends string = VendorId> {
     this.windows.set(key, entries);
   }
 
-  /** The vendor said "too many": nothing more of this category goes before `until`. */
-  penalize(vendor: V, category: RateCategory, until: number): void {
+  /**
+   * The vendor said "too many" to `jobId`: nothing more of this category goes before `until`. The pause
+   * belongs to that answer: when the job is canceled or discarded, `forgive` lifts it, so the backoff
+   * of a job nobody wants any more (which grows with its attempts) holds no other job back.
+   */
+  penalize(vendor: V, category: RateCategory, until: number, jobId: string): void {
     const key = `${vendor}:${category}`;
-    this.penalties.set(key, Math.max(until, this.penalties.get(key) ?? 0));
+    const entries = (this.penalties.get(key) ?? []).filter((e) => e.jobId !== jobId);
+    entries.push({ jobId, until });
+    this.penalties.set(key, entries);
+  }
+
+  /** Lifts every pause that answers to `jobId` gave. */
+  forgive(jobId: string): void {
+    for (const [key, entries] of this.penalties) this.penalties.set(key, entries.filter((e) => e.jobId !== jobId));
+  }
+
+  private penaltyUntil(vendor: V, category: RateCategory, now: number): number {
+    const key = `${vendor}:${category}`;
+    const live = (this.penalties.get(key) ?? []).filter((e) => e.until > now);
+    this.penalties.set(key, live);
+    return live.reduce((max, e) => Math.max(max, e.until), 0);
   }
 
   limitsOf(vendor: V): VendorLimits {

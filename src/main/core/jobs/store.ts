@@ -27,6 +27,11 @@ interface JobRow {
   attention: string | null;
   waiting: string | null;
   attempts: number;
+  retry_of: string | null;
+  discarded_at: number | null;
+  error_detail: string | null;
+  /** Not a column: the newest job retrying this one (see `JOB_SELECT`). */
+  retried_by: string | null;
   not_before: number | null;
   owner: string | null;
   lease_until: number | null;
@@ -62,7 +67,12 @@ export interface NewJob {
   parentItemId: string | null;
   /** Kept from the job this one retries; HiDream uses it to recognise a repeated request. */
   requestId?: string;
+  /** The job this one retries. */
+  retryOf?: string;
 }
+
+/** How long a task of the job's kind typically takes, in clock ms (the engine knows the vendor's mode and time scale). */
+export type ExpectedDuration = (job: { operation: OperationId; vendor: VendorId }) => number | null;
 
 /** A job the store is asked about for rate-limit accounting after a restart. */
 export interface SubmissionRecord {
@@ -75,10 +85,17 @@ export interface SubmissionRecord {
 }
 
 const HANDOFF_CLAIM = 'claim:';
+/** A job row with the newest job that retries it (one index lookup per row). */
+/** A result of `jobs.id` still on its way to the disk (being handed over, or its download not settled). */
+const STILL_SAVING = `SELECT 1 FROM outputs o LEFT JOIN downloads d ON d.id = o.download_id WHERE o.job_id = jobs.id AND o.status = 'succeeded' AND o.url IS NOT NULL
+  AND (o.download_id IS NULL OR o.download_id LIKE '${HANDOFF_CLAIM}%' OR d.status IN ('queued', 'active', 'paused'))`;
+const JOB_SELECT = 'SELECT jobs.*, (SELECT r.id FROM jobs r WHERE r.retry_of = jobs.id ORDER BY r.created_at DESC LIMIT 1) AS retried_by FROM jobs';
 const FINAL_SQL = FINAL_JOB_STATUSES.map((s) => `'${s}'`).join(', ');
 
-function errorOf(kind: string | null, message: string | null): ErrorInfo | null {
-  return kind ? { kind: kind as ErrorKind, message: message ?? '' } : null;
+function errorOf(kind: string | null, message: string | null, detail: string | null = null): ErrorInfo | null {
+  if (!kind) return null;
+  const extra = detail ? (JSON.parse(detail) as Pick<ErrorInfo, 'net'>) : {};
+  return { kind: kind as ErrorKind, message: message ?? '', ...(extra.net ? { net: extra.net } : {}) };
 }
 
 function toOutput(row: OutputRow): JobOutput {
@@ -97,11 +114,13 @@ function toOutput(row: OutputRow): JobOutput {
   };
 }
 
-function toJob(row: JobRow, outputs: OutputRow[]): Job {
+function toJob(row: JobRow, outputs: OutputRow[], expectedMs: ExpectedDuration): Job {
+  const operation = row.operation as OperationId;
+  const vendor = row.vendor as VendorId;
   return {
     id: row.id,
-    operation: row.operation as OperationId,
-    vendor: row.vendor as VendorId,
+    operation,
+    vendor,
     status: row.status as JobStatus,
     params: JSON.parse(row.params) as Record<string, unknown>,
     inputFile: row.input_file,
@@ -110,11 +129,15 @@ function toJob(row: JobRow, outputs: OutputRow[]): Job {
     requestId: row.request_id,
     taskId: row.task_id,
     progress: row.progress,
-    error: errorOf(row.error_kind, row.error_message),
+    error: errorOf(row.error_kind, row.error_message, row.error_detail),
     attention: row.attention,
     waiting: row.waiting ? (JSON.parse(row.waiting) as WaitReason) : null,
     notBefore: row.not_before,
     attempts: row.attempts,
+    retryOf: row.retry_of,
+    retriedBy: row.retried_by,
+    discarded: row.discarded_at !== null,
+    expectedMs: expectedMs({ operation, vendor }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     submittedAt: row.submitted_at,
@@ -130,7 +153,7 @@ function storedText<T extends SQLInputValue>(column: string, value: T): T | stri
 }
 
 function errorPatch(error: ErrorInfo | null): Patch {
-  return { error_kind: error?.kind ?? null, error_message: error?.message ?? null };
+  return { error_kind: error?.kind ?? null, error_message: error?.message ?? null, error_detail: error?.net ? JSON.stringify({ net: error.net }) : null };
 }
 
 /**
@@ -142,7 +165,10 @@ export class JobStore {
   private readonly stmt: (sql: string) => StatementSync;
   private readonly leases: LeaseTable;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly expectedMs: ExpectedDuration = () => null,
+  ) {
     this.stmt = statementCache(db);
     this.leases = new LeaseTable(db, 'jobs', `status NOT IN (${FINAL_SQL})`);
   }
@@ -159,7 +185,7 @@ export class JobStore {
 
   private withOutputs(rows: JobRow[]): Job[] {
     const outputs = this.outputsOf(rows.map((r) => r.id));
-    return rows.map((row) => toJob(row, outputs.get(row.id) ?? []));
+    return rows.map((row) => toJob(row, outputs.get(row.id) ?? [], this.expectedMs));
   }
 
   /**
@@ -179,8 +205,8 @@ export class JobStore {
     const id = randomUUID();
     this.stmt(
       `INSERT INTO jobs (id, operation, vendor, status, params, input_file, output_dir, parent_item_id, request_id,
-         owner, lease_until, created_at, updated_at)
-       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         retry_of, owner, lease_until, created_at, updated_at)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.operation,
@@ -190,6 +216,7 @@ export class JobStore {
       input.outputDir,
       input.parentItemId,
       input.requestId ?? randomUUID(),
+      input.retryOf ?? null,
       owner,
       leaseUntil,
       now,
@@ -199,8 +226,8 @@ export class JobStore {
   }
 
   get(id: string): Job | undefined {
-    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
-    return row ? toJob(row, this.outputsOf([id]).get(id) ?? []) : undefined;
+    const row = this.stmt(`${JOB_SELECT} WHERE id = ?`).get(id) as JobRow | undefined;
+    return row ? toJob(row, this.outputsOf([id]).get(id) ?? [], this.expectedMs) : undefined;
   }
 
   require(id: string): Job {
@@ -214,7 +241,7 @@ export class JobStore {
     const statuses = filter.status ?? [];
     const where = statuses.length ? `WHERE status IN (${statuses.map(() => '?').join(',')})` : '';
     const total = (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${where}`).get(...statuses) as { n: number }).n;
-    const rows = this.stmt(`SELECT * FROM jobs ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(
+    const rows = this.stmt(`${JOB_SELECT} ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).all(
       ...statuses,
       filter.limit,
       filter.offset,
@@ -320,7 +347,7 @@ export class JobStore {
 
   /** submitting → queued: the vendor did not take it (rate limit, connection never made). */
   requeue(id: string, owner: string, patch: { notBefore: number | null; error: ErrorInfo | null; attention: string | null }, now: number): boolean {
-    return this.transition(id, ['submitting'], owner, { status: 'queued', not_before: patch.notBefore, attention: patch.attention, ...errorPatch(patch.error) }, now);
+    return this.transition(id, ['submitting'], owner, { status: 'queued', not_before: patch.notBefore, attention: patch.attention, waiting: null, ...errorPatch(patch.error) }, now);
   }
 
   /** Marks (or, with `null`, unmarks) a queued or running job as waiting for a new key. */
@@ -407,13 +434,39 @@ export class JobStore {
     return this.transition(id, from, owner, { status: 'failed', finished_at: now, attention: null, ...errorPatch(error) }, now);
   }
 
-  /** The user's word wins over any engine: no owner check. Returns the status the job had. */
-  cancel(id: string, now: number): JobStatus | undefined {
+  /**
+   * The user's word wins over any engine: no owner check. Returns the status the job had. `discarded`:
+   * the user chose Discard on a job that needed a decision, which the job then says instead of a failure.
+   */
+  cancel(id: string, now: number, discarded = false): JobStatus | undefined {
     return transaction(this.db, () => {
       const row = this.stmt('SELECT status FROM jobs WHERE id = ?').get(id) as { status: JobStatus } | undefined;
       if (!row || FINAL_JOB_STATUSES.includes(row.status)) return row?.status;
-      this.transition(id, [row.status], null, { status: 'canceled', finished_at: now, attention: null, owner: null, lease_until: null }, now);
+      const patch: Patch = { status: 'canceled', finished_at: now, attention: null, waiting: null, owner: null, lease_until: null };
+      if (discarded) patch.discarded_at = now;
+      this.transition(id, [row.status], null, patch, now);
       return row.status;
+    });
+  }
+
+  /**
+   * Deletes finished jobs and their outputs (downloads and library items keep their files; their link
+   * to the job is let go). Only final jobs whose results are no longer being saved: the library takes a
+   * result's prompt from its job when the file lands. Returns the ids deleted; with no `ids`, every such job.
+   */
+  deleteFinished(ids?: readonly string[]): string[] {
+    return transaction(this.db, () => {
+      const deletable = `status IN (${FINAL_SQL}) AND NOT EXISTS (${STILL_SAVING})`;
+      const rows = ids
+        ? ids.flatMap((id) => (this.stmt(`SELECT id FROM jobs WHERE id = ? AND ${deletable}`).get(id) as { id: string } | undefined) ?? [])
+        : (this.stmt(`SELECT id FROM jobs WHERE ${deletable}`).all() as unknown as { id: string }[]);
+      const outputs = this.stmt('DELETE FROM outputs WHERE job_id = ?');
+      const job = this.stmt('DELETE FROM jobs WHERE id = ?');
+      for (const { id } of rows) {
+        outputs.run(id);
+        job.run(id);
+      }
+      return rows.map((r) => r.id);
     });
   }
 
@@ -445,7 +498,7 @@ export class JobStore {
   /** Succeeded jobs with a result that never reached the downloader (a crash in between). */
   awaitingHandOff(): Job[] {
     const rows = this.stmt(
-      `SELECT * FROM jobs WHERE status IN ('succeeded', 'partial') AND id IN (
+      `${JOB_SELECT} WHERE status IN ('succeeded', 'partial') AND id IN (
          SELECT job_id FROM outputs WHERE status = 'succeeded' AND url IS NOT NULL AND (download_id IS NULL OR download_id LIKE '${HANDOFF_CLAIM}%'))`,
     ).all() as unknown as JobRow[];
     return this.withOutputs(rows);

@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { redact } from '../log';
-import { hostOf, networkSentence } from '../net/words';
+import { hostOf, netSentence, networkReason, networkSentence } from '../net/words';
 import { APP_NAME, APP_VERSION } from '../version';
 import { VendorError, type Delivery } from './types';
 
@@ -168,10 +168,13 @@ export class HttpClient {
         return new VendorError('timeout', `Could not connect to ${vendor} within ${this.timeouts.connectMs / 1000} s.`, { delivery: 'not_sent', cause: error });
       }
       // The code (ENOTFOUND…) stays on the cause for the log; the user reads a sentence naming the host.
-      const sentence = networkSentence(code, hostOf(this.origin));
+      const host = hostOf(this.origin);
+      const reason = networkReason(code);
+      const sentence = reason ? netSentence({ reason, host }) : null;
       return new VendorError('network', sentence ? `Could not connect to ${vendor}. ${sentence}` : `Could not connect to ${vendor} (${code || error.message}).`, {
         delivery: 'not_sent',
         cause: error,
+        ...(reason ? { net: { reason, host } } : {}),
       });
     }
     if (error instanceof ResponseTooLarge) {

@@ -1,4 +1,4 @@
-import { AppError, type ErrorInfo, type ErrorIssue, type ErrorKind } from '@shared/errors';
+import { AppError, type ErrorInfo, type ErrorIssue, type ErrorKind, type NetFailure } from '@shared/errors';
 import type { MediaKind, OperationId, ValidParams, VendorId } from '@shared/catalog';
 
 /** What a vendor said when it accepted a submission. */
@@ -79,6 +79,8 @@ export interface VendorErrorDetails {
   rawBody?: string | null;
   /** From `Retry-After` on a rate-limited answer. */
   retryAfterMs?: number | null;
+  /** A connection that failed for a known reason, so the UI can word it in its language. */
+  net?: NetFailure;
   cause?: unknown;
 }
 
@@ -94,7 +96,7 @@ export class VendorError extends AppError {
   readonly retryAfterMs: number | null;
 
   constructor(kind: ErrorKind, message: string, details: VendorErrorDetails) {
-    super(kind, message, { issues: details.issues, cause: details.cause });
+    super(kind, message, { issues: details.issues, cause: details.cause, ...(details.net ? { net: details.net } : {}) });
     this.name = 'VendorError';
     this.delivery = details.delivery;
     this.status = details.status ?? null;

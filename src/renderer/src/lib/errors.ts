@@ -48,5 +48,7 @@ function messageOf(error: ErrorInfo, about: { spec: OperationSpec; locale: Local
 /** An error in plain words with the action that fixes it; the vendor's own reason is kept where it helps. */
 export function describeError(error: ErrorInfo, t: TFunction<'jobs'>, about?: { spec: OperationSpec; locale: Locale }): DescribedError {
   const words = WORDS[error.kind] as { key: string; fix?: FixAction } | undefined;
+  // A connection that failed for a known reason says which, naming the host, in the UI's language.
+  if (error.kind === 'network' && error.net) return { text: t(`errors.net.${error.net.reason}`, { host: error.net.host }), fix: words?.fix };
   return { text: t(`errors.${words?.key ?? 'internal'}`, { message: messageOf(error, about) }), fix: words?.fix };
 }

@@ -16,3 +16,20 @@ export const jobWaitingMigration: Migration = {
     `);
   },
 };
+
+/**
+ * What a job's list row needs to tell the truth: which job a retry repeats (so the two read as one
+ * story, not look-alike rows), whether a canceled job was discarded by the user (nothing failed), and
+ * a failed connection's reason in data (worded again in the user's language).
+ */
+export const jobHousekeepingMigration: Migration = {
+  name: 'job retries, discards and error details',
+  up: (db) => {
+    db.exec(`
+      ALTER TABLE jobs ADD COLUMN retry_of TEXT;       -- the job this one retries (no FK: the original may be deleted)
+      ALTER TABLE jobs ADD COLUMN discarded_at INTEGER; -- ms epoch: the user discarded it when asked
+      ALTER TABLE jobs ADD COLUMN error_detail TEXT;   -- JSON { net } beside error_kind/error_message
+      CREATE INDEX jobs_by_retry_of ON jobs(retry_of) WHERE retry_of IS NOT NULL;
+    `);
+  },
+};

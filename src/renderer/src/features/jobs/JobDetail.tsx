@@ -6,11 +6,12 @@ import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { JobPreview } from '../preview/JobPreview';
-import { cancelJob, duplicateJob, resolveJob, retryJob } from './actions';
+import { cancelJob, deleteJob, duplicateJob, resolveJob, retryJob } from './actions';
 import { describeError, type FixAction } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle } from './format';
 import { partialText, waitingText } from './outcome';
-import { ProgressBar, StatusBadge } from './JobList';
+import { JobProgress, StatusBadge } from './JobList';
+import { useJobs } from './store';
 
 /** A parameter as the form showed it: a choice by its label, anything else as it is. */
 function shownValue(field: Field, value: unknown, locale: Locale): string {
@@ -53,25 +54,57 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
   const final = isFinalStatus(job.status);
   const active = !final && job.status !== 'needs_attention';
   const now = useNow(1000, active);
-  const error = job.error ? describeError(job.error, t, { spec, locale }) : undefined;
+  // A discarded job failed at nothing: it says what the user chose, not an error with a Retry.
+  const error = job.error && !job.discarded ? describeError(job.error, t, { spec, locale }) : undefined;
   const partial = partialText(job, t);
-  const waiting = waitingText(job, t);
+  const waiting = waitingText(job, t, now, locale);
   // Retry belongs to failures the user cannot fix by editing; the error's own action covers the rest.
-  const canRetry = job.status === 'failed' || job.status === 'canceled' || job.status === 'partial';
+  const canRetry = !job.discarded && (job.status === 'failed' || job.status === 'canceled' || job.status === 'partial');
+  const original = useJobs((s) => (job.retryOf ? s.jobs.has(job.retryOf) : false));
+  const select = useJobs((s) => s.select);
 
   return (
     <section className="job-detail" aria-label={t('details')}>
       <header className="job-detail-header">
         <h2 title={jobTitle(job, locale)}>{jobTitle(job, locale)}</h2>
         <div className="job-detail-meta">
-          <StatusBadge status={job.status} />
+          <StatusBadge status={job.status} discarded={job.discarded} />
           <span className="muted">{spec.title[locale]}</span>
           <span className="elapsed" aria-label={t('elapsed')}>
             {formatElapsed(elapsedMs(job, now))}
           </span>
         </div>
-        {active && <ProgressBar progress={job.progress} label={t('progress')} />}
+        {active && <JobProgress job={job} now={now} />}
       </header>
+
+      {(job.retryOf || job.retriedBy) && (
+        <div className="job-links">
+          {job.retryOf && (
+            <p className="muted">
+              {original ? t('retry.of') : t('retry.ofGone')}{' '}
+              {original && job.retryOf && (
+                <button type="button" className="link" onClick={() => select(job.retryOf ?? undefined)}>
+                  {t('retry.openOriginal')}
+                </button>
+              )}
+            </p>
+          )}
+          {job.retriedBy && (
+            <p className="muted">
+              {t('retry.by')}{' '}
+              <button type="button" className="link" onClick={() => select(job.retriedBy ?? undefined)}>
+                {t('retry.openRetry')}
+              </button>
+            </p>
+          )}
+        </div>
+      )}
+
+      {job.discarded && (
+        <div className="callout" role="status">
+          <p>{t('discarded')}</p>
+        </div>
+      )}
 
       {job.status === 'needs_attention' && (
         <div className="callout attention" role="group" aria-label={t('attention.title')}>
@@ -92,6 +125,8 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
       {waiting && (
         <div className="callout" role="status">
           <p>{waiting}</p>
+          {/* Paused for a refused key: the way to the fix stays one click away. */}
+          {job.error?.kind === 'auth' && <FixButton fix="settings" job={job} />}
         </div>
       )}
 
@@ -116,6 +151,11 @@ export function JobDetail({ job }: { job: Job }): React.JSX.Element {
         <button type="button" className="secondary" onClick={() => duplicateJob(job)}>
           {t('actions.duplicate')}
         </button>
+        {final && (
+          <button type="button" className="secondary" onClick={() => void deleteJob(job.id)}>
+            {t('actions.delete')}
+          </button>
+        )}
       </div>
 
       <JobPreview job={job} />

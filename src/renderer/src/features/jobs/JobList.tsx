@@ -1,27 +1,66 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isFinalStatus, type JobStatus } from '@shared/jobs';
+import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
 import { getOperation } from '@shared/catalog';
 import { useLocale } from '../../i18n';
 import { useNow } from '../../lib/useNow';
 import { describeError } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle, percent } from './format';
-import { partialText, waitingText } from './outcome';
-import { useJobs } from './store';
+import { etaText, partialText, waitingText } from './outcome';
+import { progressSeenAt, useJobs } from './store';
 
 export const ROW_HEIGHT = 76;
 
-export function StatusBadge({ status }: { status: JobStatus }): React.JSX.Element {
+/** A job's state; a discarded job (the user's choice, nothing failed) has its own neutral word. */
+export function StatusBadge({ status, discarded = false }: { status: JobStatus; discarded?: boolean }): React.JSX.Element {
   const { t } = useTranslation('jobs');
-  return <span className={`badge status-${status}`}>{t(`status.${status}`)}</span>;
+  const shown = discarded && status === 'canceled' ? 'discarded' : status;
+  return <span className={`badge status-${shown}`}>{t(`status.${shown}`)}</span>;
 }
 
-export function ProgressBar({ progress, label }: { progress: number; label: string }): React.JSX.Element {
+/**
+ * The bar itself. `moving`: the vendor reports nothing new (or nothing yet), so the bar animates over
+ * its fill to show the job is alive rather than stuck; `valueText` says the percent and estimate aloud.
+ */
+export function ProgressBar({ progress, label, moving = false, valueText }: { progress: number; label: string; moving?: boolean; valueText?: string }): React.JSX.Element {
   const value = percent(progress);
   return (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={value}>
+    <div
+      className={moving ? 'progress moving' : 'progress'}
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={value}
+      aria-valuetext={valueText}
+      aria-busy={moving || undefined}
+      data-moving={moving ? 'true' : undefined}
+    >
       <div className="progress-fill" style={{ width: `${value}%` }} />
+    </div>
+  );
+}
+
+/** After this long without new progress from the vendor, the bar shows it is still moving. */
+export const STALE_PROGRESS_MS = 3_000;
+
+/**
+ * A job's progress as the user should read it: the vendor's percent (never backwards), an estimate of
+ * the rest, and a moving bar while the vendor reports nothing new. `now` comes from the caller's clock.
+ */
+export function JobProgress({ job, now }: { job: Job; now: number }): React.JSX.Element {
+  const { t } = useTranslation('jobs');
+  const live = job.status === 'running' || job.status === 'submitting';
+  const seen = progressSeenAt(job.id) ?? job.updatedAt;
+  const moving = live && (job.progress <= 0 || now - seen >= STALE_PROGRESS_MS);
+  const progress = job.status === 'succeeded' ? 1 : job.progress;
+  const eta = etaText(job, t, now);
+  const text = job.status === 'running' ? [`${percent(progress)} %`, eta].filter(Boolean).join(' · ') : eta;
+  return (
+    <div className="job-progress">
+      <ProgressBar progress={progress} label={t('progress')} moving={moving} {...(text ? { valueText: text } : {})} />
+      {text && <span className="muted job-eta">{text}</span>}
     </div>
   );
 }
@@ -48,9 +87,14 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
   const now = useNow(1000, active);
   if (!job) return null;
   const title = jobTitle(job, locale);
-  // A waiting job says why it waits; a partly done one what it saved; otherwise the error, if any.
-  const waiting = waitingText(job, t);
-  const error = waiting ?? partialText(job, t) ?? (job.error ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined);
+  // A waiting job says why it waits; a partly done one what it saved; a retried one that it was
+  // retried (not its old failure again); otherwise the error, if any. A stopped job shows no error.
+  const waiting = waitingText(job, t, now, locale);
+  const stopped = job.status === 'canceled';
+  const retried = job.retriedBy ? t('retry.by') : undefined;
+  const note = waiting ?? retried;
+  const error =
+    note ?? partialText(job, t) ?? (job.error && !stopped ? describeError(job.error, t, { spec: getOperation(job.operation), locale }).text : undefined);
   return (
     <div
       role="listitem"
@@ -65,7 +109,12 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
         <button type="button" className="job-title" aria-current={selected ? 'true' : undefined} title={title}>
           {title}
         </button>
-        <StatusBadge status={job.status} />
+        {job.retryOf && (
+          <span className="badge retry-mark" title={t('retry.of')}>
+            {t('retry.mark')}
+          </span>
+        )}
+        <StatusBadge status={job.status} discarded={job.discarded} />
       </div>
       <div className="job-row-bottom">
         <span className="muted job-op">{getOperation(job.operation).title[locale]}</span>
@@ -73,11 +122,11 @@ const JobRow = memo(function JobRow({ id, index, total, start, selected, onSelec
           {formatElapsed(elapsedMs(job, now))}
         </span>
         {error && job.status !== 'succeeded' ? (
-          <span className={waiting ? 'row-note muted' : 'row-error'} title={error}>
+          <span className={note ? 'row-note muted' : 'row-error'} title={error}>
             {error}
           </span>
-        ) : (
-          <ProgressBar progress={job.status === 'succeeded' ? 1 : job.progress} label={t('progress')} />
+        ) : stopped ? null : (
+          <JobProgress job={job} now={now} />
         )}
       </div>
     </div>

@@ -31,6 +31,27 @@ export const retryJob = (id: string): Promise<void> => act(() => call('jobs.retr
 export const resolveJob = (id: string, action: 'resubmit' | 'discard'): Promise<void> =>
   act(() => call('jobs.resolve', { id, action }), action === 'resubmit' ? 'toast.resubmitted' : 'toast.discarded', action === 'resubmit');
 
+/** Deletes a finished job from the list; its results stay in the library. */
+export async function deleteJob(id: string): Promise<void> {
+  await removeWith(() => call('jobs.delete', { id }), (ids) => i18next.t('toast.deleted', { ns: 'jobs', count: ids.length }));
+}
+
+/** Deletes every finished job whose results are saved. */
+export async function clearFinishedJobs(): Promise<void> {
+  await removeWith(() => call('jobs.clearFinished', {}), (ids) => i18next.t('toast.cleared', { ns: 'jobs', count: ids.length }));
+}
+
+async function removeWith(run: () => Promise<{ ids: string[] }>, done: (ids: string[]) => string): Promise<void> {
+  try {
+    const { ids } = await run();
+    useJobs.getState().remove(ids);
+    toast('success', done(ids));
+  } catch (error) {
+    const info = error instanceof IpcError ? error.info : { kind: 'internal' as const, message: String(error) };
+    toast('error', describeError(info, i18next.getFixedT(null, 'jobs')).text);
+  }
+}
+
 /** Opens Compose with the job's operation and parameters, ready to edit and submit as a new job. */
 export function duplicateJob(job: Job): void {
   const draft = paramsToDraft(getOperation(job.operation), job.params, job.inputFile);

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { Job } from '@shared/jobs';
 import { getOperation, promptOf } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
@@ -28,4 +29,16 @@ export function jobTitle(job: Job, locale: Locale): string {
 export function percent(progress: number): number {
   const value = progress > 1 ? progress : progress * 100;
   return Math.round(Math.min(100, Math.max(0, value)));
+}
+
+/**
+ * A wait or remaining time in round words: seconds (to the next 5 past 15 s) under a minute (counting down reads
+ * calmly), whole minutes under an hour, else hours and minutes. Rounded up: "about 40 s" is not less.
+ */
+export function formatWait(ms: number, t: TFunction<'jobs'>): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return t('time.seconds', { count: seconds <= 15 ? seconds : Math.ceil(seconds / 5) * 5 });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return t('time.minutes', { count: minutes });
+  return t('time.hours', { count: Math.floor(minutes / 60), minutes: minutes % 60 });
 }

@@ -1,18 +1,71 @@
 import type { TFunction } from 'i18next';
-import type { Job } from '@shared/jobs';
-import { getOperation } from '@shared/catalog';
+import { AHEAD_COUNTED, expectedEnd, type Job } from '@shared/jobs';
+import { getOperation, VENDORS } from '@shared/catalog';
+import type { Locale } from '@shared/i18n-text';
+import { describeError } from '../../lib/errors';
+import { formatWait } from './format';
 
-const VENDOR_NAMES = { hidream: 'HiDream', haiper: 'Haiper' } as const;
+/** The wait and how long it should last, from the engine's `until` counted down on this window's clock. */
+function withTime(what: string, until: number | null | undefined, ahead: number, t: TFunction<'jobs'>, now: number): string {
+  if (ahead > AHEAD_COUNTED) return t('waiting.aheadMany', { what, count: AHEAD_COUNTED });
+  if (until === null || until === undefined) return ahead > 0 ? t('waiting.aheadOnly', { what, count: ahead }) : what;
+  const left = until - now;
+  if (left <= 0) return t('waiting.now', { what });
+  const time = formatWait(left, t);
+  return ahead > 0 ? t('waiting.atLeast', { what, count: ahead, time }) : t('waiting.about', { what, time });
+}
 
-/** Why a queued job has not been sent, in the UI's language; undefined when it is not waiting. */
-export function waitingText(job: Job, t: TFunction<'jobs'>): string | undefined {
-  const reason = job.status === 'queued' ? job.waiting : null;
-  if (!reason) return undefined;
-  const vendor = VENDOR_NAMES[reason.vendor];
-  if (reason.kind === 'concurrency') {
-    return reason.tier ? t('waiting.concurrency', { vendor, tier: reason.tier, limit: reason.limit }) : t('waiting.concurrencyNoTier', { vendor, limit: reason.limit });
+/**
+ * Why a job has not been sent (or is paused), and for about how long, in the UI's language; undefined
+ * when it is not waiting. `now` is the window's clock: the wait counts down without asking main.
+ */
+export function waitingText(job: Job, t: TFunction<'jobs'>, now: number = Date.now(), locale: Locale = 'en'): string | undefined {
+  if (job.status !== 'queued' && job.status !== 'running') return undefined;
+  const vendor = VENDORS[job.vendor].name[locale];
+  // A refused key pauses queued and running jobs alike until the key changes.
+  if (job.error?.kind === 'auth' && job.attention) return t('waiting.paused', { vendor });
+  if (job.status !== 'queued') return undefined;
+  const reason = job.waiting;
+  if (reason) {
+    const ahead = reason.ahead ?? 0;
+    switch (reason.kind) {
+      case 'concurrency': {
+        const what = reason.tier ? t('waiting.concurrency', { vendor, tier: reason.tier, limit: reason.limit }) : t('waiting.concurrencyNoTier', { vendor, limit: reason.limit });
+        return withTime(what, reason.until, ahead, t, now);
+      }
+      case 'per_minute':
+        return withTime(t('waiting.per_minute', { vendor, limit: reason.limit, category: t(`waiting.category.${reason.category}`) }), reason.until, ahead, t, now);
+      case 'rate_limited':
+        return withTime(t('waiting.rate_limited', { vendor }), reason.until, ahead, t, now);
+      case 'behind':
+        return withTime(t('waiting.behind', { vendor }), reason.until, ahead, t, now);
+    }
   }
-  return t('waiting.per_minute', { vendor, limit: reason.limit, category: t(`waiting.category.${reason.category}`) });
+  // Its own backoff after a refusal or a connection that failed: the engine sends it again by itself.
+  if (job.notBefore !== null && job.error) {
+    const what =
+      job.error.kind === 'rate_limit' ? t('waiting.rate_limited', { vendor }) : t('waiting.retrying', { reason: describeError(job.error, t, { spec: getOperation(job.operation), locale }).text });
+    return withTime(what, job.notBefore, 0, t, now);
+  }
+  return undefined;
+}
+
+/** Below this reported progress the elapsed time says too little about the rest (as the engine's estimate). */
+const TRUSTED_PROGRESS = 0.05;
+
+/** How long a running job still needs, in words: from the vendor's progress, else its kind's typical duration. */
+export function etaText(job: Job, t: TFunction<'jobs'>, now: number): string | undefined {
+  if (job.status === 'submitting') return t('eta.starting');
+  if (job.status !== 'running') return undefined;
+  const since = job.submittedAt ?? job.createdAt;
+  const elapsed = Math.max(0, now - since);
+  if (job.progress >= TRUSTED_PROGRESS && job.progress < 1) {
+    const end = expectedEnd(since, job.progress, job.expectedMs, now) ?? now;
+    return t('eta.left', { time: formatWait(Math.max(1_000, end - now), t) });
+  }
+  if (job.expectedMs === null) return undefined;
+  if (elapsed >= job.expectedMs) return t('eta.longer');
+  return t('eta.typical', { time: formatWait(job.expectedMs - elapsed, t) });
 }
 
 const LOST_KEYS = ['moderation', 'expired', 'generation_failed'] as const;

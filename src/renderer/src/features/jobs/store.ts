@@ -17,7 +17,30 @@ interface JobsState {
   /** Applies a page of records at once (one copy of the map and one sort, however long the page). */
   merge: (page: Job[]) => void;
   progress: (update: JobProgress) => void;
+  /** Jobs deleted in main (by this window or another). */
+  remove: (ids: readonly string[]) => void;
   select: (id: string | undefined) => void;
+}
+
+/**
+ * When this window last saw each job's progress change (not a render input: a bar reads it on its own
+ * clock tick to tell "the vendor reports nothing new" from fresh progress).
+ */
+const progressSeen = new Map<string, number>();
+
+export function progressSeenAt(id: string): number | undefined {
+  return progressSeen.get(id);
+}
+
+/**
+ * The record to keep: progress of a job that is still running never goes back (a late sub-task, a
+ * vendor restarting a count), and a change of it is dated for the bar.
+ */
+function steady(job: Job, previous: Job | undefined): Job {
+  if (!previous || previous.progress === job.progress) return job;
+  if (job.status === previous.status && job.progress < previous.progress && !isFinalStatus(job.status)) return { ...job, progress: previous.progress };
+  progressSeen.set(job.id, Date.now());
+  return job;
 }
 
 /** Newest first; ids break ties so the order is total. */
@@ -49,7 +72,7 @@ export const useJobs = create<JobsState>()((set, get) => ({
     // Events and list pages can cross; the newer record wins.
     if (previous && previous.updatedAt > job.updatedAt) return previous;
     const next = new Map(jobs);
-    next.set(job.id, job);
+    next.set(job.id, steady(job, previous));
     if (previous) {
       set({ jobs: next });
     } else {
@@ -66,7 +89,7 @@ export const useJobs = create<JobsState>()((set, get) => ({
       const previous = next.get(job.id);
       if (previous && previous.updatedAt > job.updatedAt) continue;
       if (!previous) added = true;
-      next.set(job.id, job);
+      next.set(job.id, steady(job, previous));
     }
     if (!added) {
       set({ jobs: next });
@@ -80,8 +103,19 @@ export const useJobs = create<JobsState>()((set, get) => ({
     const job = jobs.get(id);
     if (!job || (job.progress === progress && job.status === status)) return;
     const next = new Map(jobs);
-    next.set(id, { ...job, progress, status });
+    next.set(id, steady({ ...job, progress, status }, job));
     set({ jobs: next });
+  },
+  remove: (gone) => {
+    const { jobs, ids, selectedId } = get();
+    const drop = new Set(gone.filter((id) => jobs.has(id)));
+    if (!drop.size) return;
+    const next = new Map(jobs);
+    for (const id of drop) {
+      next.delete(id);
+      progressSeen.delete(id);
+    }
+    set({ jobs: next, ids: ids.filter((id) => !drop.has(id)), selectedId: selectedId && drop.has(selectedId) ? undefined : selectedId });
   },
   select: (selectedId) => set({ selectedId }),
 }));
@@ -105,6 +139,7 @@ export function startJobsSync(options: JobsSyncOptions = {}): () => void {
     if (previous && previous.status !== job.status && settled) options.onSettled?.(job);
   });
   const offProgress = subscribe('jobs.progress', (update) => store.progress(update));
+  const offRemoved = subscribe('jobs.removed', ({ ids }) => useJobs.getState().remove(ids));
 
   let stopped = false;
   const load = async (): Promise<void> => {
@@ -131,5 +166,6 @@ export function startJobsSync(options: JobsSyncOptions = {}): () => void {
     stopped = true;
     offUpdated();
     offProgress();
+    offRemoved();
   };
 }
