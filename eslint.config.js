@@ -65,6 +65,11 @@ const LAYERS = {
       why: 'one media preview for a job, a dropped file and a submitted local video',
     },
     { from: '^src/renderer/src/features/preview/JobPreview/$', to: '^src/renderer/src/features/downloads/store/$', why: 'a job’s preview plays its downloaded file' },
+    {
+      from: '^src/renderer/src/features/reels/PlanSheet/$',
+      to: '^src/renderer/src/features/compose/(OperationForm|model)/$',
+      why: 'a planned shot is the compose form’s operation and parameters, kept for later instead of submitted',
+    },
   ],
 };
 

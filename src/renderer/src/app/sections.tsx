@@ -1,9 +1,12 @@
 import type { OperationId } from '@shared/catalog';
 import { OPERATIONS } from '@shared/catalog';
+import i18next from 'i18next';
 import { paramsToDraft } from '../features/compose/model';
 import { useCompose } from '../features/compose/store';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { LibraryView } from '../features/library';
+import { useLibraryStore } from '../features/library/store';
+import { ReelsView, useReels } from '../features/reels';
 import { SettingsView } from '../features/settings';
 import { call } from '../lib/ipc';
 import { useAppInfo } from '../lib/appInfo';
@@ -29,6 +32,23 @@ export function LibrarySection(): React.JSX.Element {
       canReveal={canReveal}
       onRemix={(operation, params) => compose(operation, params)}
       onChain={compose}
+      onNewReel={(itemIds) => {
+        // The Reels section shows the new reel, or main's reason when it could not be made.
+        void useReels.getState().create(i18next.t('reels:list.fromSelection', { count: itemIds.length }), itemIds);
+        go('reels');
+      }}
+    />
+  );
+}
+
+export function ReelsSection(): React.JSX.Element {
+  const go = useNavigation((s) => s.go);
+  return (
+    <ReelsView
+      onOpenItem={(itemId) => {
+        void useLibraryStore.getState().select(itemId);
+        go('library');
+      }}
     />
   );
 }
