@@ -80,6 +80,11 @@ const LAYERS = {
       to: '^src/renderer/src/features/(preview/(media|MediaPreview)|downloads/store)/$',
       why: 'a result plays from its downloaded file, and a stylize job shows its local input',
     },
+    {
+      from: '^src/renderer/src/features/reels/PlanSheet/$',
+      to: '^src/renderer/src/features/compose/(OperationForm|model)/$',
+      why: 'a planned shot is the compose form’s operation and parameters, kept for later instead of submitted',
+    },
   ],
 };
 

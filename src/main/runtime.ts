@@ -14,11 +14,12 @@ import type { HostCapabilities } from './core/host';
 import { createDispatcher, type Dispatch, type Handlers } from './core/ipc/dispatcher';
 import { EventBus } from './core/events';
 import { PathGrants } from './platform/paths-policy';
-import { guardJobInputs, releaseStagedInputs } from './core/files/job-inputs';
+import { guardGroupInputs, guardJobInputs, releaseStagedInputs } from './core/files/job-inputs';
 import { createStaging } from './core/files/staging';
 import type { MediaTarget } from './core/fs/serve';
 import type { CredentialSource } from './core/credentials';
 import { jobsHandlers, vendorStates } from './core/jobs/handlers';
+import { groupHandlers } from './core/jobs/group-handlers';
 import type { LimitSettings } from './core/jobs/limiter';
 import { createJobServices, type JobServices } from './core/jobs/services';
 import type { VendorClientFactory } from './core/keys/connection';
@@ -310,6 +311,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     }),
     ...settingsHandlers(settings),
     ...jobHandlers,
+    ...guardGroupInputs(groupHandlers(jobs.engine), { staging, grants, db }),
     ...downloadHandlers(downloads, host.files),
     ...libraryHandlers(library, { mediaUrlPrefix, host: host.files, grants, facts }),
     'app.info': () => ({

@@ -103,6 +103,13 @@ export interface Job {
   submittedAt: number | null;
   finishedAt: number | null;
   outputs: JobOutput[];
+  /**
+   * The set this job was made in (one submit of N seeds, several styles…), or null. Optional in the type
+   * only so records made before sets existed still type-check; the engine always sets it.
+   */
+  groupId?: string | null;
+  /** Its position in the set, from 0 (the set's row order); null outside a set. */
+  groupIndex?: number | null;
 }
 
 /** Below this much reported progress, the elapsed time says too little about the rest. */

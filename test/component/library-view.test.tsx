@@ -124,3 +124,25 @@ describe('LibraryView', () => {
     expect(runtime.titles({ text: 'beach' })).toEqual(['beach']);
   });
 });
+
+describe('LibraryView and reels', () => {
+  it('starts a reel from the picked videos only, leaving the images out', async () => {
+    const user = userEvent.setup();
+    const onNewReel = vi.fn();
+    render(<LibraryView onNewReel={onNewReel} />);
+    await user.click(await screen.findByRole('button', { name: /Fox in neon rain/ }));
+    await user.keyboard('{Control>}');
+    // The earlier tests moved the cat to the trash and imported a beach still.
+    await user.click(screen.getByRole('button', { name: /beach/ }));
+    await user.keyboard('{/Control}');
+    const bar = await screen.findByRole('toolbar', { name: 'Actions on the selected items' });
+    const button = within(bar).getByRole('button', { name: 'New reel from selection' });
+    expect(button.getAttribute('title')).toBe('1 video becomes a shot; images are left out.');
+    await user.click(button);
+    expect(onNewReel).toHaveBeenCalledTimes(1);
+    const [ids] = onNewReel.mock.calls[0] as [string[]];
+    expect(ids).toHaveLength(1);
+    const shot = await runtime.api.invoke('library.get', { id: ids[0] ?? '' });
+    expect(shot.ok && shot.value.title).toBe('Fox in neon rain');
+  });
+});

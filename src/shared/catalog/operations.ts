@@ -264,6 +264,7 @@ const HAIPER_GENERATE: OperationSpec = {
   inputField: 'config.sourceImage',
   accepts: 'image',
   keepsPrompt: true,
+  seedField: 'settings.seed',
   fields: [
     prompt(true, { en: 'Describe the clip.', 'zh-CN': '描述要生成的视频。' }),
     negative('negativePrompt'),
@@ -339,6 +340,7 @@ const HAIPER_EXTEND: OperationSpec = {
   resultPath: '/video/tasks',
   inputField: 'config.sourceVideo',
   accepts: 'video',
+  seedField: 'settings.seed',
   fields: [
     sourceVideo,
     prompt(false, { en: 'Where the clip should go next.', 'zh-CN': '描述视频接下来的内容。' }),

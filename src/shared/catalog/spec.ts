@@ -105,6 +105,8 @@ export interface OperationSpec {
   countField?: string;
   /** The operation's name among its vendor's, for the studio's tabs (the vendor is shown beside it). */
   tabTitle: Text;
+  /** The field that fixes the vendor's random seed, so variations can differ and be made again. */
+  seedField?: string;
   /** A short name for badges, filters and lists: true of everything the operation makes. */
   shortTitle: Text;
   /**

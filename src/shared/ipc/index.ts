@@ -4,6 +4,7 @@ import { appEvents, appRequests } from './app';
 import type { EventDef, RequestDef } from './define';
 import { filesRequests } from './files';
 import { downloadsEvents, downloadsRequests } from './downloads';
+import { groupsRequests } from './groups';
 import { jobsEvents, jobsRequests } from './jobs';
 import { keysEvents, keysRequests } from './keys';
 import { settingsEvents, settingsRequests } from './settings';
@@ -14,6 +15,7 @@ import { reelsEvents, reelsRequests } from './reels';
 export const requests = {
   ...appRequests,
   ...jobsRequests,
+  ...groupsRequests,
   ...keysRequests,
   ...settingsRequests,
   ...filesRequests,

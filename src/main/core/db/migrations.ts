@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
+import { jobGroupsMigration } from './schema/groups';
 import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { itemsByOutputMigration, libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 import { reelsMigration } from './schema/reels';
@@ -75,5 +76,6 @@ export const MIGRATIONS: readonly Migration[] = [
   orderedSearchMigration,
   reelsMigration,
   jobHousekeepingMigration,
+  jobGroupsMigration,
   itemsByOutputMigration,
 ];

@@ -4,6 +4,7 @@ import type { PathGrants } from '../../platform/paths-policy';
 import type { Database } from '../db/database';
 import type { HandlersFor } from '../ipc/dispatcher';
 import type { JobEngine } from '../jobs/engine';
+import type { GroupsRequest } from '../jobs/group-handlers';
 import type { JobsRequest } from '../jobs/handlers';
 import type { Logger } from '../log';
 import type { Staging } from './staging';
@@ -72,13 +73,13 @@ export function releaseStagedInputs({ staging, engine, db, log, orphanAgeMs = OR
 const GONE =
   'This video was a copy made for the upload and was deleted once the vendor had it; choose or drop the video again.';
 
-/** The `jobs.submit` and `jobs.retry` handlers with the input file checked first (see above). */
-export function guardJobInputs(handlers: HandlersFor<JobsRequest>, { staging, grants, engine, db }: Omit<JobInputOptions, 'log'>): HandlersFor<JobsRequest> {
+/** Throws unless the renderer may name this local file for a job (see above). */
+function inputFileCheck({ staging, grants, db }: Pick<JobInputOptions, 'staging' | 'grants' | 'db'>): (path: string) => void {
   const usedBefore = db.prepare('SELECT 1 FROM jobs WHERE input_file = ? LIMIT 1');
   // A library item's own file is one the user already gave the app (a result it saved, or a folder
   // they imported): chaining it into a stylize job ("use as input") needs no dialog or drop.
   const inLibrary = db.prepare('SELECT 1 FROM items WHERE path = ? AND missing = 0 LIMIT 1');
-  const check = (path: string): void => {
+  return (path: string): void => {
     if (staging.owns(path)) {
       if (!staging.isStaged(path)) throw new AppError('not_found', `file: ${GONE}`, { issues: [{ path: 'file', message: GONE }] });
       return;
@@ -87,6 +88,23 @@ export function guardJobInputs(handlers: HandlersFor<JobsRequest>, { staging, gr
     const message = 'A local video must be dropped on the window or chosen in the dialog; Promptreel does not upload a file named only by its path.';
     throw new AppError('forbidden', `file: ${message}`, { issues: [{ path: 'file', message }] });
   };
+}
+
+/** A set's one input file is checked as a single job's is. */
+export function guardGroupInputs(handlers: HandlersFor<GroupsRequest>, options: Pick<JobInputOptions, 'staging' | 'grants' | 'db'>): HandlersFor<GroupsRequest> {
+  const check = inputFileCheck(options);
+  return {
+    ...handlers,
+    'jobs.submitGroup': (input, ctx) => {
+      if (input.file !== undefined) check(input.file);
+      return handlers['jobs.submitGroup'](input, ctx);
+    },
+  };
+}
+
+/** The `jobs.submit` and `jobs.retry` handlers with the input file checked first (see above). */
+export function guardJobInputs(handlers: HandlersFor<JobsRequest>, { staging, grants, engine, db }: Omit<JobInputOptions, 'log'>): HandlersFor<JobsRequest> {
+  const check = inputFileCheck({ staging, grants, db });
   return {
     ...handlers,
     'jobs.submit': (input, ctx) => {

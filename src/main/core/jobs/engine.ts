@@ -14,8 +14,11 @@ import {
   VENDORS,
   type OperationId,
   type RateCategory,
+  type ValidationContext,
+  type ValidParams,
   type VendorId,
 } from '@shared/catalog';
+import { tasksOf } from '@shared/batch';
 import { transaction, type Database } from '../db/database';
 import type { Downloader } from '../downloads/types';
 import { createLogger, type Logger } from '../log';
@@ -29,6 +32,8 @@ import { DEFAULT_LIMIT_SETTINGS, RateLimiter, type Acquired, type LimitSettings 
 import { lostDownloadError, outcomeOf } from './outcome';
 import { Poller } from './poller';
 import { JobStore } from './store';
+import { GroupRepo, type NewGroup } from './group-repo';
+import { currentMembers, type JobGroup } from '@shared/groups';
 
 /** Where the engine gets a client for a vendor: live with the user's key, or the built-in sandbox. */
 export interface VendorClients {
@@ -59,6 +64,8 @@ export interface SubmitInput {
   outputDir?: string;
   /** The job this one retries. */
   retryOf?: string;
+  /** The set it belongs to and its place there (a retried member). */
+  group?: { id: string; index: number };
 }
 
 export interface JobEngineOptions {
@@ -148,11 +155,9 @@ function backoff(policy: { base: number; max: number }, attempt: number): number
   return Math.min(policy.base * 2 ** Math.max(0, attempt - 1), policy.max);
 }
 
+/** Each image of a submission counts against the vendor's per-minute limit (the set estimate counts the same way). */
 export function weightOf(operation: OperationId, params: Record<string, unknown>): number {
-  // Each image of a submission counts against the vendor's per-minute limit.
-  const field = OPERATIONS[operation].countField;
-  const count = field === undefined ? 1 : params[field];
-  return typeof count === 'number' && count >= 1 ? count : 1;
+  return tasksOf(operation, params);
 }
 
 const CATEGORY_WORDS: Record<RateCategory, [string, string]> = { image: ['image', 'images'], video: ['video', 'videos'], stylize: ['stylization', 'stylizations'] };
@@ -190,6 +195,7 @@ function pausedReason(vendor: VendorId): ErrorInfo {
 export class JobEngine {
   readonly owner: string;
   private readonly store: JobStore;
+  private readonly groups: GroupRepo;
   private readonly clients: VendorClients;
   private readonly downloader: Downloader;
   private readonly clock: Clock;
@@ -212,6 +218,7 @@ export class JobEngine {
 
   constructor(private readonly options: JobEngineOptions) {
     this.store = new JobStore(options.db, (job) => this.expectedMs(job.operation, job.vendor));
+    this.groups = new GroupRepo(options.db);
     this.clients = options.clients;
     this.downloader = options.downloader;
     this.clock = options.clock ?? systemClock;
@@ -288,6 +295,7 @@ export class JobEngine {
         outputDir: input.outputDir ?? null,
         parentItemId: input.parentItemId ?? null,
         ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+        ...(input.group ? { group: input.group } : {}),
       },
       this.owner,
       now + this.leaseMs,
@@ -297,6 +305,66 @@ export class JobEngine {
     this.enqueue(job);
     this.emitJob(job);
     return this.store.require(job.id);
+  }
+
+  /**
+   * A set made by one submit: every member is checked first, then the group row and all its members are
+   * stored in ONE transaction (all of a set or none of it), then each is queued like any job, so limits,
+   * batch polling and its states apply to every member.
+   */
+  async submitGroup(group: Omit<NewGroup, 'size'>, inputs: readonly SubmitInput[]): Promise<{ group: JobGroup; jobs: Job[] }> {
+    this.assertOpen();
+    const checked = inputs.map((input, i) => ({ input, params: this.checked(input, `Member ${String(i + 1)}: `) }));
+    for (const file of new Set(inputs.flatMap((input) => (input.file === undefined ? [] : [input.file])))) await this.options.checkInputFile?.(file);
+    const now = this.clock.now();
+    const stored = transaction(this.options.db, () => {
+      const made = this.groups.create({ ...group, size: inputs.length }, now);
+      const jobs = checked.map(({ input, params }, index) =>
+        this.store.create(
+          {
+            operation: input.operation,
+            vendor: OPERATIONS[input.operation].vendor,
+            params,
+            inputFile: input.file ?? null,
+            outputDir: input.outputDir ?? null,
+            parentItemId: input.parentItemId ?? null,
+            group: { id: made.id, index },
+          },
+          this.owner,
+          now + this.leaseMs,
+          now,
+        ),
+      );
+      return { group: made, jobs };
+    });
+    this.log.info('group queued', { id: stored.group.id, operation: group.operation, size: inputs.length });
+    for (const job of stored.jobs) {
+      this.enqueue(job);
+      this.emitJob(job);
+    }
+    return { group: stored.group, jobs: stored.jobs.map((job) => this.store.require(job.id)) };
+  }
+
+  /** What validation must know of a submission: a local file comes with it; whether its vendor can fetch loopback URLs. */
+  validationContext(operation: OperationId, hasFile: boolean): ValidationContext {
+    const vendor = OPERATIONS[operation].vendor;
+    // A vendor on this computer (the built-in sandbox) can fetch its own (loopback) results.
+    return { hasFile, allowLoopback: this.clients.onThisComputer?.(vendor) ?? this.clients.mode?.(vendor) === 'sandbox' };
+  }
+
+  /** A group and its members in the set's order. */
+  group(id: string): { group: JobGroup; jobs: Job[] } {
+    const group = this.groups.get(id);
+    if (!group) throw new AppError('not_found', `No group with id ${id}.`);
+    return { group, jobs: currentMembers(this.groups.memberIds(id).map((jobId) => this.get(jobId))) };
+  }
+
+  /** The engine's one check of a submission, as `submit` makes it; `prefix` places a set member's problem. */
+  private checked(input: SubmitInput, prefix: string): ValidParams {
+    const spec = OPERATIONS[input.operation];
+    const result = validateParams(input.operation, input.params, this.validationContext(input.operation, input.file !== undefined));
+    if (result.ok) return result.params;
+    throw new AppError('invalid_input', prefix + issuesSummary(spec, result.issues, 'en'), { issues: result.issues.map((issue) => toErrorIssue(spec, issue)) });
   }
 
   get(id: string): Job {
@@ -346,6 +414,8 @@ export class JobEngine {
       ...(job.parentItemId ? { parentItemId: job.parentItemId } : {}),
       ...(job.outputDir ? { outputDir: job.outputDir } : {}),
       retryOf: job.id,
+      // A retried member of a set takes its place there: the set shows its latest attempt.
+      ...(job.groupId ? { group: { id: job.groupId, index: job.groupIndex ?? 0 } } : {}),
     });
     // The original now points to its retry: lists show the two as one story.
     this.emitJob(this.get(id));

@@ -26,6 +26,8 @@ interface JobRow {
   error_message: string | null;
   attention: string | null;
   waiting: string | null;
+  group_id: string | null;
+  group_index: number | null;
   attempts: number;
   retry_of: string | null;
   discarded_at: number | null;
@@ -69,6 +71,8 @@ export interface NewJob {
   requestId?: string;
   /** The job this one retries. */
   retryOf?: string;
+  /** The set it belongs to and its position there; the group row must exist (same transaction). */
+  group?: { id: string; index: number };
 }
 
 /** How long a task of the job's kind typically takes, in clock ms (the engine knows the vendor's mode and time scale). */
@@ -143,6 +147,8 @@ function toJob(row: JobRow, outputs: OutputRow[], expectedMs: ExpectedDuration):
     submittedAt: row.submitted_at,
     finishedAt: row.finished_at,
     outputs: outputs.sort((a, b) => a.idx - b.idx).map(toOutput),
+    groupId: row.group_id ?? null,
+    groupIndex: row.group_index ?? null,
   };
 }
 
@@ -205,8 +211,8 @@ export class JobStore {
     const id = randomUUID();
     this.stmt(
       `INSERT INTO jobs (id, operation, vendor, status, params, input_file, output_dir, parent_item_id, request_id,
-         retry_of, owner, lease_until, created_at, updated_at)
-       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         retry_of, owner, lease_until, created_at, updated_at, group_id, group_index)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       input.operation,
@@ -221,6 +227,8 @@ export class JobStore {
       leaseUntil,
       now,
       now,
+      input.group?.id ?? null,
+      input.group?.index ?? null,
     );
     return this.require(id);
   }

@@ -10,14 +10,16 @@ import { useAppInfo, useVendorStates } from '../lib/appInfo';
 import { SandboxBanner } from './Header';
 import { SECTIONS, useNavigation, type Section } from '../lib/navigation';
 import { followNotificationClicks, notifySettled } from './notifications';
-import { DownloadsSection, LibrarySection, SettingsSection, StudioSection } from './sections';
+import { DownloadsSection, LibrarySection, ReelsSection, SettingsSection, StudioSection } from './sections';
 import { Toasts } from './Toasts';
 import { followNotices } from '../lib/toasts';
+import { followReels } from '../features/reels';
 
 const VIEWS: Record<Section, () => React.JSX.Element> = {
   compose: StudioSection,
   jobs: JobsView,
   library: LibrarySection,
+  reels: ReelsSection,
   downloads: DownloadsSection,
   settings: SettingsSection,
   about: About,
@@ -45,6 +47,8 @@ export function App(): React.JSX.Element {
     const stopNotices = followNotices();
     const stopJobs = startJobsSync({ onSettled: notifySettled });
     const stopNotificationClicks = followNotificationClicks();
+    // Reel exports report progress while the user is elsewhere; the section shows where they got to.
+    const stopReels = followReels();
     // Downloads are followed app-wide: previews switch to the local file as soon as it is complete.
     const downloads = useDownloadsStore.getState();
     const stopDownloads = downloads.connect();
@@ -54,6 +58,7 @@ export function App(): React.JSX.Element {
       stopNotices();
       stopJobs();
       stopNotificationClicks();
+      stopReels();
       stopDownloads();
     };
   }, []);

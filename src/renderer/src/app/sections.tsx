@@ -1,16 +1,18 @@
 import { useMemo } from 'react';
 import type { OperationId } from '@shared/catalog';
 import { OPERATIONS } from '@shared/catalog';
+import i18next from 'i18next';
 import { ComposeView } from '../features/compose/ComposeView';
 import { emptyDraft, paramsToDraft } from '../features/compose/model';
 import { promptField } from '../features/compose/PromptHistory';
 import { useCompose } from '../features/compose/store';
 import { duplicateJob } from '../features/jobs/actions';
-import { useLibraryStore } from '../features/library/store';
 import { Onboarding } from '../features/studio/Onboarding';
 import { StudioFeed, type StudioFeedProps } from '../features/studio/StudioFeed';
 import { DownloadsPanel } from '../features/downloads/DownloadsPanel';
 import { LibraryView } from '../features/library';
+import { useLibraryStore } from '../features/library/store';
+import { ReelsView, useReels } from '../features/reels';
 import { SettingsView } from '../features/settings';
 import { call } from '../lib/ipc';
 import { useAppInfo } from '../lib/appInfo';
@@ -64,6 +66,7 @@ export function LibrarySection(): React.JSX.Element {
   const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
   const canPickPaths = useAppInfo((s) => s.info?.canPickPaths === true);
   const canReveal = useAppInfo((s) => s.info?.canRevealFiles === true);
+  const go = useNavigation((s) => s.go);
   const pickPath = async (kind: 'folder' | 'file', title: string): Promise<string | null> => (await call('app.pickPath', { kind, title })).path;
   return (
     <LibraryView
@@ -72,6 +75,23 @@ export function LibrarySection(): React.JSX.Element {
       canReveal={canReveal}
       onRemix={(operation, params) => compose(operation, params)}
       onChain={compose}
+      onNewReel={(itemIds) => {
+        // The Reels section shows the new reel, or main's reason when it could not be made.
+        void useReels.getState().create(i18next.t('reels:list.fromSelection', { count: itemIds.length }), itemIds);
+        go('reels');
+      }}
+    />
+  );
+}
+
+export function ReelsSection(): React.JSX.Element {
+  const go = useNavigation((s) => s.go);
+  return (
+    <ReelsView
+      onOpenItem={(itemId) => {
+        void useLibraryStore.getState().select(itemId);
+        go('library');
+      }}
     />
   );
 }

@@ -7,6 +7,7 @@ import { jobsLocales } from '../features/jobs/locales';
 import { locales as downloadsLocales } from '../features/downloads/locales';
 import { libraryLocales } from '../features/library/locales';
 import { previewLocales } from '../features/preview/locales';
+import { reelsLocales } from '../features/reels/locales';
 import { settingsLocales } from '../features/settings/locales';
 import { dropLocales } from '../features/stylize-drop/locales';
 import { studioLocales } from '../features/studio/locales';
@@ -27,6 +28,7 @@ export const NAMESPACES: readonly { ns: string; locales: Record<Locale, Messages
   { ns: 'studio', locales: studioLocales },
   { ns: 'settings', locales: settingsLocales },
   { ns: 'library', locales: libraryLocales },
+  { ns: 'reels', locales: reelsLocales },
   { ns: 'downloads', locales: { en: nested(downloadsLocales.en), 'zh-CN': nested(downloadsLocales['zh-CN']) } },
 ];
 

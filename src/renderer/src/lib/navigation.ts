@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const SECTIONS = ['compose', 'jobs', 'library', 'downloads', 'settings', 'about'] as const;
+export const SECTIONS = ['compose', 'jobs', 'library', 'reels', 'downloads', 'settings', 'about'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 interface NavigationState {

@@ -9,7 +9,9 @@ import { PromptHistory, promptField } from './PromptHistory';
 import type { Picked } from './model';
 import { ResultPicker } from './ResultPicker';
 import { useCompose } from './store';
-import { submitJob } from './submit';
+import { Presets } from './Presets';
+import { SetPanel, useSetForForm } from './SetPanel';
+import { submitComposed } from './submit';
 
 interface Picking {
   kind: MediaKind;
@@ -27,6 +29,8 @@ export function ComposeView(): React.JSX.Element {
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
   const panel = useRef<HTMLDivElement>(null);
   const spec = getOperation(operation);
+  const draft = drafts[operation] ?? emptyDraft(spec);
+  const setForm = useSetForForm(spec, draft);
 
   // After a submit, and when a result's remix or chain action fills the form, the keyboard is back
   // in the form's first field (the prompt, where there is one), ready for the next take.
@@ -96,6 +100,7 @@ export function ComposeView(): React.JSX.Element {
       </div>
       <div ref={panel} role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
         <p className="muted description">{spec.description[locale]}</p>
+        <Presets spec={spec} draft={draft} onApply={(values) => load(operation, { ...draft, values })} />
         <PromptHistory
           prompts={history}
           onReuse={(prompt) => {
@@ -111,13 +116,17 @@ export function ComposeView(): React.JSX.Element {
           initial={drafts[operation]}
           onChange={(draft) => save(operation, draft)}
           onSubmit={async (submission, onProgress) => {
-            const job = await submitJob(operation, submission, onProgress);
+            const sent = await submitComposed(operation, submission, onProgress);
             focusForm();
-            return job;
+            return sent;
           }}
+          supplied={setForm.supplied}
+          blocked={setForm.blocked}
+          submitLabel={setForm.submitLabel}
           pickFromLibrary={pickFromLibrary}
           onOpenSettings={() => go('settings')}
         />
+        <SetPanel spec={spec} draft={draft} />
       </div>
       {picking && (
         <ResultPicker

@@ -7,7 +7,7 @@ import { checkVideoFile, rejectionMessage } from '../../lib/files';
 import { IpcError } from '../../lib/ipc';
 import { describeError } from '../../lib/errors';
 import { ChoiceControl, isGroup, NumberControl, TextControl, UrlControl, VideoSourceControl } from './controls';
-import { checkDraft, emptyDraft, type Draft, type FormValue, type Picked } from './model';
+import { checkDraft, draftToParams, emptyDraft, type Draft, type FormValue, type Picked } from './model';
 
 export interface Submission {
   /** Validated, with every default filled in. */
@@ -29,6 +29,10 @@ export interface OperationFormProps {
   submitLabel?: string | undefined;
   /** Offered when submitting failed for want of a valid key. */
   onOpenSettings?: (() => void) | undefined;
+  /** Field keys a set fills in for every member: their issues neither show nor block here (the set panel places each member's). */
+  supplied?: readonly string[] | undefined;
+  /** Submit stays off for a reason shown beside the form (a set with problems). */
+  blocked?: boolean | undefined;
 }
 
 const VALIDATE_DELAY_MS = 300;
@@ -51,7 +55,7 @@ function serverIssues(info: ErrorInfo): ErrorIssue[] {
  * disabled while invalid, Ctrl/⌘+Enter to submit.
  */
 export function OperationForm(props: OperationFormProps): React.JSX.Element {
-  const { spec, initial, onChange, onSubmit, pickFromLibrary, hidden = [], submitLabel, onOpenSettings } = props;
+  const { spec, initial, onChange, onSubmit, pickFromLibrary, hidden = [], submitLabel, onOpenSettings, supplied = [], blocked = false } = props;
   const { t } = useTranslation('compose');
   const { t: tJobs } = useTranslation('jobs');
   const { t: tDrop } = useTranslation('drop');
@@ -61,7 +65,11 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
   const [draft, setDraft] = useState<Draft>(() => initial ?? emptyDraft(spec));
   // Validation runs on every change (it is cheap); what is shown is debounced instead: a new problem
   // appears once the user pauses, a fixed one disappears at once.
-  const issues = useMemo(() => issuesOf(spec, draft), [spec, draft]);
+  const suppliedKey = supplied.join('\n');
+  const issues = useMemo(() => {
+    const open = (issue: ErrorIssue): boolean => !issueKeys(issue).every((key) => suppliedKey.split('\n').includes(key));
+    return issuesOf(spec, draft).filter(open);
+  }, [spec, draft, suppliedKey]);
   const [settled, setSettled] = useState<ErrorIssue[]>(issues);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAll, setShowAll] = useState(false);
@@ -122,19 +130,21 @@ export function OperationForm(props: OperationFormProps): React.JSX.Element {
         }),
     ),
   ];
-  const invalid = issues.length > 0;
+  const invalid = issues.length > 0 || blocked;
 
   const submit = async (): Promise<void> => {
     if (pending) return;
     const check = checkDraft(spec, draft);
-    if (!check.ok) {
+    if (issues.length > 0) {
       setShowAll(true);
       return;
     }
+    if (blocked) return;
     setPending({ progress: undefined });
     setFailure(undefined);
     try {
-      await onSubmit({ params: check.params, draft }, (progress) => setPending({ progress }));
+      // With fields a set supplies left empty, the form's own parameters are the set's base; main checks each member.
+      await onSubmit({ params: check.ok ? check.params : draftToParams(spec, draft), draft }, (progress) => setPending({ progress }));
     } catch (error) {
       const info: ErrorInfo = error instanceof IpcError ? error.info : { kind: 'internal', message: String(error) };
       const located = serverIssues(info).filter((issue) => issueField(spec, issue));

@@ -35,7 +35,7 @@ interface Persisted {
  * Only what the user typed or chose: text, choices and numbers. A local file, a staged upload, a
  * library item and any URL (a vendor's signed result link) stay in memory; keys never reach the renderer.
  */
-function storableValues(operation: OperationId, values: FormValues): FormValues {
+export function storableValues(operation: OperationId, values: FormValues): FormValues {
   const out: FormValues = {};
   for (const field of getOperation(operation).fields) {
     const value = values[field.key];

@@ -1,6 +1,8 @@
 import i18next from 'i18next';
 import type { Job } from '@shared/jobs';
-import { getOperation, type OperationId } from '@shared/catalog';
+import type { SetSpec } from '@shared/batch';
+import { getOperation, promptOf, type OperationId } from '@shared/catalog';
+import type { GroupRecord } from '@shared/ipc/groups';
 import { toast } from '../../lib/toasts';
 import { pathForSource, sourceName } from '../../lib/files';
 import { call } from '../../lib/ipc';
@@ -10,6 +12,8 @@ import { rememberInputName, rememberLocalInput } from '../preview/media';
 import type { Submission } from './OperationForm';
 import { promptField } from './PromptHistory';
 import { useCompose } from './store';
+import { setSpecOf, useSets } from './sets';
+import { draftToParams } from './model';
 
 /**
  * Sends a composed job: a local video goes to main first (by path, or staged in frames), then
@@ -32,4 +36,36 @@ export async function submitJob(operation: OperationId, { params, draft }: Submi
   const locale = i18next.language === 'zh-CN' ? 'zh-CN' : 'en';
   toast('success', i18next.t('queued', { ns: 'compose', title: jobTitle(job, locale) }));
   return job;
+}
+
+/** Sends a set: the form's parameters and what varies; main expands, checks and stores it as one group. */
+export async function submitSet(operation: OperationId, set: SetSpec, { draft }: Submission, onProgress: (fraction: number) => void): Promise<GroupRecord> {
+  const spec = getOperation(operation);
+  const file = draft.source ? await pathForSource(draft.source, onProgress) : undefined;
+  const record = await call('jobs.submitGroup', {
+    operation,
+    params: draftToParams(spec, draft),
+    set,
+    ...(file ? { file } : {}),
+    ...(draft.parentItemId ? { parentItemId: draft.parentItemId } : {}),
+  });
+  const jobs = useJobs.getState();
+  jobs.merge(record.jobs);
+  const { source } = draft;
+  if (source) {
+    for (const job of record.jobs) {
+      if (source.kind === 'file') rememberLocalInput(job.id, source.file);
+      rememberInputName(job.id, sourceName(source));
+    }
+  }
+  if (set.kind === 'prompts') for (const job of record.jobs) useCompose.getState().remember(operation, promptOf(job.params));
+  // As for one job, the user stays in the studio: the set's jobs head its feed.
+  toast('success', i18next.t('sets.queued', { ns: 'compose', count: record.jobs.length }));
+  return record;
+}
+
+/** The compose form's submit: a set when the set panel is on, else one job. */
+export function submitComposed(operation: OperationId, submission: Submission, onProgress: (fraction: number) => void): Promise<unknown> {
+  const set = setSpecOf(useSets.getState().drafts[operation]);
+  return set ? submitSet(operation, set, submission, onProgress) : submitJob(operation, submission, onProgress);
 }

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef, type KeyboardEvent } from 'react';
+import { memo, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus, type Job, type JobStatus } from '@shared/jobs';
 import { getOperation } from '@shared/catalog';
@@ -9,6 +9,7 @@ import { describeError } from '../../lib/errors';
 import { elapsedMs, formatElapsed, jobTitle, percent } from './format';
 import { etaText, partialText, waitingText } from './outcome';
 import { progressSeenAt, useJobs } from './store';
+import { GROUP_ROW_HEIGHT, GroupRow, listRows } from './GroupRow';
 
 export const ROW_HEIGHT = 76;
 
@@ -146,21 +147,24 @@ export interface JobListProps {
 export function JobList({ ids, selectedId, onSelect }: JobListProps): React.JSX.Element {
   const { t } = useTranslation('jobs');
   const scroller = useRef<HTMLDivElement>(null);
+  // A set's members fold into one row; ids change whenever a job is added, and a job's group never does.
+  const rows = useMemo(() => listRows(ids, useJobs.getState().jobs), [ids]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (index) => (rows[index]?.kind === 'group' ? GROUP_ROW_HEIGHT : ROW_HEIGHT),
     overscan: 6,
-    getItemKey: (index) => ids[index] ?? index,
+    getItemKey: (index) => rows[index]?.key ?? index,
   });
 
   const onKeyDown = (e: KeyboardEvent): void => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    const at = selectedId ? ids.indexOf(selectedId) : -1;
-    const next = Math.min(ids.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
-    const id = ids[next];
+    const at = selectedId ? rows.findIndex((row) => (row.kind === 'job' ? row.id === selectedId : row.ids.includes(selectedId))) : -1;
+    const next = Math.min(rows.length - 1, Math.max(0, at + (e.key === 'ArrowDown' ? 1 : -1)));
+    const row = rows[next];
+    const id = row?.kind === 'group' ? row.ids[0] : row?.id;
     if (id === undefined) return;
     onSelect(id);
     virtualizer.scrollToIndex(next);
@@ -172,9 +176,12 @@ export function JobList({ ids, selectedId, onSelect }: JobListProps): React.JSX.
     <div ref={scroller} className="job-scroller" onKeyDown={onKeyDown}>
       <div role="list" aria-label={t('listLabel')} className="job-list" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
-          const id = ids[item.index];
-          return id === undefined ? null : (
-            <JobRow key={id} id={id} index={item.index} total={ids.length} start={item.start} selected={id === selectedId} onSelect={onSelect} />
+          const row = rows[item.index];
+          if (row?.kind === 'group') {
+            return <GroupRow key={row.key} ids={row.ids} index={item.index} total={rows.length} start={item.start} selectedId={selectedId} onSelect={onSelect} />;
+          }
+          return row === undefined ? null : (
+            <JobRow key={row.id} id={row.id} index={item.index} total={rows.length} start={item.start} selected={row.id === selectedId} onSelect={onSelect} />
           );
         })}
       </div>

@@ -142,6 +142,19 @@ export const jobsLocales = defineLocales({
       partial: 'Job partly done',
       open: 'Open',
     },
+    /** A set made by one submit, shown as one row. */
+    group: {
+      title: 'Set of {{count}}: {{title}}',
+      done: '{{done}} of {{total}} done',
+      running: '{{count}} running',
+      queued: '{{count}} waiting',
+      failed: '{{count}} failed',
+      canceled: '{{count}} canceled',
+      needsAttention: '{{count}} need you',
+      member: 'Job {{n}} of the set: {{status}}',
+      results: 'Results of the set',
+      state: { active: 'In progress', succeeded: 'Done', partial: 'Partly done', failed: 'Failed', canceled: 'Canceled', needs_attention: 'Needs you' },
+    },
   },
   'zh-CN': {
     title: '任务',
@@ -282,6 +295,18 @@ export const jobsLocales = defineLocales({
       needs_attention: '有任务需要你来决定',
       partial: '任务部分完成',
       open: '打开',
+    },
+    group: {
+      title: '一组 {{count}} 个：{{title}}',
+      done: '{{total}} 个中已完成 {{done}} 个',
+      running: '{{count}} 个运行中',
+      queued: '{{count}} 个等待中',
+      failed: '{{count}} 个失败',
+      canceled: '{{count}} 个已取消',
+      needsAttention: '{{count}} 个需要处理',
+      member: '本组第 {{n}} 个任务：{{status}}',
+      results: '本组的结果',
+      state: { active: '进行中', succeeded: '已完成', partial: '部分完成', failed: '失败', canceled: '已取消', needs_attention: '需要处理' },
     },
   },
 });

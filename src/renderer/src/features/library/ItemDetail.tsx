@@ -381,7 +381,19 @@ export function ItemDetail({ item, nativeDrag, pickPath, canReveal = false, auto
           ))}
         </ol>
       ) : (
-        <p className="library-hint">{t('lineageNone')}</p>
+        !lineage?.sources?.length && <p className="library-hint">{t('lineageNone')}</p>
+      )}
+      {lineage?.sources && lineage.sources.length > 0 && (
+        <ol className="library-lineage library-lineage-shots" aria-label={t('reelShots')}>
+          {lineage.sources.map((source, index) => (
+            <li key={`${index}:${source.id}`}>
+              {t('reelShot', { n: index + 1 })}:{' '}
+              <button type="button" className="link" onClick={() => void select(source.id)}>
+                {source.title}
+              </button>
+            </li>
+          ))}
+        </ol>
       )}
     </section>
   );

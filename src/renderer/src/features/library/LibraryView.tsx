@@ -23,6 +23,8 @@ export interface LibraryViewProps extends ReuseActions {
   pickPath?: PickPath | undefined;
   /** The host can show files in the system's file manager (AppInfo.canRevealFiles). */
   canReveal?: boolean;
+  /** Starts a reel whose shots are these items, in the grid's order. */
+  onNewReel?: ((itemIds: string[]) => void) | undefined;
 }
 
 function errorText(error: unknown): string {
@@ -30,7 +32,7 @@ function errorText(error: unknown): string {
 }
 
 /** The offline library: search, filter and sort every result, then reuse or chain it. */
-export function LibraryView({ nativeDrag = false, pickPath, canReveal = false, onRemix, onChain }: LibraryViewProps): React.JSX.Element {
+export function LibraryView({ nativeDrag = false, pickPath, canReveal = false, onRemix, onChain, onNewReel }: LibraryViewProps): React.JSX.Element {
   const { t, i18n } = useTranslation('library');
   const locale = useLocale();
   const { criteria, items, nextCursor, total, loading, refreshing, loaded, error, stale, selectedId, selected, tags } = useLibraryStore();
@@ -53,6 +55,8 @@ export function LibraryView({ nativeDrag = false, pickPath, canReveal = false, o
     const present = new Set(items.map((item) => item.id));
     return new Set(picked.filter((id) => present.has(id)));
   }, [picked, items]);
+  /** A reel plays videos: the picked ones, in the grid's order. */
+  const pickedVideos = items.filter((item) => selection.has(item.id) && item.kind === 'video').map((item) => item.id);
   const [folder, setFolder] = useState('');
   const [busy, setBusy] = useState<'import' | 'missing' | null>(null);
   const [report, setReport] = useState<string>();
@@ -331,6 +335,17 @@ export function LibraryView({ nativeDrag = false, pickPath, canReveal = false, o
           <button type="button" className="secondary" disabled={bulkBusy} onClick={() => void runBulk({ type: 'favourite', value: false })}>
             ☆ {t('bulkUnfavourite')}
           </button>
+          {onNewReel && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={bulkBusy || pickedVideos.length === 0}
+              title={pickedVideos.length < selection.size ? t('bulkNewReelVideos', { count: pickedVideos.length }) : undefined}
+              onClick={() => onNewReel(pickedVideos)}
+            >
+              {t('bulkNewReel')}
+            </button>
+          )}
           {confirmBulkDelete ? (
             <span className="library-confirm" role="group" aria-label={t('bulkDelete')}>
               <span>{t('bulkConfirmDelete', { count: selection.size })}</span>
