@@ -145,7 +145,7 @@ test('every operation, composed or chained, completes in the studio’s feed', a
   await expect(page.getByRole('heading', { name: 'Library', level: 1 })).toBeVisible();
 
   // Housekeeping stays in Jobs: the refused job, found by its prompt, is deleted from the list.
-  await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: /^Jobs/ }).click();
   await page.getByRole('searchbox', { name: 'Search prompts' }).fill('street scene');
   const rows = page.getByRole('list', { name: 'Jobs' }).getByRole('listitem');
   await expect(rows).toHaveCount(1);
