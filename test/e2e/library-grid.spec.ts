@@ -57,8 +57,8 @@ test.describe('library grid with mixed aspect ratios', () => {
   const EXPECTED = STILLS.length + CLIPS.length + 1;
 
   test.beforeAll(async ({ browser }) => {
-    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE to run the sandbox in compressed time.
-    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
+    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE: vendor time ten times faster, for the engine and its sandbox.
+    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
     mkdirSync(SCREENSHOTS, { recursive: true });
     const folder = mkdtempSync(join(tmpdir(), 'promptreel-e2e-shapes-'));
     STILLS.forEach(([width, height, name], i) => writeFileSync(join(folder, `${name}.png`), png(width, height, [40 + i * 20, 90, 200 - i * 15, 255])));

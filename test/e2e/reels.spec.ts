@@ -27,7 +27,7 @@ test.describe('reels', () => {
   let folder: string;
 
   test.beforeAll(async () => {
-    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
+    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   test.afterAll(async () => {

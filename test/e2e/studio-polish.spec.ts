@@ -15,7 +15,7 @@ let shell: ShellProcess;
 const problems: string[] = [];
 
 test.beforeAll(async () => {
-  shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
+  shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 test.afterAll(async () => {

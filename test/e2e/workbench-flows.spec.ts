@@ -16,8 +16,8 @@ test.describe('workbench flows against the sandbox', () => {
   let shell: ShellProcess;
 
   test.beforeAll(async () => {
-    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE to run the sandbox in compressed time.
-    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '0.1' });
+    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE: vendor time ten times faster, for the engine and its sandbox.
+    shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
   test.afterAll(async () => {
