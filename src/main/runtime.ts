@@ -5,7 +5,7 @@ import type { AppNotification, Transport } from '@shared/ipc/app';
 import { limitsFor } from '@shared/catalog';
 import { AppError } from '@shared/errors';
 import type { Settings } from '@shared/settings';
-import { startSandbox } from './sandbox';
+import { startSandbox, type SandboxOptions } from './sandbox';
 import type { Database } from './core/db/database';
 import { openAppDatabase, scheduleBackups, type DatabaseNotice } from './core/db/storage';
 import { downloadHandlers } from './core/downloads/handlers';
@@ -121,6 +121,14 @@ export function timeScaleFromEnv(env: NodeJS.ProcessEnv): number {
   return scale > 0 ? scale : 1;
 }
 
+/**
+ * The built-in sandbox runs on the engine's clock: in compressed time (tests) its tasks and its
+ * per-minute window shrink by the same factor the engine's waits do, as a real vendor's would look.
+ */
+export function builtInSandboxOptions(timeScale: number, log: Logger): SandboxOptions {
+  return { log: log.child('sandbox'), timeScale: 1 / timeScale, limitWindowMs: 60_000 / timeScale };
+}
+
 /** What the download manager reads from the user's settings, at each use. */
 export function downloadSettingsFrom(settings: Settings): DownloadSettings {
   return {
@@ -228,8 +236,7 @@ export function createEngine(dataDir: string, { host, vendors = {} }: EngineOpti
     log: log.child('jobs'),
     limits: vendors.limits ?? limitsFromSettings(settings.get()),
     ...(vendors.timeScale ? { timeScale: vendors.timeScale } : {}),
-    // The built-in sandbox keeps the engine's time: compressed for tests (PROMPTREEL_TIME_SCALE), real otherwise.
-    startSandbox: vendors.sandbox ?? (() => startSandbox({ log: log.child('sandbox'), ...(vendors.timeScale ? { timeScale: 1 / vendors.timeScale } : {}) })),
+    startSandbox: vendors.sandbox ?? (() => startSandbox(builtInSandboxOptions(vendors.timeScale ?? 1, log))),
     adoptEveryMs,
     onProblem,
   });

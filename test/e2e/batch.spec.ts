@@ -13,7 +13,7 @@ test.describe.configure({ mode: 'serial', timeout: 40_000 });
 let shell: ShellProcess;
 
 test.beforeAll(async () => {
-  // 10: the engine and the built-in sandbox both run ten times faster.
+  // 10: vendor time runs ten times faster, for the engine and the built-in sandbox alike.
   shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });

@@ -57,7 +57,7 @@ test.describe('library grid with mixed aspect ratios', () => {
   const EXPECTED = STILLS.length + CLIPS.length + 1;
 
   test.beforeAll(async ({ browser }) => {
-    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE to run the sandbox in compressed time.
+    // The shell, like the CLI, reads PROMPTREEL_TIME_SCALE: vendor time ten times faster, for the engine and its sandbox.
     shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
     mkdirSync(SCREENSHOTS, { recursive: true });
     const folder = mkdtempSync(join(tmpdir(), 'promptreel-e2e-shapes-'));
@@ -181,7 +181,6 @@ test.describe('library grid with mixed aspect ratios', () => {
   test('labels are true, the keyboard and the lightbox work, and the browser shell offers no Show in folder', async ({ page }) => {
     await openLibrary(page, 1440);
     const grid = page.getByRole('grid', { name: 'Library items' });
-    // A job's item is titled by its prompt (not the file name's slug).
     const clip = grid.getByRole('button', { name: /^Fog rolling over green hills/ });
     await expect(clip).toHaveAttribute('aria-label', /Haiper video/);
     await expect(clip).not.toHaveAttribute('aria-label', /image to video/);
