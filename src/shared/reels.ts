@@ -194,6 +194,22 @@ export interface ReelSummary {
   updatedAt: number;
 }
 
+/** A reel as the list shows it: main answers `reels.list` with these, the renderer refreshes one from a reel it got. */
+export function reelSummary(reel: Reel): ReelSummary {
+  return {
+    id: reel.id,
+    name: reel.name,
+    aspectRatio: reel.aspectRatio,
+    resolution: reel.resolution,
+    shotCount: reel.shots.length,
+    pendingCount: reel.shots.filter((s) => s.state !== 'ready').length,
+    durationSeconds: reel.durationSeconds,
+    posterUrl: reel.shots.find((s) => s.clip?.posterUrl)?.clip?.posterUrl ?? null,
+    createdAt: reel.createdAt,
+    updatedAt: reel.updatedAt,
+  };
+}
+
 // ---------------------------------------------------------------- export
 
 /** Why a reel cannot export yet, per shot; the export's `ErrorInfo.issues` carry these as `code`, path `shots.<position>`. */

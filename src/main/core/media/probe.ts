@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import type { MediaKind } from '@shared/catalog';
+import type { MediaFacts } from '@shared/media';
 import { lastProblem, mediaTools, runTool } from './ffmpeg';
 
 /** What ffprobe reads from a file, before it is tied to a library item (see `MediaFacts`). */
-export interface ProbedMedia {
-  decodable: boolean;
-  problem: string | null;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  videoCodec: string | null;
-  audioCodec: string | null;
-  hasAudio: boolean;
-}
+export type ProbedMedia = Omit<MediaFacts, 'itemId' | 'probedAt'>;
 
 const PROBE_TIMEOUT_MS = 30_000;
 

@@ -7,6 +7,7 @@ import {
   resolutionMatches,
   type GenerateMissingResult,
   type PlannedShotSource,
+  reelSummary,
   type Reel,
   type ReelAspectRatio,
   type ReelResolution,
@@ -108,22 +109,7 @@ export class ReelService {
   // ---------------------------------------------------------------- reading
 
   list(): ReelSummary[] {
-    return this.repo.reels().map((row) => {
-      const reel = this.view(row);
-      const first = reel.shots.find((s) => s.clip?.posterUrl)?.clip?.posterUrl ?? null;
-      return {
-        id: reel.id,
-        name: reel.name,
-        aspectRatio: reel.aspectRatio,
-        resolution: reel.resolution,
-        shotCount: reel.shots.length,
-        pendingCount: reel.shots.filter((s) => s.state !== 'ready').length,
-        durationSeconds: reel.durationSeconds,
-        posterUrl: first,
-        createdAt: reel.createdAt,
-        updatedAt: reel.updatedAt,
-      };
-    });
+    return this.repo.reels().map((row) => reelSummary(this.view(row)));
   }
 
   get(id: string): Reel {

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorInfo } from '@shared/errors';
-import type { GenerateMissingResult, Reel, ReelExportProgress, ReelSummary } from '@shared/reels';
+import { reelSummary, type GenerateMissingResult, type Reel, type ReelExportProgress, type ReelSummary } from '@shared/reels';
 import { call, IpcError, subscribe } from '../../lib/ipc';
 
 export interface ReelsState {
@@ -33,22 +33,6 @@ export interface ReelsState {
 function info(error: unknown): ErrorInfo {
   if (error instanceof IpcError) return error.info;
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
-
-function summaryOf(reel: Reel): ReelSummary {
-  const poster = reel.shots.find((s) => s.clip?.posterUrl)?.clip?.posterUrl ?? null;
-  return {
-    id: reel.id,
-    name: reel.name,
-    aspectRatio: reel.aspectRatio,
-    resolution: reel.resolution,
-    shotCount: reel.shots.length,
-    pendingCount: reel.shots.filter((s) => s.state !== 'ready').length,
-    durationSeconds: reel.durationSeconds,
-    posterUrl: poster,
-    createdAt: reel.createdAt,
-    updatedAt: reel.updatedAt,
-  };
 }
 
 const byRecent = (a: ReelSummary, b: ReelSummary): number => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1);
@@ -155,7 +139,7 @@ export const useReels = create<ReelsState>()((set, get) => ({
     // Events and answers can cross; the newer record wins.
     if (previous && previous.updatedAt > reel.updatedAt) return;
     reels.set(reel.id, reel);
-    const summaries = [...get().summaries.filter((s) => s.id !== reel.id), summaryOf(reel)].sort(byRecent);
+    const summaries = [...get().summaries.filter((s) => s.id !== reel.id), reelSummary(reel)].sort(byRecent);
     set({ reels, summaries });
   },
 
