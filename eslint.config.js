@@ -66,6 +66,21 @@ const LAYERS = {
     },
     { from: '^src/renderer/src/features/preview/JobPreview/$', to: '^src/renderer/src/features/downloads/store/$', why: 'a job’s preview plays its downloaded file' },
     {
+      from: '^src/renderer/src/features/studio/(StudioFeed|ResultCard)/$',
+      to: '^src/renderer/src/features/jobs/(store|JobList|outcome)/$',
+      why: 'the studio’s feed shows the job records with the jobs feature’s own progress bar, badge and waiting words',
+    },
+    {
+      from: '^src/renderer/src/features/studio/(StudioFeed|ResultCard)/$',
+      to: '^src/renderer/src/features/library/(Lightbox|drag)/$',
+      why: 'a result in the feed enlarges in the library’s lightbox and drags out as the library’s items do',
+    },
+    {
+      from: '^src/renderer/src/features/studio/(StudioFeed|ResultCard)/$',
+      to: '^src/renderer/src/features/(preview/(media|MediaPreview)|downloads/store)/$',
+      why: 'a result plays from its downloaded file, and a stylize job shows its local input',
+    },
+    {
       from: '^src/renderer/src/features/reels/PlanSheet/$',
       to: '^src/renderer/src/features/compose/(OperationForm|model)/$',
       why: 'a planned shot is the compose form’s operation and parameters, kept for later instead of submitted',

@@ -31,7 +31,9 @@ describe('compose', () => {
     installApi();
     render(<ComposeView />);
     const tabs = within(screen.getByRole('tablist', { name: 'Operation' })).getAllByRole('tab');
-    expect(tabs.map((tab) => tab.textContent)).toEqual(Object.values(OPERATIONS).map((spec) => spec.title.en));
+    // Short labels under each vendor's name; the full title is the tab's accessible name.
+    expect(tabs.map((tab) => tab.textContent)).toEqual(Object.values(OPERATIONS).map((spec) => spec.tabTitle.en));
+    expect(tabs.map((tab) => tab.getAttribute('aria-label'))).toEqual(Object.values(OPERATIONS).map((spec) => spec.title.en));
     await userEvent.type(screen.getByLabelText('Prompt'), 'a kite');
     await userEvent.click(screen.getByRole('tab', { name: 'Haiper · Generate video' }));
     expect(screen.getByRole('form', { name: 'Haiper · Generate video' })).toBeTruthy();
@@ -39,7 +41,7 @@ describe('compose', () => {
     expect(screen.getByLabelText<HTMLTextAreaElement>('Prompt').value).toBe('a kite');
   });
 
-  it('submits through jobs.submit, then shows the job in Jobs', async () => {
+  it('submits through jobs.submit and stays in the studio, the job on top and the prompt focused', async () => {
     const api = installApi({
       'jobs.submit': ({ operation, params }: { operation: Job['operation']; params: Job['params'] }) => makeJob({ id: 'new-job', operation, params, status: 'queued' }),
     });
@@ -47,9 +49,10 @@ describe('compose', () => {
     await userEvent.type(screen.getByLabelText('Prompt'), 'a lighthouse');
     await waitFor(() => expect(screen.getByRole('button', { name: 'Submit' }).hasAttribute('disabled')).toBe(false));
     await userEvent.click(screen.getByRole('button', { name: 'Submit' }));
-    await waitFor(() => expect(useNavigation.getState().section).toBe('jobs'));
+    await waitFor(() => expect(useJobs.getState().ids[0]).toBe('new-job'));
     expect(api.calls.find((c) => c.name === 'jobs.submit')?.input).toMatchObject({ operation: 'hidream.txt2video', params: { prompt: 'a lighthouse', motion_strength: 9 } });
-    expect(useJobs.getState().selectedId).toBe('new-job');
+    expect(useNavigation.getState().section).toBe('compose');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Prompt')));
     expect(useToasts.getState().toasts.map((t) => t.text)).toEqual(['Job queued: a lighthouse']);
   });
 
@@ -71,7 +74,7 @@ describe('compose', () => {
     await userEvent.click(within(screen.getByRole('group', { name: 'Style' })).getByRole('radio', { name: /Anime/ }));
     await waitFor(() => expect(screen.getByRole('button', { name: 'Submit' }).hasAttribute('disabled')).toBe(false));
     await userEvent.click(screen.getByRole('button', { name: 'Submit' }));
-    await waitFor(() => expect(useNavigation.getState().section).toBe('jobs'));
+    await waitFor(() => expect(api.calls.some((c) => c.name === 'jobs.submit')).toBe(true));
     expect(frames).toEqual([
       { offset: 0, bytes: 1024 },
       { offset: 1024, bytes: 1024 },

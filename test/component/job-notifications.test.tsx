@@ -61,7 +61,7 @@ beforeEach(() => {
   FakeNotification.shown = [];
   useToasts.setState({ toasts: [] });
   useJobs.setState({ selectedId: undefined });
-  useNavigation.setState({ section: 'compose' });
+  useNavigation.setState({ section: 'library' });
 });
 
 afterEach(() => {
@@ -89,6 +89,7 @@ describe('a job that settles while the user looks elsewhere', () => {
 
   it('says a failure as a failure, in Chinese too', async () => {
     start(false);
+    useNavigation.setState({ section: 'settings' });
     await setLanguage('zh-CN');
     render(<Toasts />);
     settle(makeJob(), 'failed');
@@ -96,6 +97,15 @@ describe('a job that settles while the user looks elsewhere', () => {
     expect(toast.className).toContain('toast-error');
     expect(within(toast).getByRole('button', { name: '打开' })).toBeTruthy();
     await setLanguage('en');
+  });
+
+  it('stays quiet in the studio, whose feed shows the job settle', async () => {
+    start(false);
+    useNavigation.setState({ section: 'compose' });
+    render(<Toasts />);
+    settle(makeJob(), 'succeeded');
+    await flush();
+    expect(useToasts.getState().toasts).toEqual([]);
   });
 
   it('stays quiet while the user watches the Jobs section in a focused window', async () => {

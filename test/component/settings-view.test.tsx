@@ -134,6 +134,12 @@ describe('SettingsView: keys', () => {
     expect(within(card).getByLabelText<HTMLInputElement>('Token').value).toBe('');
     expect(within(card).getByRole('status').textContent).toBe('Saved.');
     expect(document.body.innerHTML).not.toContain(KEY);
+    // Switching the language afterwards rewords the confirmation instead of leaving it in English.
+    await act(async () => {
+      await i18next.changeLanguage('zh-CN');
+    });
+    expect(within(card).getByRole('status').textContent).toBe(i18next.t('keys.saved', { ns: 'settings', lng: 'zh-CN' }));
+    expect(within(card).getByRole('status').textContent).not.toBe('Saved.');
   });
 
   it('shows the vendor’s refusal of a bad key in plain words', async () => {

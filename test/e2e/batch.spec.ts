@@ -37,6 +37,9 @@ test('a batch of 4 seeds is one submit, one row, and four results', async ({ pag
 
   await page.getByRole('button', { name: 'Submit a set of 4' }).click();
   await expect(page.locator('.toast', { hasText: 'Set queued: 4 jobs' })).toBeVisible();
+  // The user stays in the studio, whose feed shows the set's four jobs; Jobs shows them as one row.
+  await expect(page.getByRole('region', { name: 'Results' }).getByRole('article', { name: 'A lighthouse at dusk, four takes' })).toHaveCount(4);
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: /^Jobs/ }).click();
   const list = page.getByRole('list', { name: 'Jobs' });
   const group = list.locator('.group-row', { hasText: 'Set of 4: A lighthouse at dusk, four takes' });
   await expect(group).toHaveCount(1);

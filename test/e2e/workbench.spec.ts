@@ -92,8 +92,8 @@ test('switching to 中文 in Settings changes the labels, and the choice survive
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Language').selectOption('zh-CN');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await page.getByRole('button', { name: '创作' }).click();
-  await expect(page.getByRole('navigation', { name: '功能区' }).getByRole('button', { name: '创作' })).toBeVisible();
+  await page.getByRole('button', { name: '工作室' }).click();
+  await expect(page.getByRole('navigation', { name: '功能区' }).getByRole('button', { name: '工作室' })).toBeVisible();
   await expect(page.getByRole('tab', { name: 'HiDream · 文生视频' })).toBeVisible();
   await expect(page.getByLabel('提示词', { exact: true })).toBeVisible();
   await expect(page.getByLabel('水平运镜')).toBeVisible();
@@ -109,7 +109,7 @@ test('switching to 中文 in Settings changes the labels, and the choice survive
   await expect(page.getByLabel('语言')).toHaveValue('zh-CN');
   await page.getByLabel('语言').selectOption('en');
   await page.getByRole('button', { name: '保存设置' }).click();
-  await expect(page.getByRole('button', { name: 'Compose' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Studio' })).toBeVisible();
 });
 
 test('dropping a file that is not a video says why and submits nothing', async ({ page }) => {
@@ -156,7 +156,7 @@ test('jobs, settings and about render, with screenshots', async ({ page }) => {
   await page.getByLabel('Theme').selectOption('dark');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await page.getByRole('button', { name: 'Compose' }).click();
+  await page.getByRole('button', { name: 'Studio' }).click();
   await page.screenshot({ path: join(SCREENSHOTS, 'compose-dark.png') });
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Theme').selectOption('system');

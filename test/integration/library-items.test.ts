@@ -99,6 +99,17 @@ describe('items from completed jobs', () => {
     expect(env.store.search({ text: '狐狸' }).items.map((i) => i.id)).toEqual([item.id]);
   });
 
+  it('finds the items saved from given job outputs (the studio’s feed), and none for an output not saved', async () => {
+    env = libraryEnv({ now: () => NOW });
+    const fox = await completeJob(
+      { id: 'job-7', operation: 'hidream.txt2video', vendor: 'hidream', params: { prompt: 'a fox' } },
+      { kind: 'video', url: 'https://cdn.example.com/fox7.mp4', expiresAt: null },
+      { name: 'fox7.mp4', bytes: mp4({ durationMs: 1_000, width: 64, height: 64 }) },
+    );
+    expect(env.store.forOutputs(['job-7-out', 'job-8-out'])).toEqual([{ outputId: 'job-7-out', item: expect.objectContaining({ id: fox.id, kind: 'video' }) as unknown }]);
+    expect(env.store.forOutputs([])).toEqual([]);
+  });
+
   it('adds an item when the download manager reports a completed file, once', async () => {
     env = libraryEnv({ now: () => NOW });
     insertJob(env.db, { id: 'job-2', operation: 'hidream.txt2img', vendor: 'hidream', params: { prompt: 'a lighthouse at dusk', img_count: 1 } });

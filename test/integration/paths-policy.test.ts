@@ -159,6 +159,18 @@ describe('jobs.submit file', () => {
     expect(await call('jobs.list', {})).toMatchObject({ ok: true, value: { jobs: [expect.objectContaining({ inputFile: path })] } });
   });
 
+  it('takes a library item’s own file (use as input), and not once it is missing', async () => {
+    const { call } = await start();
+    const folder = userFolder();
+    const clip = join(folder, 'clip.mp4');
+    expect(await submit(call, clip)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await call('library.import', { path: folder })).toMatchObject({ ok: true, value: { added: 1 } });
+    expect(await submit(call, clip)).toMatchObject({ ok: true, value: { status: 'queued', inputFile: clip } });
+    // Another file beside it is still the user's, not the library's.
+    copyFileSync(clip, join(folder, 'other.mp4'));
+    expect(await submit(call, join(folder, 'other.mp4'))).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+  });
+
   it('in the desktop app also takes a file the host granted (dropped on the window)', async () => {
     const { call, runtime: r } = await start({ desktop: { picked: () => null } });
     const dropped = join(userFolder(), 'clip.mp4');

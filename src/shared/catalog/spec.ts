@@ -103,6 +103,8 @@ export interface OperationSpec {
   fileField?: string;
   /** The field whose number multiplies what a submission costs against the per-minute limit (images per request). */
   countField?: string;
+  /** The operation's name among its vendor's, for the studio's tabs (the vendor is shown beside it). */
+  tabTitle: Text;
   /** The field that fixes the vendor's random seed, so variations can differ and be made again. */
   seedField?: string;
   /** A short name for badges, filters and lists: true of everything the operation makes. */

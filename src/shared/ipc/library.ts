@@ -9,6 +9,7 @@ import {
   type ChainOption,
   type ImportResult,
   type LibraryItem,
+  type LibraryItemSummary,
   type LibraryPage,
   type LinkableItem,
   type Lineage,
@@ -46,6 +47,8 @@ export const libraryRequests = {
       })
       .strict(),
   ).returns<LibraryPage>(),
+  /** The items saved from these job outputs (the studio's feed shows a job's results with their library actions). */
+  'library.forOutputs': request(z.object({ outputIds: z.array(z.string().min(1).max(100)).min(1).max(200) }).strict()).returns<{ outputId: string; item: LibraryItemSummary }[]>(),
   /** The full item, after checking its file is still there. */
   'library.get': request(z.object({ id }).strict()).returns<LibraryItem>(),
   'library.update': request(

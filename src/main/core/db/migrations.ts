@@ -2,7 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
 import { jobGroupsMigration } from './schema/groups';
 import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
-import { libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
+import { itemsByOutputMigration, libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 import { reelsMigration } from './schema/reels';
 
 export interface Migration {
@@ -77,4 +77,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reelsMigration,
   jobHousekeepingMigration,
   jobGroupsMigration,
+  itemsByOutputMigration,
 ];

@@ -76,12 +76,15 @@ const GONE =
 /** Throws unless the renderer may name this local file for a job (see above). */
 function inputFileCheck({ staging, grants, db }: Pick<JobInputOptions, 'staging' | 'grants' | 'db'>): (path: string) => void {
   const usedBefore = db.prepare('SELECT 1 FROM jobs WHERE input_file = ? LIMIT 1');
+  // A library item's own file is one the user already gave the app (a result it saved, or a folder
+  // they imported): chaining it into a stylize job ("use as input") needs no dialog or drop.
+  const inLibrary = db.prepare('SELECT 1 FROM items WHERE path = ? AND missing = 0 LIMIT 1');
   return (path: string): void => {
     if (staging.owns(path)) {
       if (!staging.isStaged(path)) throw new AppError('not_found', `file: ${GONE}`, { issues: [{ path: 'file', message: GONE }] });
       return;
     }
-    if (grants.has(path) || usedBefore.get(path) !== undefined) return;
+    if (grants.has(path) || usedBefore.get(path) !== undefined || inLibrary.get(path) !== undefined) return;
     const message = 'A local video must be dropped on the window or chosen in the dialog; Promptreel does not upload a file named only by its path.';
     throw new AppError('forbidden', `file: ${message}`, { issues: [{ path: 'file', message }] });
   };

@@ -45,6 +45,7 @@ export function libraryHandlers(store: LibraryStore, options: LibraryHostOptions
       const page = store.search(query);
       return { ...page, items: withFacts(page.items.map(plain), options.facts, false) };
     },
+    'library.forOutputs': ({ outputIds }) => store.forOutputs(outputIds).map(({ outputId, item }) => ({ outputId, item: wire(item) })),
     'library.get': async ({ id }) => wire(await store.check(id)),
     'library.update': ({ id, ...patch }) => wire(store.update(id, patch)),
     'library.tag': ({ id, tags }) => wire(store.tag(id, tags)),

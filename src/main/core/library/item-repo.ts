@@ -190,6 +190,7 @@ export class ItemRepo {
     this.stmts = {
       get: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`),
       summaries: prepare(`SELECT ${SUMMARY_COLUMNS} FROM items WHERE id IN (SELECT value FROM json_each(?))`),
+      byOutputs: prepare(`SELECT ${SUMMARY_COLUMNS}, output_id FROM items WHERE output_id IN (SELECT value FROM json_each(?))`),
       byPath: prepare(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.path = ?`),
       sameBytes: prepare('SELECT id FROM items WHERE size_bytes = ? AND sha256 = ? LIMIT 1'),
       maxCreated: prepare('SELECT max(created_at) AS at FROM items'),
@@ -255,6 +256,13 @@ export class ItemRepo {
 
   byPath(path: string): ItemRow | undefined {
     return this.stmt('byPath').get(path) as ItemRow | undefined;
+  }
+
+  /** The items saved from these job outputs (an output has at most one), by output id. */
+  byOutputs(outputIds: readonly string[]): { outputId: string; item: StoredSummary }[] {
+    if (!outputIds.length) return [];
+    const rows = this.stmt('byOutputs').all(JSON.stringify(outputIds)) as unknown as (SummaryRow & { output_id: string })[];
+    return rows.map((row) => ({ outputId: row.output_id, item: toSummary(row) }));
   }
 
   hasSameBytes(sizeBytes: number, sha256: string): boolean {

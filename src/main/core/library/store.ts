@@ -11,7 +11,7 @@ import type { Logger } from '../log';
 import { exists, type LibraryChange, type LibraryContext } from './context';
 import { importFolder } from './import';
 import { addFromDownload, completedDownloadsWithoutItem, insertItems, type JobSource, type OutputSource } from './intake';
-import { ItemRepo, rowId, toItem, type NewItem, type StoredItem } from './item-repo';
+import { ItemRepo, rowId, toItem, type NewItem, type StoredItem, type StoredSummary } from './item-repo';
 import { chainOptions, lineage, linkable, type Lineage, type LinkableSummary } from './lineage';
 import { checkItem, checkMissing, relink } from './missing';
 import { resolveMedia, setPoster } from './posters';
@@ -90,6 +90,11 @@ export class LibraryStore {
   /** `get`, after looking at the disk: a file moved or deleted outside the app is marked missing. */
   check(id: string): Promise<StoredItem> {
     return checkItem(this.ctx, id);
+  }
+
+  /** The items saved from these job outputs, for the studio's feed. */
+  forOutputs(outputIds: readonly string[]): { outputId: string; item: StoredSummary }[] {
+    return this.repo.byOutputs(outputIds);
   }
 
   listTags(limit = 500): TagCount[] {

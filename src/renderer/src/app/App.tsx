@@ -1,7 +1,6 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isFinalStatus } from '@shared/jobs';
-import { ComposeView } from '../features/compose/ComposeView';
 import { JobsView } from '../features/jobs/JobsView';
 import { startJobsSync, useJobs } from '../features/jobs/store';
 import { useDownloadsStore } from '../features/downloads/store';
@@ -11,13 +10,13 @@ import { useAppInfo, useVendorStates } from '../lib/appInfo';
 import { SandboxBanner } from './Header';
 import { SECTIONS, useNavigation, type Section } from '../lib/navigation';
 import { followNotificationClicks, notifySettled } from './notifications';
-import { DownloadsSection, LibrarySection, ReelsSection, SettingsSection } from './sections';
+import { DownloadsSection, LibrarySection, ReelsSection, SettingsSection, StudioSection } from './sections';
 import { Toasts } from './Toasts';
 import { followNotices } from '../lib/toasts';
 import { followReels } from '../features/reels';
 
 const VIEWS: Record<Section, () => React.JSX.Element> = {
-  compose: ComposeView,
+  compose: StudioSection,
   jobs: JobsView,
   library: LibrarySection,
   reels: ReelsSection,

@@ -4,7 +4,7 @@ export const appLocales = defineLocales({
   en: {
     nav: {
       label: 'Sections',
-      compose: 'Compose',
+      compose: 'Studio',
       jobs: 'Jobs',
       library: 'Library',
       reels: 'Reels',
@@ -35,17 +35,12 @@ export const appLocales = defineLocales({
       sandbox: 'Sandbox',
       sandboxOn: 'on for {{vendors}}',
       sandboxOff: 'off',
-      check: 'Connection check',
-      message: 'Message',
-      send: 'Send to main',
-      reply: 'Reply from main',
-      received: '{{text}} (received {{at}})',
     },
   },
   'zh-CN': {
     nav: {
       label: '功能区',
-      compose: '创作',
+      compose: '工作室',
       jobs: '任务',
       library: '素材库',
       reels: '短片',
@@ -76,11 +71,6 @@ export const appLocales = defineLocales({
       sandbox: '沙盒',
       sandboxOn: '{{vendors}} 已开启',
       sandboxOff: '关闭',
-      check: '连接检查',
-      message: '消息',
-      send: '发送到主进程',
-      reply: '主进程的回复',
-      received: '{{text}}（收到于 {{at}}）',
     },
   },
 });

@@ -13,7 +13,7 @@ export function openJob(id: string): void {
 }
 
 /**
- * Tells the user a job settled while they were not looking at it: a toast when another section is open
+ * Tells the user a job settled while they were not looking at it: a toast when a section without jobs is open
  * (one click opens the job), and a desktop notification when the window is in the background. That goes
  * through main (`app.notify`), because Electron's permission handler denies the page's own Notification
  * API; where the host shows none (the browser shell) the page's API is used if the user allowed it in
@@ -23,7 +23,9 @@ export function notifySettled(job: Job): void {
   if (!(isFinalStatus(job.status) || job.status === 'needs_attention')) return;
   const title = i18next.t(`notify.${job.status}`, { ns: 'jobs' });
   const body = jobTitle(job, i18next.language === 'zh-CN' ? 'zh-CN' : 'en').slice(0, 1_000);
-  if (useNavigation.getState().section !== 'jobs') {
+  // The studio's feed and the Jobs list show the job settle in place; a toast there would repeat it.
+  const section = useNavigation.getState().section;
+  if (section !== 'jobs' && section !== 'compose') {
     const tone = job.status === 'succeeded' ? 'success' : job.status === 'canceled' || job.status === 'partial' ? 'info' : 'error';
     toast(tone, `${title}: ${body}`, { label: i18next.t('notify.open', { ns: 'jobs' }), run: () => openJob(job.id) });
   }

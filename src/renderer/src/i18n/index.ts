@@ -10,6 +10,7 @@ import { previewLocales } from '../features/preview/locales';
 import { reelsLocales } from '../features/reels/locales';
 import { settingsLocales } from '../features/settings/locales';
 import { dropLocales } from '../features/stylize-drop/locales';
+import { studioLocales } from '../features/studio/locales';
 import type { Messages } from './define';
 
 export { defineLocales, type LocaleBundle } from './define';
@@ -24,6 +25,7 @@ export const NAMESPACES: readonly { ns: string; locales: Record<Locale, Messages
   { ns: 'jobs', locales: jobsLocales },
   { ns: 'preview', locales: previewLocales },
   { ns: 'drop', locales: dropLocales },
+  { ns: 'studio', locales: studioLocales },
   { ns: 'settings', locales: settingsLocales },
   { ns: 'library', locales: libraryLocales },
   { ns: 'reels', locales: reelsLocales },

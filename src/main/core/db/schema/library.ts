@@ -203,6 +203,17 @@ function paramsOf(text: string | null): Record<string, unknown> | null {
   }
 }
 
+/**
+ * Schema step: items found by the job output they came from, so the studio's feed can offer a
+ * result's library actions (open, reveal, drag, chain) beside the job that made it.
+ */
+export const itemsByOutputMigration: Migration = {
+  name: 'library items by job output',
+  up: (db) => {
+    db.exec('CREATE INDEX IF NOT EXISTS items_by_output ON items(output_id) WHERE output_id IS NOT NULL');
+  },
+};
+
 interface SearchSource {
   id: number;
   title: string;

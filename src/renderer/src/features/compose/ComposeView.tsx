@@ -1,6 +1,6 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { getOperation, OPERATION_IDS, type MediaKind, type OperationId } from '@shared/catalog';
+import { getOperation, OPERATION_IDS, VENDORS, type MediaKind, type OperationId } from '@shared/catalog';
 import { useNavigation } from '../../lib/navigation';
 import { useLocale } from '../../i18n';
 import { OperationForm } from './OperationForm';
@@ -27,9 +27,20 @@ export function ComposeView(): React.JSX.Element {
   const go = useNavigation((s) => s.go);
   const [picking, setPicking] = useState<Picking>();
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const panel = useRef<HTMLDivElement>(null);
   const spec = getOperation(operation);
   const draft = drafts[operation] ?? emptyDraft(spec);
   const setForm = useSetForForm(spec, draft);
+
+  // After a submit, and when a result's remix or chain action fills the form, the keyboard is back
+  // in the form's first field (the prompt, where there is one), ready for the next take.
+  const focusForm = (): void => panel.current?.querySelector<HTMLElement>('.operation-form textarea, .operation-form input:not([type="file"]), .operation-form button')?.focus();
+  const shownRevision = useRef(revision);
+  useEffect(() => {
+    if (shownRevision.current === revision) return;
+    shownRevision.current = revision;
+    focusForm();
+  }, [revision]);
 
   const pickFromLibrary = (kind: MediaKind): Promise<Picked | undefined> =>
     new Promise((resolve) => setPicking({ kind, resolve }));
@@ -52,32 +63,42 @@ export function ComposeView(): React.JSX.Element {
       <header className="view-header">
         <h1 id="compose-title">{t('title')}</h1>
       </header>
+      {/* One row at every width: each vendor's operations under its name, short labels, the full title as the tab's name. */}
       <div role="tablist" aria-label={t('operations')} className="op-tabs">
         {OPERATION_IDS.map((id, index) => {
           const op = getOperation(id);
           const selected = id === operation;
+          const firstOfVendor = index === 0 || getOperation(OPERATION_IDS[index - 1] ?? id).vendor !== op.vendor;
           return (
-            <button
-              key={id}
-              ref={(el) => {
-                tabs.current[index] = el;
-              }}
-              id={tabId(id)}
-              type="button"
-              role="tab"
-              aria-selected={selected}
-              aria-controls="op-panel"
-              tabIndex={selected ? 0 : -1}
-              className={`op-tab vendor-${op.vendor}`}
-              onClick={() => choose(id)}
-              onKeyDown={(e) => onTabKey(e, index)}
-            >
-              {op.title[locale]}
-            </button>
+            <span key={id} className="op-tab-slot" role="presentation">
+              {firstOfVendor && (
+                <span className={`op-vendor vendor-${op.vendor}`} aria-hidden="true">
+                  {VENDORS[op.vendor].name[locale]}
+                </span>
+              )}
+              <button
+                ref={(el) => {
+                  tabs.current[index] = el;
+                }}
+                id={tabId(id)}
+                type="button"
+                role="tab"
+                aria-selected={selected}
+                aria-controls="op-panel"
+                aria-label={op.title[locale]}
+                title={op.title[locale]}
+                tabIndex={selected ? 0 : -1}
+                className={`op-tab vendor-${op.vendor}`}
+                onClick={() => choose(id)}
+                onKeyDown={(e) => onTabKey(e, index)}
+              >
+                {op.tabTitle[locale]}
+              </button>
+            </span>
           );
         })}
       </div>
-      <div role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
+      <div ref={panel} role="tabpanel" id="op-panel" aria-labelledby={tabId(operation)} className="op-panel">
         <p className="muted description">{spec.description[locale]}</p>
         <Presets spec={spec} draft={draft} onApply={(values) => load(operation, { ...draft, values })} />
         <PromptHistory
@@ -94,7 +115,11 @@ export function ComposeView(): React.JSX.Element {
           spec={spec}
           initial={drafts[operation]}
           onChange={(draft) => save(operation, draft)}
-          onSubmit={(submission, onProgress) => submitComposed(operation, submission, onProgress)}
+          onSubmit={async (submission, onProgress) => {
+            const sent = await submitComposed(operation, submission, onProgress);
+            focusForm();
+            return sent;
+          }}
           supplied={setForm.supplied}
           blocked={setForm.blocked}
           submitLabel={setForm.submitLabel}

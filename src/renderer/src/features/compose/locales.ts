@@ -2,7 +2,7 @@ import { defineLocales } from '../../i18n/define';
 
 export const composeLocales = defineLocales({
   en: {
-    title: 'Compose',
+    title: 'Studio',
     operations: 'Operation',
     submit: 'Submit',
     submitting: 'Submitting…',
@@ -87,7 +87,7 @@ export const composeLocales = defineLocales({
     },
   },
   'zh-CN': {
-    title: '创作',
+    title: '工作室',
     operations: '操作',
     submit: '提交',
     submitting: '正在提交…',

@@ -3,13 +3,12 @@ import type { Job } from '@shared/jobs';
 import type { SetSpec } from '@shared/batch';
 import { getOperation, promptOf, type OperationId } from '@shared/catalog';
 import type { GroupRecord } from '@shared/ipc/groups';
-import { useNavigation } from '../../lib/navigation';
 import { toast } from '../../lib/toasts';
-import { pathForSource } from '../../lib/files';
+import { pathForSource, sourceName } from '../../lib/files';
 import { call } from '../../lib/ipc';
 import { jobTitle } from '../jobs/format';
 import { useJobs } from '../jobs/store';
-import { rememberLocalInput } from '../preview/media';
+import { rememberInputName, rememberLocalInput } from '../preview/media';
 import type { Submission } from './OperationForm';
 import { promptField } from './PromptHistory';
 import { useCompose } from './store';
@@ -18,7 +17,7 @@ import { draftToParams } from './model';
 
 /**
  * Sends a composed job: a local video goes to main first (by path, or staged in frames), then
- * `jobs.submit`. On success the job is selected in Jobs and the user is taken there.
+ * `jobs.submit`. The user stays where they are: the new job heads the studio's feed (and the Jobs list).
  */
 export async function submitJob(operation: OperationId, { params, draft }: Submission, onProgress: (fraction: number) => void): Promise<Job> {
   const file = draft.source ? await pathForSource(draft.source, onProgress) : undefined;
@@ -29,15 +28,13 @@ export async function submitJob(operation: OperationId, { params, draft }: Submi
     ...(draft.parentItemId ? { parentItemId: draft.parentItemId } : {}),
   });
   if (draft.source?.kind === 'file') rememberLocalInput(job.id, draft.source.file);
+  if (draft.source) rememberInputName(job.id, sourceName(draft.source));
   const prompt = promptField(getOperation(operation));
   const typed = prompt ? draft.values[prompt.key] : undefined;
   if (typeof typed === 'string') useCompose.getState().remember(operation, typed);
-  const jobs = useJobs.getState();
-  jobs.upsert(job);
-  jobs.select(job.id);
+  useJobs.getState().upsert(job);
   const locale = i18next.language === 'zh-CN' ? 'zh-CN' : 'en';
   toast('success', i18next.t('queued', { ns: 'compose', title: jobTitle(job, locale) }));
-  useNavigation.getState().go('jobs');
   return job;
 }
 
@@ -54,14 +51,16 @@ export async function submitSet(operation: OperationId, set: SetSpec, { draft }:
   });
   const jobs = useJobs.getState();
   jobs.merge(record.jobs);
-  const first = record.jobs[0];
-  if (first) {
-    if (draft.source?.kind === 'file') for (const job of record.jobs) rememberLocalInput(job.id, draft.source.file);
-    jobs.select(first.id);
+  const { source } = draft;
+  if (source) {
+    for (const job of record.jobs) {
+      if (source.kind === 'file') rememberLocalInput(job.id, source.file);
+      rememberInputName(job.id, sourceName(source));
+    }
   }
   if (set.kind === 'prompts') for (const job of record.jobs) useCompose.getState().remember(operation, promptOf(job.params));
+  // As for one job, the user stays in the studio: the set's jobs head its feed.
   toast('success', i18next.t('sets.queued', { ns: 'compose', count: record.jobs.length }));
-  useNavigation.getState().go('jobs');
   return record;
 }
 

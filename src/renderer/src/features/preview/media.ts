@@ -31,3 +31,31 @@ export function rememberLocalInput(jobId: string, file: Blob): void {
 export function localInputUrl(jobId: string): string | undefined {
   return localInputs.get(jobId);
 }
+
+/** The user's names of local inputs by job id, so a staged upload (a UUID file) is shown by its name after a reload too. */
+const INPUT_NAMES_KEY = 'promptreel.inputNames';
+const INPUT_NAMES_MAX = 500;
+
+function readInputNames(): [string, string][] {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(INPUT_NAMES_KEY) ?? '[]');
+    return Array.isArray(stored) ? stored.filter((e): e is [string, string] => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberInputName(jobId: string, name: string): void {
+  try {
+    const kept = readInputNames().filter(([id]) => id !== jobId);
+    localStorage.setItem(INPUT_NAMES_KEY, JSON.stringify([[jobId, name], ...kept].slice(0, INPUT_NAMES_MAX)));
+  } catch {
+    // Storage full or refused: the name is then the file's own, which is only less friendly.
+  }
+}
+
+/** The name the user knows a job's local input by: what they chose, else the file's own name. */
+export function inputName(jobId: string, inputFile: string | null): string | undefined {
+  const remembered = readInputNames().find(([id]) => id === jobId)?.[1];
+  return remembered ?? inputFile?.split(/[\\/]/).at(-1);
+}

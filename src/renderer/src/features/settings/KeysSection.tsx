@@ -157,15 +157,16 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
   const [baseUrl, setBaseUrl] = useState(status.baseUrl);
   const [endpointPath, setEndpointPath] = useState(status.endpointPath ?? '');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // "Saved." is kept as a fact, not as words, so switching the language afterwards rewords it.
+  const [message, setMessage] = useState<{ kind: 'ok' } | { kind: 'error'; text: string }>();
   const [confirmClear, setConfirmClear] = useState(false);
 
-  const run = async (action: () => Promise<void>, done?: string): Promise<void> => {
+  const run = async (action: () => Promise<void>, saved = false): Promise<void> => {
     setBusy(true);
     setMessage(undefined);
     try {
       await action();
-      if (done) setMessage({ kind: 'ok', text: done });
+      if (saved) setMessage({ kind: 'ok' });
     } catch (e) {
       setMessage({ kind: 'error', text: e instanceof IpcError ? e.message : String(e) });
     } finally {
@@ -188,7 +189,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
       await saveKey(input);
       setKey('');
       setUserId('');
-    }, t('keys.saved'));
+    }, true);
 
   const field = (suffix: string): string => `${id}-${suffix}`;
   const locale = useLocale();
@@ -303,7 +304,7 @@ function VendorKeyCard({ vendor, status, keys }: { vendor: VendorId; status: Ven
       )}
       {message && (
         <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error-text' : undefined}>
-          {message.text}
+          {message.kind === 'ok' ? t('keys.saved') : message.text}
         </p>
       )}
       {test.result && (

@@ -54,6 +54,8 @@ export function StylizeSheet({ file, onClose }: { file: File; onClose: () => voi
           onSubmit={async (submission, onProgress) => {
             await submitJob(STYLIZE.id, submission, onProgress);
             onClose();
+            // Dropped anywhere, the job is followed where its result will show: the studio's feed.
+            go('compose');
           }}
           onOpenSettings={() => {
             onClose();
