@@ -125,7 +125,7 @@ export function timeScaleFromEnv(env: NodeJS.ProcessEnv): number {
  * The built-in sandbox runs on the engine's clock: in compressed time (tests) its tasks and its
  * per-minute window shrink by the same factor the engine's waits do, as a real vendor's would look.
  */
-export function builtInSandboxOptions(timeScale: number, log: Logger): SandboxOptions {
+function builtInSandboxOptions(timeScale: number, log: Logger): SandboxOptions {
   return { log: log.child('sandbox'), timeScale: 1 / timeScale, limitWindowMs: 60_000 / timeScale };
 }
 
