@@ -9,6 +9,7 @@ import { useToasts } from '@renderer/lib/toasts';
 import { useJobs } from '@renderer/features/jobs/store';
 import { rememberInputName } from '@renderer/features/preview/media';
 import { resetResultItems } from '@renderer/features/studio/items';
+import { usePicks } from '@renderer/features/studio/picks';
 import { Onboarding, ONBOARDING_KEY } from '@renderer/features/studio/Onboarding';
 import { StudioFeed, type StudioFeedProps } from '@renderer/features/studio/StudioFeed';
 import { installApi, makeJob, makeOutput } from './harness';
@@ -47,6 +48,7 @@ beforeEach(() => {
   useToasts.setState({ toasts: [] });
   useAppInfo.setState({ info: undefined });
   resetResultItems();
+  usePicks.getState().clear();
   localStorage.clear();
 });
 
@@ -120,6 +122,33 @@ describe('the studio feed', () => {
     await userEvent.click(within(first).getByRole('button', { name: 'Haiper image to video' }));
     await waitFor(() => expect(useToasts.getState().toasts.map((t) => t.text)).toEqual(['Haiper image to video takes the vendor’s link, and it has expired.']));
     expect(props.onChain).not.toHaveBeenCalled();
+  });
+
+  it('picks saved clips for a reel, in the order picked, and hands them to a new reel', async () => {
+    const clip = (id: string, prompt: string, createdAt: number): Job =>
+      makeJob({ id, operation: 'haiper.generate', vendor: 'haiper', status: 'succeeded', createdAt, params: { prompt }, outputs: [makeOutput({ id: `${id}-out`, kind: 'video', url: `https://cdn.example/${id}.mp4` })] });
+    installApi({ 'library.forOutputs': () => [{ outputId: 'a-out', item: item('7', { kind: 'video' }) }, { outputId: 'b-out', item: item('8', { kind: 'video' }) }] });
+    show(clip('a', 'first clip', 1000), clip('b', 'second clip', 2000), lighthouse());
+    const onNewReel = vi.fn();
+    render(<StudioFeed actions={actions()} onNewReel={onNewReel} />);
+    const pick = async (name: string): Promise<HTMLElement> => {
+      const button = await within(screen.getByRole('article', { name })).findByRole('button', { name: 'Pick for a reel' });
+      await userEvent.click(button);
+      return button;
+    };
+    // An image is no reel shot: its card offers no pick.
+    await waitFor(() => expect(screen.getAllByRole('button', { name: 'Pick for a reel' })).toHaveLength(2));
+    expect(within(screen.getByRole('article', { name: 'A lighthouse at dusk' })).queryByRole('button', { name: 'Pick for a reel' })).toBeNull();
+    const older = await pick('first clip');
+    expect(older.getAttribute('aria-pressed')).toBe('true');
+    expect(older.textContent).toBe('Reel shot 1');
+    await pick('second clip');
+    const bar = screen.getByRole('group', { name: '2 clips picked for a reel' });
+    await userEvent.click(within(bar).getByRole('button', { name: 'New reel' }));
+    expect(onNewReel).toHaveBeenCalledWith(['7', '8']);
+    // Made: the picks are cleared.
+    expect(screen.queryByRole('group', { name: /picked for a reel/ })).toBeNull();
+    expect(screen.getAllByRole('button', { name: 'Pick for a reel' })).toHaveLength(2);
   });
 
   it('enlarges a result in the lightbox, steps with the arrows and closes with Esc back on the button', async () => {

@@ -33,6 +33,12 @@ function tryPrompt(operation: OperationId, prompt: string): void {
   useCompose.getState().load(operation, field ? { ...draft, values: { ...draft.values, [field.key]: prompt } } : draft);
 }
 
+/** A reel of picked clips, from the library or the studio feed: the Reels section shows it, or main's reason when it could not be made. */
+function newReel(itemIds: string[]): void {
+  void useReels.getState().create(i18next.t('reels:list.fromSelection', { count: itemIds.length }), itemIds);
+  useNavigation.getState().go('reels');
+}
+
 /** The studio: the compose form beside the live feed of results and their next steps. */
 export function StudioSection(): React.JSX.Element {
   const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
@@ -56,7 +62,7 @@ export function StudioSection(): React.JSX.Element {
       <div className="studio-form">
         <ComposeView />
       </div>
-      <StudioFeed actions={actions} intro={<Onboarding onTry={tryPrompt} onOpenKeys={() => go('settings')} />} />
+      <StudioFeed actions={actions} onNewReel={newReel} intro={<Onboarding onTry={tryPrompt} onOpenKeys={() => go('settings')} />} />
     </div>
   );
 }
@@ -66,7 +72,6 @@ export function LibrarySection(): React.JSX.Element {
   const nativeDrag = useAppInfo((s) => s.info?.transport === 'electron');
   const canPickPaths = useAppInfo((s) => s.info?.canPickPaths === true);
   const canReveal = useAppInfo((s) => s.info?.canRevealFiles === true);
-  const go = useNavigation((s) => s.go);
   const pickPath = async (kind: 'folder' | 'file', title: string): Promise<string | null> => (await call('app.pickPath', { kind, title })).path;
   return (
     <LibraryView
@@ -75,11 +80,7 @@ export function LibrarySection(): React.JSX.Element {
       canReveal={canReveal}
       onRemix={(operation, params) => compose(operation, params)}
       onChain={compose}
-      onNewReel={(itemIds) => {
-        // The Reels section shows the new reel, or main's reason when it could not be made.
-        void useReels.getState().create(i18next.t('reels:list.fromSelection', { count: itemIds.length }), itemIds);
-        go('reels');
-      }}
+      onNewReel={newReel}
     />
   );
 }

@@ -1,5 +1,6 @@
 import { memo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePicks } from './picks';
 import i18next from 'i18next';
 import { chainTitle, getOperation, getParam, type MediaKind, type OperationId } from '@shared/catalog';
 import type { Locale } from '@shared/i18n-text';
@@ -137,6 +138,7 @@ function ResultOutput({ job, output, n, title, actions }: OutputProps): React.JS
             <button type="button" className="secondary" onClick={() => actions.onOpenInLibrary(item.id)}>
               {t('openInLibrary')}
             </button>
+            {output.kind === 'video' && <PickForReel itemId={item.id} />}
             {actions.canReveal && (
               <button type="button" className="secondary" onClick={() => void reveal()}>
                 {t('reveal')}
@@ -148,6 +150,17 @@ function ResultOutput({ job, output, n, title, actions }: OutputProps): React.JS
         )}
       </div>
     </figure>
+  );
+}
+
+/** Picks a saved clip for a new reel; the number says where it goes in the reel. */
+function PickForReel({ itemId }: { itemId: string }): React.JSX.Element {
+  const { t } = useTranslation('studio');
+  const place = usePicks((s) => s.itemIds.indexOf(itemId));
+  return (
+    <button type="button" className="secondary" aria-pressed={place >= 0} onClick={() => usePicks.getState().toggle(itemId)}>
+      {place >= 0 ? t('pickedForReel', { place: place + 1 }) : t('pickForReel')}
+    </button>
   );
 }
 

@@ -11,6 +11,7 @@ import { Lightbox } from '../library/Lightbox';
 import { inputName } from '../preview/media';
 import { doneOutputs, resultTitle } from './feed';
 import { followResultItems, useResultItems } from './items';
+import { usePicks } from './picks';
 import { downloadUrl, outputUrl, ResultCard, type ResultActions } from './ResultCard';
 
 /** Jobs made before this window opened are "earlier"; the rest are this session's. */
@@ -19,6 +20,8 @@ const PAGE = 24;
 
 export interface StudioFeedProps {
   actions: Omit<ResultActions, 'onEnlarge'>;
+  /** Makes a reel of these library clips, in this order (the clips picked in the feed). */
+  onNewReel?: (itemIds: string[]) => void;
   /** Shown above the results (the first-run panel). */
   intro?: ReactNode;
 }
@@ -69,7 +72,31 @@ function useLightboxItems(ids: readonly string[], open: boolean): LibraryItemSum
  * The studio's live feed: this session's jobs and the recent ones before them, newest first, each with
  * its results large and its next steps. A new job appears at the top the moment it is submitted.
  */
-export function StudioFeed({ actions, intro }: StudioFeedProps): React.JSX.Element {
+/** The clips picked for a reel, and the action that makes it. */
+function PickedBar({ onNewReel }: { onNewReel: (itemIds: string[]) => void }): React.JSX.Element | null {
+  const { t } = useTranslation('studio');
+  const picked = usePicks((s) => s.itemIds);
+  if (!picked.length) return null;
+  return (
+    <div className="feed-picked" role="group" aria-label={t('picked', { count: picked.length })}>
+      <span>{t('picked', { count: picked.length })}</span>
+      <button
+        type="button"
+        onClick={() => {
+          onNewReel(picked);
+          usePicks.getState().clear();
+        }}
+      >
+        {t('newReel')}
+      </button>
+      <button type="button" className="secondary" onClick={() => usePicks.getState().clear()}>
+        {t('clearPicks')}
+      </button>
+    </div>
+  );
+}
+
+export function StudioFeed({ actions, intro, onNewReel }: StudioFeedProps): React.JSX.Element {
   const { t } = useTranslation('studio');
   const allIds = useJobs((s) => s.ids);
   const [limit, setLimit] = useState(PAGE);
@@ -115,6 +142,7 @@ export function StudioFeed({ actions, intro }: StudioFeedProps): React.JSX.Eleme
         {allIds.length > 0 && <span className="muted small">{t('count', { count: allIds.length })}</span>}
       </header>
       {intro}
+      {onNewReel && <PickedBar onNewReel={onNewReel} />}
       {allIds.length === 0 && <p className="muted feed-empty">{t('feedEmpty')}</p>}
       <div className="feed-grid">
         {ids.map((id, index) => (
