@@ -9,6 +9,7 @@ import type { Envelope } from '@shared/ipc';
 import type { DownloadHostCapabilities } from '@shared/ipc/downloads';
 import { DownloadsPanel } from '@renderer/features/downloads/DownloadsPanel';
 import { DOWNLOADS_NAMESPACE, locales } from '@renderer/features/downloads/locales';
+import { jobsLocales } from '@renderer/features/jobs/locales';
 import { initialDownloadsData, useDownloadsStore } from '@renderer/features/downloads/store';
 
 beforeAll(async () => {
@@ -16,7 +17,10 @@ beforeAll(async () => {
   await i18next.use(initReactI18next).init({
     lng: 'en',
     fallbackLng: 'en',
-    resources: { en: { [DOWNLOADS_NAMESPACE]: locales.en }, 'zh-CN': { [DOWNLOADS_NAMESPACE]: locales['zh-CN'] } },
+    resources: {
+      en: { [DOWNLOADS_NAMESPACE]: locales.en, jobs: jobsLocales.en },
+      'zh-CN': { [DOWNLOADS_NAMESPACE]: locales['zh-CN'], jobs: jobsLocales['zh-CN'] },
+    },
     interpolation: { escapeValue: false },
   });
 });
@@ -251,5 +255,17 @@ describe('DownloadsPanel', () => {
     const failed = await screen.findByRole('listitem', { name: 'broken' });
     expect(within(failed).getByText('网络出错，下载未完成。')).toBeTruthy();
     expect(within(failed).getByText(message).getAttribute('lang')).toBe('en');
+  });
+
+  it('words a connection that failed for a known reason in Chinese too, naming the host', async () => {
+    await i18next.changeLanguage('zh-CN');
+    const message = '127.0.0.1:9 refused the connection. The service may be down, or the address or port is wrong. Gave up after 4 attempts.';
+    const error = { kind: 'network' as const, message, net: { reason: 'refused' as const, host: '127.0.0.1:9' } };
+    fakeMain([record({ id: 'f', status: 'failed', path: '/library/broken.part', error, createdAt: 0 })]);
+    render(<DownloadsPanel />);
+    const failed = await screen.findByRole('listitem', { name: 'broken' });
+    const detail = within(failed).getByText('127.0.0.1:9 拒绝了连接。服务可能已停止，或地址、端口有误。');
+    expect(detail.getAttribute('lang')).toBeNull();
+    expect(within(failed).queryByText(message)).toBeNull();
   });
 });

@@ -304,9 +304,15 @@ describe('retries', () => {
     const closed = await startRangeServer();
     const url = closed.url('/x.mp4');
     await closed.close();
-    const done = await h.manager.whenSettled(h.manager.enqueueUrl(url).id);
+    const download = h.manager.enqueueUrl(url);
+    const done = await h.manager.whenSettled(download.id);
     expect(done.status).toBe('failed');
     expect(done.error?.kind).toBe('network');
+    expect(done.error?.message).toMatch(/^127\.0\.0\.1:\d+ refused the connection\. .*Gave up after 4 attempts\.$/);
+    // The reason as data, for the window's own language; it goes with the error when the download is retried.
+    expect(done.error?.net).toEqual({ reason: 'refused', host: new URL(url).host });
+    expect(h.manager.retry(download.id).error).toBeNull();
+    expect(h.manager.get(download.id)?.error?.net).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { downloadLeaseMigration, downloadsMigration } from './schema/downloads';
+import { downloadLeaseMigration, downloadNetMigration, downloadsMigration } from './schema/downloads';
 import { jobGroupsMigration } from './schema/groups';
 import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { itemsByOutputMigration, libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
@@ -78,4 +78,5 @@ export const MIGRATIONS: readonly Migration[] = [
   jobHousekeepingMigration,
   jobGroupsMigration,
   itemsByOutputMigration,
+  downloadNetMigration,
 ];

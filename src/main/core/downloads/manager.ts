@@ -4,7 +4,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { Agent, type Dispatcher } from 'undici';
 import { SETTLED_DOWNLOAD_STATUSES, type Download, type DownloadProgress, type DownloadStatus } from '@shared/downloads';
-import { AppError, type ErrorInfo, type ErrorKind } from '@shared/errors';
+import { AppError, NET_REASONS, type ErrorInfo, type ErrorKind, type NetFailure } from '@shared/errors';
 import type { Database } from '../db/database';
 import { readHead } from '../fs/head';
 import type { Logger } from '../log';
@@ -90,6 +90,8 @@ interface Row {
   expires_at: number | null;
   error_kind: ErrorKind | null;
   error_message: string | null;
+  /** JSON `NetFailure` of a failed connection; cleared with the error (see `update`). */
+  error_net: string | null;
   attempts: number;
   owner: string | null;
   lease_until: number | null;
@@ -172,11 +174,21 @@ function rowToDownload(row: Row, liveBytes?: number): Download {
     sha256: row.status === 'completed' ? row.sha256 : null,
     contentType: row.content_type,
     expiresAt: row.expires_at,
-    error: row.error_kind ? ({ kind: row.error_kind, message: row.error_message ?? '' } satisfies ErrorInfo) : null,
+    error: row.error_kind ? ({ kind: row.error_kind, message: row.error_message ?? '', ...netOf(row.error_net) } satisfies ErrorInfo) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
   };
+}
+
+function netOf(text: string | null): { net?: NetFailure } {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(text) as Partial<NetFailure>;
+    return typeof value.host === 'string' && (NET_REASONS as readonly string[]).includes(value.reason ?? '') ? { net: value as NetFailure } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** A download's record as last written, for readers that must not start anything (`promptreel jobs`). */
@@ -446,7 +458,9 @@ export class DownloadManager implements Downloader {
 
   /** Writes a change, announces it, and settles waiters when the download reached a final state. */
   private update(id: string, patch: Patch, announce = true): Download {
-    const entries = Object.entries({ ...patch, updated_at: this.clock() });
+    // A new error (or none) replaces the last one's network reason unless it brings its own.
+    const net = 'error_kind' in patch && !('error_net' in patch) ? { error_net: null } : {};
+    const entries = Object.entries({ ...patch, ...net, updated_at: this.clock() });
     this.db
       .prepare(`UPDATE downloads SET ${entries.map(([key]) => `${key} = ?`).join(', ')} WHERE id = ?`)
       .run(...entries.map(([, value]) => value ?? null), id);
@@ -649,7 +663,7 @@ export class DownloadManager implements Downloader {
         if (!error.retryable) return this.settleFailure(row, error);
         failuresInARow = run.bytes > before ? 1 : failuresInARow + 1;
         if (failuresInARow >= this.retryPolicy.attempts) {
-          this.fail(id, error.reason === 'server' ? 'server' : 'network', `${error.message} Gave up after ${failuresInARow} attempts.`);
+          this.fail(id, error.reason === 'server' ? 'server' : 'network', `${error.message} Gave up after ${failuresInARow} attempts.`, error.net);
           return;
         }
         if (error.reason === 'vanished') {
@@ -663,6 +677,7 @@ export class DownloadManager implements Downloader {
           attempts: row.attempts + 1,
           error_kind: error.reason === 'server' ? 'server' : 'network',
           error_message: `${error.message} Retrying in ${Math.ceil(delay / 1000)} s.`,
+          error_net: error.net ? JSON.stringify(error.net) : null,
         });
         if (!(await sleep(this.timers, delay, run.controller.signal))) return this.stopped(this.require(id), run);
         continue;
@@ -739,8 +754,8 @@ export class DownloadManager implements Downloader {
     this.db.prepare('UPDATE downloads SET bytes_done = 0, etag = NULL, last_modified = NULL, bytes_total = NULL WHERE id = ?').run(row.id);
   }
 
-  private fail(id: string, kind: ErrorKind, message: string): void {
-    this.update(id, { status: 'failed', error_kind: kind, error_message: message, finished_at: this.clock() });
+  private fail(id: string, kind: ErrorKind, message: string, net?: NetFailure): void {
+    this.update(id, { status: 'failed', error_kind: kind, error_message: message, error_net: net ? JSON.stringify(net) : null, finished_at: this.clock() });
   }
 
   private async settleFailure(row: Row, error: TransferError): Promise<void> {

@@ -5,7 +5,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { formatBytes } from '@shared/format';
 import { isUnsafeFileError, openOwnedFile, stillAt } from '../fs/owned';
-import { hostOf, networkSentence } from '../net/words';
+import type { NetFailure } from '@shared/errors';
+import { hostOf, networkReason, networkSentence } from '../net/words';
 import type { HashJob, PartHasher } from './hasher';
 
 /**
@@ -99,14 +100,17 @@ export class TransferError extends Error {
   readonly status: number | undefined;
   readonly code: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** A failed connection's known reason, for words in the window's language. */
+  readonly net: NetFailure | undefined;
 
-  constructor(reason: TransferFailure, message: string, details: { status?: number; code?: string; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(reason: TransferFailure, message: string, details: { status?: number; code?: string; retryAfterMs?: number; net?: NetFailure; cause?: unknown } = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'TransferError';
     this.reason = reason;
     this.status = details.status;
     this.code = details.code;
     this.retryAfterMs = details.retryAfterMs;
+    this.net = details.net;
   }
 
   get retryable(): boolean {
@@ -139,8 +143,10 @@ export function classifyError(error: unknown, signal: AbortSignal, url?: string)
   if (typeof code === 'string') {
     if (DISK_CODES.has(code)) return new TransferError('disk', message, { code, cause: error });
     const sentence = url === undefined ? null : networkSentence(code, hostOf(url));
+    const reason = url === undefined ? null : networkReason(code);
+    const net = reason && url !== undefined ? { net: { reason, host: hostOf(url) } } : {};
     // A certificate the system does not trust is not a network hiccup, but retrying does no harm and the words say why.
-    if (NETWORK_CODES.has(code) || code.startsWith('UND_ERR') || sentence) return new TransferError('network', sentence ?? message, { code, cause: error });
+    if (NETWORK_CODES.has(code) || code.startsWith('UND_ERR') || sentence) return new TransferError('network', sentence ?? message, { code, cause: error, ...net });
   }
   return new TransferError('internal', message, { cause: error });
 }
@@ -461,7 +467,8 @@ export async function transferOnce(options: TransferOptions): Promise<TransferRe
   try {
     return await attempt(options);
   } catch (error) {
-    throw classifyError(error, options.signal);
+    // The URL names the host in a network failure's words (the manager's own classification then keeps them).
+    throw classifyError(error, options.signal, options.url);
   }
 }
 

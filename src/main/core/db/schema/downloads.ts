@@ -51,3 +51,14 @@ export const downloadLeaseMigration: Migration = {
     `);
   },
 };
+
+/**
+ * Schema step 12: why a download's connection failed, as data (`NetFailure` JSON), so the window words
+ * it in its own language; `error_message` keeps main's English sentence for logs and the CLI.
+ */
+export const downloadNetMigration: Migration = {
+  name: 'download network failure reasons',
+  up: (db) => {
+    db.exec('ALTER TABLE downloads ADD COLUMN error_net TEXT;');
+  },
+};

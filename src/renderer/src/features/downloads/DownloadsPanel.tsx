@@ -1,9 +1,11 @@
 import { useEffect, useState, type DragEvent, type SyntheticEvent } from 'react';
-import { useTranslation } from 'react-i18next';
+import { getI18n, useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import type { Download, DownloadProgress } from '@shared/downloads';
+import type { ErrorInfo } from '@shared/errors';
 import type { DownloadHostCapabilities } from '@shared/ipc/downloads';
 import { formatBytes, formatDuration } from '@shared/format';
+import { describeError } from '../../lib/errors';
 import { displayName } from './format';
 import { useDownloadsT, type DownloadsT } from './i18n';
 import { DOWNLOADS_NAMESPACE, type DownloadsKey } from './locales';
@@ -109,14 +111,26 @@ function DownloadRow({ id }: { id: string }): React.JSX.Element | null {
         <span className="download-status">{t(`status.${download.status}`)}</span>
       </div>
       <Progress download={download} progress={progress} locale={locale} t={t} />
-      {download.error && (
-        // The headline is in the UI's language; main's sentence (English, specific: the host, the cap) follows as the detail.
-        <p className="download-error">
-          <span>{t(errorHeadline(download.error.kind))}</span> <span className="download-error-detail" lang="en">{download.error.message}</span>
-        </p>
-      )}
+      {download.error && <ErrorLine error={download.error} t={t} />}
       <Actions download={download} host={host} act={act} t={t} />
     </li>
+  );
+}
+
+/**
+ * The headline is in the UI's language. A failed connection's reason is too (the app's network words);
+ * any other detail is main's sentence, in English and specific (the host, the cap).
+ */
+function ErrorLine({ error, t }: { error: ErrorInfo; t: DownloadsT }): React.JSX.Element {
+  const i18n = getI18n() as ReturnType<typeof getI18n> | undefined;
+  const worded = error.net && i18n ? describeError(error, i18n.getFixedT(null, 'jobs')).text : null;
+  return (
+    <p className="download-error">
+      <span>{t(errorHeadline(error.kind))}</span>{' '}
+      <span className="download-error-detail" lang={worded ? undefined : 'en'}>
+        {worded ?? error.message}
+      </span>
+    </p>
   );
 }
 
