@@ -1,15 +1,11 @@
-import type { DatabaseSync } from 'node:sqlite';
+import type { Migration } from './migration';
 import { downloadLeaseMigration, downloadNetMigration, downloadsMigration } from './schema/downloads';
 import { jobGroupsMigration } from './schema/groups';
 import { jobHousekeepingMigration, jobWaitingMigration } from './schema/jobs';
 import { itemsByOutputMigration, libraryMigration, orderedSearchMigration, searchNewestFirstMigration } from './schema/library';
 import { reelsMigration } from './schema/reels';
 
-export interface Migration {
-  /** What the step does, for humans reading the list. */
-  name: string;
-  up(db: DatabaseSync): void;
-}
+export type { Migration } from './migration';
 
 /**
  * The schema's history, oldest first; position N is schema version N+1. Never edit a released step:

@@ -1,5 +1,4 @@
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from '../db/database';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 /**
  * Order keys: each item carries an integer per sort column (`title_key`, `size_key`) that orders the
@@ -60,7 +59,7 @@ export class OrderKeys {
   private readonly neighbours: StatementSync;
 
   constructor(
-    db: Database,
+    db: DatabaseSync,
     readonly index: OrderedIndex,
     private readonly moved: (id: number, from: number, to: number) => void,
   ) {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /** Schema step 2: the download queue. Owned by the download manager. */
 export const downloadsMigration: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * Sets made by one submit (N seeds, several styles, a prompt list): the group row says what the set

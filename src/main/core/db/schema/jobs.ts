@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * Why a queued job waits (a free slot, a per-minute quota), and an index for counting what every

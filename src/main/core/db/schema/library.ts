@@ -2,7 +2,7 @@ import { searchLabels, type MediaKind, type OperationId } from '@shared/catalog'
 import { ftsRowid, indexRow, prefixWords, type IndexFacts } from '../../library/search-text';
 import type { DatabaseSync } from 'node:sqlite';
 import { bulkKey, ORDERED_INDEXES } from '../../library/sort-keys';
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * Schema step 3: library items, tags and full-text search. Owned by the library.

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrations';
+import type { Migration } from '../migration';
 
 /**
  * Reels (ordered shots exported to one video), the media facts ffprobe reads from library items, and
