@@ -8,54 +8,27 @@ import type { JobsRemoved } from '@shared/ipc/jobs';
 import type { LibraryItem, LibraryPage } from '@shared/library';
 import { defaultMembership, limitsFor } from '@shared/catalog';
 import { startSandbox, type Sandbox } from '@main/sandbox';
-import { createJobServices, type JobServices } from '@main/core/jobs/services';
 import type { LimitSettings } from '@main/core/jobs/limiter';
 import { createLogger } from '@main/core/log';
-import { DownloadManager } from '@main/core/downloads/manager';
-import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
-import { createEngine, openRuntimeDatabase, type Runtime } from '@main/runtime';
+import { createEngine, type Runtime } from '@main/runtime';
 import type { Credentials } from '@main/core/credentials';
-import { MemoryCredentialSource } from '../support/credentials-memory';
-import { eventually } from '../support/cli-process';
+import { closeJobEnvs, compressedSandbox, engineOn, ROOMY } from '../support/job-env';
 
 /*
  * What the jobs list says about waiting, retried, discarded and deleted jobs, against the sandbox over
  * loopback with a real SQLite file; time compressed.
  */
-const quiet = createLogger({ sink: () => {} });
-const noSandbox = (): Promise<never> => Promise.reject(new Error('the vendors are configured'));
-const open: { services: JobServices; downloads: DownloadManager }[] = [];
-const sandboxes: Sandbox[] = [];
 const runtimes: Runtime[] = [];
 
 afterEach(async () => {
-  for (const { services, downloads } of open.splice(0)) {
-    await services.close();
-    await downloads.close();
-    services.db.close();
-  }
+  await closeJobEnvs();
   for (const runtime of runtimes.splice(0)) await runtime.close();
-  for (const sandbox of sandboxes.splice(0)) await sandbox.close();
 });
 
-const ROOMY: LimitSettings = limitsFor({ ...defaultMembership(), hidream: 'L4', haiper: { concurrency: 3, perMinute: 10 } });
-
 async function setup(speedup: number, limits: LimitSettings = ROOMY, credentials?: (sandbox: Sandbox) => Credentials[]) {
-  const sandbox = await startSandbox({ timeScale: 1 / speedup, limitWindowMs: 60_000 / speedup, hidreamLimits: { concurrency: 10 } });
-  sandboxes.push(sandbox);
+  const sandbox = await compressedSandbox(speedup);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-housekeeping-'));
-  const db = openRuntimeDatabase(dataDir);
-  const downloads = new DownloadManager({
-    db,
-    log: quiet,
-    settings: () => ({ concurrency: 3, sizeCapBytes: 1024 ** 3, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: join(dataDir, 'Library') }),
-    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-  });
-  const source = new MemoryCredentialSource(credentials ? credentials(sandbox) : [sandbox.hidream, sandbox.haiper]);
-  const services = createJobServices({ dataDir, db, credentials: source, downloader: downloads, log: quiet, timeScale: speedup, limits, startSandbox: noSandbox });
-  open.push({ services, downloads });
-  const { engine } = services;
-  const until = (id: string, done: (j: Job) => boolean, ms = 30_000) => eventually(() => (done(engine.get(id)) ? engine.get(id) : undefined), ms, `job ${id}`);
+  const { engine, until } = engineOn(sandbox, dataDir, speedup, { limits, ...(credentials ? { credentials: credentials(sandbox) } : {}) });
   return { sandbox, engine, until };
 }
 
@@ -164,14 +137,9 @@ describe('deleting finished jobs over IPC', () => {
 
   it('deletes one job and clears the finished ones; their library items stay; a running job is refused', async () => {
     const runtime = createEngine(mkdtempSync(join(tmpdir(), 'promptreel-clear-')), {
-      host: { transport: 'browser', log: quiet },
-      vendors: {
-        sandbox: async () => {
-          const sandbox = await startSandbox({ timeScale: 0.02 });
-          sandboxes.push(sandbox);
-          return sandbox;
-        },
-      },
+      host: { transport: 'browser', log: createLogger({ sink: () => {} }) },
+      // The runtime closes the sandbox it started.
+      vendors: { sandbox: () => startSandbox({ timeScale: 0.02 }) },
     });
     runtimes.push(runtime);
     const events: [string, unknown][] = [];

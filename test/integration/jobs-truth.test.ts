@@ -5,16 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '@shared/jobs';
 import { defaultMembership, limitsFor } from '@shared/catalog';
 import { MAX_VIDEO_BYTES } from '@shared/files';
-import { startSandbox, type Sandbox, type SandboxOptions } from '@main/sandbox';
-import { createJobServices, type JobServices } from '@main/core/jobs/services';
 import type { LimitSettings } from '@main/core/jobs/limiter';
-import { createLogger } from '@main/core/log';
-import { DownloadManager } from '@main/core/downloads/manager';
-import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
-import { openRuntimeDatabase } from '@main/runtime';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '@main/core/vendors';
-import { MemoryCredentialSource } from '../support/credentials-memory';
-import { eventually } from '../support/cli-process';
+import { closeJobEnvs, compressedSandbox, engineOn } from '../support/job-env';
+import type { SandboxOptions } from '@main/sandbox';
+import type { JobServices } from '@main/core/jobs/services';
 
 /*
  * What a job says against a vendor as unkind as the real ones can be: the sandbox's markers make it
@@ -22,49 +17,12 @@ import { eventually } from '../support/cli-process';
  * concurrency, report statuses it never documented and hand out links that are dead at first download.
  * The real engine, a real SQLite file and the real download manager over loopback; time compressed.
  */
-const quiet = createLogger({ sink: () => {} });
-const noSandbox = (): Promise<never> => Promise.reject(new Error('the vendors are configured'));
-const open: { services: JobServices; downloads: DownloadManager }[] = [];
-const sandboxes: Sandbox[] = [];
-
-afterEach(async () => {
-  for (const { services, downloads } of open.splice(0)) {
-    await services.close();
-    await downloads.close();
-    services.db.close();
-  }
-  for (const sandbox of sandboxes.splice(0)) await sandbox.close();
-});
-
-const ROOMY: LimitSettings = limitsFor({ ...defaultMembership(), hidream: 'L4', haiper: { concurrency: 3, perMinute: 10 } });
-
-async function vendor(speedup: number, options: SandboxOptions = {}): Promise<Sandbox> {
-  const sandbox = await startSandbox({ timeScale: 1 / speedup, limitWindowMs: 60_000 / speedup, hidreamLimits: { concurrency: 10 }, ...options });
-  sandboxes.push(sandbox);
-  return sandbox;
-}
-
-/** One engine (as one app, shell or CLI process would run it) on `dataDir`. */
-function engineOn(sandbox: Sandbox, dataDir: string, speedup: number, limits: LimitSettings = ROOMY) {
-  const credentials = new MemoryCredentialSource([sandbox.hidream, sandbox.haiper]);
-  const db = openRuntimeDatabase(dataDir);
-  const downloads = new DownloadManager({
-    db,
-    log: quiet,
-    settings: () => ({ concurrency: 3, sizeCapBytes: 1024 ** 3, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: join(dataDir, 'Library') }),
-    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
-  });
-  const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, timeScale: speedup, limits, startSandbox: noSandbox });
-  open.push({ services, downloads });
-  const { engine } = services;
-  const until = (id: string, done: (j: Job) => boolean, ms = 30_000) => eventually(() => (done(engine.get(id)) ? engine.get(id) : undefined), ms, `job ${id}`);
-  return { engine, services, downloads, until };
-}
+afterEach(closeJobEnvs);
 
 async function setup(speedup: number, options: SandboxOptions = {}, limits?: LimitSettings) {
-  const sandbox = await vendor(speedup, options);
+  const sandbox = await compressedSandbox(speedup, options);
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
-  return { sandbox, dataDir, ...engineOn(sandbox, dataDir, speedup, limits) };
+  return { sandbox, dataDir, ...engineOn(sandbox, dataDir, speedup, limits ? { limits } : {}) };
 }
 
 const finalOrWaiting = (j: Job) => ['succeeded', 'partial', 'failed', 'canceled', 'needs_attention'].includes(j.status);
@@ -179,10 +137,10 @@ describe('5. limits are per account, counted across every process on the data fo
   it('two engines on one database share one free-tier HiDream slot, and the waiting job says why', async () => {
     const speedup = 20;
     const free: LimitSettings = limitsFor({ ...defaultMembership(), hidream: 'free', haiper: { concurrency: 3, perMinute: 10 } });
-    const sandbox = await vendor(speedup, { hidreamLimits: { concurrency: 1 }, durations: { video: [30_000, 40_000] } });
+    const sandbox = await compressedSandbox(speedup, { hidreamLimits: { concurrency: 1 }, durations: { video: [30_000, 40_000] } });
     const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
-    const app = engineOn(sandbox, dataDir, speedup, free);
-    const cli = engineOn(sandbox, dataDir, speedup, free);
+    const app = engineOn(sandbox, dataDir, speedup, { limits: free });
+    const cli = engineOn(sandbox, dataDir, speedup, { limits: free });
     const first = await app.engine.submit({ operation: 'hidream.txt2video', params: { prompt: 'the app’s clip' } });
     await app.until(first.id, (j) => j.status === 'running');
     const second = await cli.engine.submit({ operation: 'hidream.txt2video', params: { prompt: 'the CLI’s clip' } });
@@ -202,7 +160,7 @@ describe('5. limits are per account, counted across every process on the data fo
 
   it('two engines on one database share the per-minute stylization quota', async () => {
     const speedup = 20;
-    const sandbox = await vendor(speedup, { durations: { video: [8_000, 10_000] } });
+    const sandbox = await compressedSandbox(speedup, { durations: { video: [8_000, 10_000] } });
     const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
     const app = engineOn(sandbox, dataDir, speedup);
     const cli = engineOn(sandbox, dataDir, speedup);
@@ -270,11 +228,7 @@ describe('7. the smaller ones', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-truth-'));
     // Keys for the real Cloudsway: nothing may be sent to it (there is no internet here), and its engine
     // is the one whose check a user meets.
-    const credentials = new MemoryCredentialSource([{ vendor: 'haiper', baseUrl: 'https://genaiapi.cloudsway.net/v1/ai', endpointPath: 'maas-ep', accessKey: 'ak-test' }]);
-    const db = openRuntimeDatabase(dataDir);
-    const downloads = new DownloadManager({ db, log: quiet, settings: () => ({ concurrency: 1, sizeCapBytes: 1024, fileNameTemplate: DEFAULT_FILE_NAME_TEMPLATE, autoDownload: true, directory: dataDir }) });
-    const services = createJobServices({ dataDir, db, credentials, downloader: downloads, log: quiet, startSandbox: noSandbox });
-    open.push({ services, downloads });
+    const { services } = engineOn(undefined, dataDir, 1, { credentials: [{ vendor: 'haiper', baseUrl: 'https://genaiapi.cloudsway.net/v1/ai', endpointPath: 'maas-ep', accessKey: 'ak-test' }] });
     for (const url of ['http://127.0.0.1:8080/clip.mp4', 'http://localhost/clip.mp4', 'http://192.168.1.20/clip.mp4', 'http://169.254.169.254/clip.mp4', 'http://nas.local/clip.mp4']) {
       await expect(services.engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: url } } })).rejects.toMatchObject({
         kind: 'invalid_input',
@@ -283,7 +237,7 @@ describe('7. the smaller ones', () => {
     }
     expect(services.engine.list().total).toBe(0);
     // The sandbox on this computer can fetch its own (loopback) results, for chaining.
-    const sandbox = await vendor(40);
+    const sandbox = await compressedSandbox(40);
     const local = engineOn(sandbox, mkdtempSync(join(tmpdir(), 'promptreel-truth-')), 40);
     await expect(local.engine.submit({ operation: 'haiper.upscale', params: { config: { sourceVideo: `${sandbox.origin}/clip.mp4` } } })).resolves.toMatchObject({ status: 'queued' });
   });
