@@ -2,11 +2,11 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFile
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
 import { createEngine, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
+import { caller, type Call } from '../support/runtime-call';
 
 /**
  * Paths named by a renderer, through the real dispatcher, with real folders: system folders are
@@ -25,8 +25,6 @@ afterEach(async () => {
   runtime = undefined;
   sandbox = undefined;
 });
-
-type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope<RequestOutput<N>>>;
 
 async function start(options: { desktop?: { picked: () => string | null } } = {}): Promise<{ call: Call; dataDir: string; runtime: Runtime }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-paths-'));
@@ -47,7 +45,7 @@ async function start(options: { desktop?: { picked: () => string | null } } = {}
     vendors: { sandbox: () => Promise.resolve(s) },
   });
   runtime = r;
-  return { call: (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>, dataDir, runtime: r };
+  return { call: caller(r), dataDir, runtime: r };
 }
 
 /** A folder of the user's with one video in it. */

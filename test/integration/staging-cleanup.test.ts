@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { Job, JobStatus } from '@shared/jobs';
 import { createLogger } from '@main/core/log';
 import { DEFAULT_LIMIT_SETTINGS } from '@main/core/jobs/limiter';
 import { createEngine, type Runtime } from '@main/runtime';
 import { startSandbox, type Sandbox } from '@main/sandbox';
 import { eventually } from '../support/cli-process';
+import { caller, value, type Call } from '../support/runtime-call';
 
 /**
  * Staged uploads (a real staging folder under a real data folder, the real job engine against the
@@ -26,28 +26,21 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope<RequestOutput<N>>>;
-
 async function start(dataDir: string): Promise<{ call: Call; runtime: Runtime }> {
   sandbox ??= await startSandbox({ timeScale: 0.01, log: quiet, hidreamLimits: { perMinute: { stylize: 100 }, concurrency: 10 } });
   const s = sandbox;
   const r = createEngine(dataDir, {
     host: { transport: 'browser', log: quiet },
     vendors: {
-      timeScale: 0.01,
+      // The engine in the sandbox's time: vendor time runs a hundred times faster.
+      timeScale: 100,
       sandbox: () => Promise.resolve(s),
       // Several jobs at once, without the per-minute wait between stylize jobs.
       limits: { ...DEFAULT_LIMIT_SETTINGS, hidream: { perMinute: { image: 100, video: 100, stylize: 100 }, concurrency: 10 } },
     },
   });
   runtime = r;
-  const call: Call = (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>;
-  return { call, runtime: r };
-}
-
-function value<T>(envelope: Envelope<T>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.kind}: ${envelope.error.message}`);
-  return envelope.value;
+  return { call: caller(r), runtime: r };
 }
 
 /** What the browser shell does with a dropped video: `files.stage*` in frames. */

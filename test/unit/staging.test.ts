@@ -4,11 +4,11 @@ import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_VIDEO_BYTES, STAGE_CHUNK_BYTES } from '@shared/files';
 import { sniffVideo } from '@shared/sniff';
-import type { Envelope, RequestName, RequestOutput } from '@shared/ipc';
 import type { AppNotification } from '@shared/ipc/app';
 import { createStaging } from '@main/core/files/staging';
 import { createLogger } from '@main/core/log';
 import { createEngine, type Runtime } from '@main/runtime';
+import { caller, value, type Call } from '../support/runtime-call';
 
 const CLIP = readFileSync('test/fixtures/clip.mp4');
 const quiet = createLogger({ scope: 'test', sink: () => undefined });
@@ -19,19 +19,10 @@ afterEach(async () => {
   runtime = undefined;
 });
 
-type Call = <N extends RequestName>(name: N, input: unknown) => Promise<Envelope<RequestOutput<N>>>;
-
 function start(notify?: (n: AppNotification, onClick: () => void) => boolean): { call: Call; dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), 'promptreel-staging-'));
   runtime = createEngine(dataDir, { host: { transport: 'browser', log: quiet, ...(notify ? { notify } : {}) } });
-  const r = runtime;
-  const call: Call = (name, input) => r.dispatch({ name, input }, { origin: 'test' }) as Promise<Envelope<RequestOutput<typeof name>>>;
-  return { call, dataDir };
-}
-
-function value<T>(envelope: Envelope<T>): T {
-  if (!envelope.ok) throw new Error(`${envelope.error.kind}: ${envelope.error.message}`);
-  return envelope.value;
+  return { call: caller(runtime), dataDir };
 }
 
 describe('files.stage', () => {
