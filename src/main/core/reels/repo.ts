@@ -4,10 +4,9 @@ import {
   titleCardSchema,
   transitionSchema,
   type ReelAspectRatio,
+  type Shot,
   type ShotEdit,
   type ShotSource,
-  type TitleCard,
-  type Transition,
 } from '@shared/reels';
 import { transaction, type Database } from '../db/database';
 
@@ -40,21 +39,8 @@ interface ShotRow {
   error: string | null;
 }
 
-/** A shot as stored, before main derives its state. */
-export interface StoredShot {
-  id: string;
-  reelId: string;
-  position: number;
-  source: ShotSource;
-  trimIn: number;
-  trimOut: number | null;
-  keepAudio: boolean;
-  transition: Transition;
-  titleCard: TitleCard | null;
-  itemId: string | null;
-  jobId: string | null;
-  error: ErrorInfo | null;
-}
+/** A shot as stored, before main derives its state, its job's progress and its clip. */
+export type StoredShot = Omit<Shot, 'jobStatus' | 'jobProgress' | 'state' | 'clip'> & { reelId: string };
 
 export interface NewShot extends ShotEdit {
   source: ShotSource;
