@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { OPERATIONS } from '../../src/shared/catalog';
-import { startShellProcess, type ShellProcess } from '../support/shell-process';
-import { dropFile, SCREENSHOTS } from '../support/workbench';
+import { dropFile, SCREENSHOTS, shellPerFile } from '../support/workbench';
 
 /*
  * Drafts that survive a reload, prompt history, a toast for a job that finished elsewhere, and the
@@ -11,24 +9,7 @@ import { dropFile, SCREENSHOTS } from '../support/workbench';
  */
 test.describe.configure({ timeout: 60_000 });
 const WIDTHS = [1024, 1440, 1920] as const;
-let shell: ShellProcess;
-const problems: string[] = [];
-
-test.beforeAll(async () => {
-  shell = await startShellProcess({ PROMPTREEL_TIME_SCALE: '10' });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-test.afterAll(async () => {
-  await shell.stop();
-});
-test.beforeEach(async ({ page }) => {
-  problems.length = 0;
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(shell.url);
-});
-test.afterEach(() => {
-  expect(problems).toEqual([]);
-});
+shellPerFile({ PROMPTREEL_TIME_SCALE: '10' });
 
 const shoot = async (page: Page, name: string): Promise<void> => {
   for (const width of WIDTHS) {

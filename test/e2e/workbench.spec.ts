@@ -1,30 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { OPERATION_IDS, OPERATIONS } from '../../src/shared/catalog';
 import type { Field } from '../../src/shared/catalog';
 import type { Api } from '../../src/shared/ipc';
-import { startShellProcess, type ShellProcess } from '../support/shell-process';
-import { dropFile, SCREENSHOTS } from '../support/workbench';
+import { dropFile, SCREENSHOTS, shellPerFile } from '../support/workbench';
 
-let shell: ShellProcess;
-const problems: string[] = [];
-
-test.beforeAll(async () => {
-  shell = await startShellProcess();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-test.afterAll(async () => {
-  await shell.stop();
-});
-test.beforeEach(async ({ page }) => {
-  problems.length = 0;
-  page.on('pageerror', (error) => problems.push(error.message));
-  await page.goto(shell.url);
-});
-test.afterEach(() => {
-  expect(problems).toEqual([]);
-});
+const shell = shellPerFile();
 
 /** A field's control the way a user finds it: an option group by its legend, anything else by its label. */
 function fieldControl(page: Page, field: Field, locale: 'en' | 'zh-CN' = 'en'): Locator {
@@ -113,11 +95,11 @@ test('switching to 中文 in Settings changes the labels, and the choice survive
 });
 
 test('dropping a file that is not a video says why and submits nothing', async ({ page }) => {
-  const staged = readdirSafe(join(shell.dataDir, 'staging')).length;
+  const staged = readdirSafe(join(shell().dataDir, 'staging')).length;
   await dropFile(page, { name: 'notes.mp4', mime: 'video/mp4', bytes: Buffer.from('these are my notes, not a movie') });
   await expect(page.getByRole('alert')).toContainText('“notes.mp4” is not a video. Drop an MP4, MOV, WebM, MKV or AVI file. Nothing was submitted.');
   await expect(page.getByRole('dialog')).toHaveCount(0);
-  expect(readdirSafe(join(shell.dataDir, 'staging'))).toHaveLength(staged);
+  expect(readdirSafe(join(shell().dataDir, 'staging'))).toHaveLength(staged);
 });
 
 test('a dropped video opens the stylize sheet and is staged to main over the socket', async ({ page }) => {
@@ -140,7 +122,7 @@ test('a dropped video opens the stylize sheet and is staged to main over the soc
       return page.value.jobs.filter((job) => job.operation === 'hidream.video_stylize').map((job) => job.status);
     });
   await expect.poll(stylizeJobs, { timeout: 20_000 }).toEqual([expect.stringMatching(/^(running|succeeded)$/)]);
-  const stagedClips = (): string[] => readdirSafe(join(shell.dataDir, 'staging')).filter((f) => f.endsWith('.mp4'));
+  const stagedClips = (): string[] => readdirSafe(join(shell().dataDir, 'staging')).filter((f) => f.endsWith('.mp4'));
   await expect.poll(() => stagedClips().length, { timeout: 20_000 }).toBe(0);
 });
 

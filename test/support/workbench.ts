@@ -1,6 +1,37 @@
-import type { Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { startShellProcess, type ShellProcess } from './shell-process';
 
 export const SCREENSHOTS = 'test-results/screenshots';
+
+/**
+ * One browser shell for the spec file (started with `env`); each test opens the app afresh and fails
+ * on any error the page throws. Returns the running shell.
+ */
+export function shellPerFile(env: Record<string, string> = {}): () => ShellProcess {
+  let shell: ShellProcess | undefined;
+  const problems: string[] = [];
+  const running = (): ShellProcess => {
+    if (!shell) throw new Error('the shell has not started');
+    return shell;
+  };
+  test.beforeAll(async () => {
+    shell = await startShellProcess(env);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  test.afterAll(async () => {
+    await shell?.stop();
+  });
+  test.beforeEach(async ({ page }) => {
+    problems.length = 0;
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(running().url);
+  });
+  test.afterEach(() => {
+    expect(problems).toEqual([]);
+  });
+  return running;
+}
 
 export interface DroppedFile {
   name: string;
