@@ -101,16 +101,22 @@ describe('every (the periodic-task helper)', () => {
   });
 });
 
+/** A database file whose writes give up after 20 ms behind another connection's lock, with fake vendors on a fake clock. */
+function busyDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
+  dirs.push(dir);
+  const file = join(dir, 'promptreel.db');
+  const db = openDatabase(file);
+  // A write waits this long for another connection's lock before it fails with SQLITE_BUSY.
+  db.exec('PRAGMA busy_timeout = 20');
+  const clock = new FakeClock();
+  const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+  return { file, db, clock, vendors };
+}
+
 describe('job engine on a busy database', () => {
   it('survives SQLITE_BUSY in a lease renewal: reports it, renews again once the lock is gone, and finishes the job', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
-    dirs.push(dir);
-    const file = join(dir, 'promptreel.db');
-    const db = openDatabase(file);
-    // A write waits this long for another connection's lock before it fails with SQLITE_BUSY.
-    db.exec('PRAGMA busy_timeout = 20');
-    const clock = new FakeClock();
-    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    const { file, db, clock, vendors } = busyDatabase();
     vendors.haiper.duration = 120_000;
     const problems: BackgroundProblem[] = [];
     const engine = new JobEngine({
@@ -150,13 +156,7 @@ describe('job engine on a busy database', () => {
   });
 
   it('survives SQLITE_BUSY when a queued job is about to be sent: nothing is sent, and it goes out once the lock is gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
-    dirs.push(dir);
-    const file = join(dir, 'promptreel.db');
-    const db = openDatabase(file);
-    db.exec('PRAGMA busy_timeout = 20');
-    const clock = new FakeClock();
-    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    const { file, db, clock, vendors } = busyDatabase();
     const problems: BackgroundProblem[] = [];
     const engine = new JobEngine({ db, clients: fakeClients(vendors), downloader: new FakeDownloader(), outputDir: '/library', clock, limits: roomy, owner: 'A', log: quiet, onProblem: (p) => problems.push(p) });
     const job = await engine.submit({ operation: 'haiper.generate', params: { prompt: 'sea' } });
@@ -177,13 +177,7 @@ describe('job engine on a busy database', () => {
   });
 
   it('never resends a job whose accepted submission could not be recorded: it is set aside for the user', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'promptreel-busy-'));
-    dirs.push(dir);
-    const file = join(dir, 'promptreel.db');
-    const db = openDatabase(file);
-    db.exec('PRAGMA busy_timeout = 20');
-    const clock = new FakeClock();
-    const vendors = { hidream: new FakeVendor('hidream', clock), haiper: new FakeVendor('haiper', clock) };
+    const { file, db, clock, vendors } = busyDatabase();
     let answer: () => void = () => {};
     vendors.haiper.submitGate = new Promise<void>((resolve) => (answer = resolve));
     const problems: BackgroundProblem[] = [];
