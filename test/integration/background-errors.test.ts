@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Download } from '@shared/downloads';
 import { openDatabase } from '@main/core/db/database';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
+import { noisyMp4 } from '../support/media-files';
 
 /*
  * A database error inside a background timer (here: SQLITE_BUSY in a download's lease renewal, because
@@ -46,7 +46,7 @@ function worker(target: string): { child: ChildProcess; lines: Line[]; exited: P
 }
 
 it('keeps downloading when the database is locked during lease renewals: reports it, recovers, completes the file', async () => {
-  const body = Buffer.concat([Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0]), randomBytes(512 * 1024)]);
+  const body = noisyMp4(512 * 1024);
   server.set('/busy.mp4', { body, faults: [{ kind: 'stall', after: 64 * 1024 }] });
   const w = worker(server.url('/busy.mp4'));
   await server.stalled();

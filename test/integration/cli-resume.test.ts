@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { createLogger } from '@main/core/log';
 import { CLI, compressedSandbox, eventually, runCli, sandboxCliEnv } from '../support/cli-process';
 import { sha256 as sha256Of, startRangeServer } from '../support/range-server';
 import { startStallingProxy } from '../support/stalling-proxy';
+import { noisyMp4 } from '../support/media-files';
 
 /*
  * `promptreel resume` against work another process left or still holds: a real CLI killed with -9 that
@@ -185,7 +186,7 @@ describe('promptreel resume', () => {
   it('resumes a download a full disk paused and says where the file is', async () => {
     const server = await startRangeServer();
     const dir = dataDir();
-    const body = Buffer.concat([Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0]), randomBytes(256 * 1024)]);
+    const body = noisyMp4(256 * 1024);
     server.set('/clip.mp4', { body });
     const db = openDatabase(join(dir, 'promptreel.db'));
     const manager = new DownloadManager({

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { DEFAULT_FILE_NAME_TEMPLATE } from '@main/core/downloads/naming';
 import { createLogger } from '@main/core/log';
 import { FakeClock } from '../support/fake-clock';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
+import { noisyMp4 } from '../support/media-files';
 
 /*
  * Downloads run on the same `Clock` as jobs: retry waits, lease renewals and progress flushes all go
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 it('waits out a retry on the injected clock, and renews its lease on it', async () => {
-  const body = Buffer.concat([Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0]), randomBytes(128 * 1024)]);
+  const body = noisyMp4(128 * 1024);
   server.set('/cut.mp4', { body, faults: [{ kind: 'cut', after: 32 * 1024 }] });
   const clock = new FakeClock(Date.now());
   const db = openDatabase(join(dir, 'promptreel.db'));

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Download } from '@shared/downloads';
 import { openDatabase } from '@main/core/db/database';
 import { etagOf, sha256, startRangeServer, type RangeServer } from '../support/range-server';
+import { noisyMp4 } from '../support/media-files';
 
 let server: RangeServer;
 let dataDir: string;
@@ -48,7 +48,7 @@ async function next(w: Worker, event: string): Promise<{ event: string; download
 }
 
 it('resumes from the .part after kill -9 mid-file: Range from the part size, matching sha256, no .part left', async () => {
-  const body = Buffer.concat([Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0]), randomBytes(3 * 1024 * 1024)]);
+  const body = noisyMp4(3 * 1024 * 1024);
   const sent = 1024 * 1024;
   server.set('/video.mp4', { body, faults: [{ kind: 'stall', after: sent }] });
 

@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,17 +10,13 @@ import { downloadHandlers } from '@main/core/downloads/handlers';
 import type { HostCapabilities } from '@main/core/host';
 import { createLogger } from '@main/core/log';
 import { sha256, startRangeServer, type RangeServer } from '../support/range-server';
+import { noisyMp4 as mp4 } from '../support/media-files';
 
 /**
  * The files a download writes, against what can happen to them on a real disk: a name taken by a
  * planted link before the download starts, and the whole folder deleted while the bytes flow.
  */
 const quiet = createLogger({ sink: () => {} });
-
-function mp4(size: number): Buffer {
-  const head = Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isomiso2')]);
-  return Buffer.concat([head, randomBytes(size - head.length)]);
-}
 
 let server: RangeServer;
 let dir: string;

@@ -12,14 +12,9 @@ import type { TransferFs } from '@main/core/downloads/transfer';
 import type { DownloadRequest } from '@main/core/downloads/types';
 import { createLogger } from '@main/core/log';
 import { etagOf, sha256, startRangeServer, type RangeServer } from '../support/range-server';
+import { noisyMp4 as mp4 } from '../support/media-files';
 
 const quiet = createLogger({ sink: () => {} });
-
-/** An MP4-looking body: an `ftyp` box, then noise. */
-function mp4(size: number): Buffer {
-  const head = Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom'), 0, 0, 2, 0, ...Buffer.from('isomiso2')]);
-  return Buffer.concat([head, randomBytes(size - head.length)]);
-}
 
 let server: RangeServer;
 let dir: string;
