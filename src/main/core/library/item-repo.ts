@@ -335,20 +335,23 @@ export class ItemRepo {
           this.stmt('tagLink').run(tagId, id);
           this.stmt('tagCount').run(1, tagId);
         }
-        this.placeOrderKeys(id);
-        this.writeSearchRows(id, {
-          title: item.title,
-          prompt: item.prompt ?? '',
-          tags: tagsText,
-          notes: item.notes ?? '',
-          labels: searchLabels(item.operation ?? null, item.params ?? null),
-          kind: item.kind,
-          operation: item.operation ?? null,
-          favourite: item.favourite ?? false,
-          missing: false,
-          tagIds: tags.map((tag) => tagIds.get(tag.toLowerCase()) ?? 0),
-          createdAt,
-        });
+        this.writeSearchRows(
+          id,
+          {
+            title: item.title,
+            prompt: item.prompt ?? '',
+            tags: tagsText,
+            notes: item.notes ?? '',
+            labels: searchLabels(item.operation ?? null, item.params ?? null),
+            kind: item.kind,
+            operation: item.operation ?? null,
+            favourite: item.favourite ?? false,
+            missing: false,
+            tagIds: tags.map((tag) => tagIds.get(tag.toLowerCase()) ?? 0),
+            createdAt,
+          },
+          this.orderKeys(id),
+        );
         ids.push(String(id));
       }
       return ids;
@@ -425,39 +428,32 @@ export class ItemRepo {
     return index.column === 'title' ? facts.title : facts.size_bytes;
   }
 
-  /** Gives a new item its place in each order (its row has no keys yet). */
-  private placeOrderKeys(id: number): void {
-    const facts = this.orderFacts(id);
-    if (!facts) return;
-    for (const { keys } of this.orders) keys.place(id, this.orderValue(facts, keys.index));
-  }
-
   /**
-   * Keeps an item's order keys true after its title or size changed: a key that no longer sorts
-   * between its neighbours is replaced, and its ordered search row removed (the caller rewrites it).
+   * The item's key in each order, kept true: a new item (no keys yet) is placed; after a change of
+   * title or size, a key that no longer sorts between its neighbours is replaced and its ordered
+   * search row removed (`writeSearchRows` then writes the row at the new key).
    */
-  private refreshOrderKeys(id: number): void {
+  private orderKeys(id: number): (number | null)[] {
     const facts = this.orderFacts(id);
-    if (!facts) return;
-    for (const { keys, remove } of this.orders) {
+    if (!facts) return [];
+    return this.orders.map(({ keys, remove }) => {
       const key = facts[keys.index.key];
       const value = this.orderValue(facts, keys.index);
-      if (keys.holds(key, value, id)) continue;
+      if (keys.holds(key, value, id)) return key;
       if (key !== null) remove.run(key);
       // Placing ignores the item's own old key, so it never collides with it.
-      keys.place(id, value);
-    }
+      return keys.place(id, value);
+    });
   }
 
-  /** The item's rows in every search index: by id, and in title and size order. */
-  private writeSearchRows(id: number, facts: IndexFacts): void {
+  /** The item's rows in every search index: by id, and at its keys (`orderKeys`) in title and size order. */
+  private writeSearchRows(id: number, facts: IndexFacts, keys: readonly (number | null)[]): void {
     const row = indexRow(facts);
     this.stmt('ftsUpsert').run(ftsRowid(id), ...row);
-    const order = this.orderFacts(id);
-    for (const { keys, upsert } of this.orders) {
-      const key = order?.[keys.index.key];
+    this.orders.forEach(({ upsert }, i) => {
+      const key = keys[i];
       if (key !== undefined && key !== null) upsert.run(key, ...row);
-    }
+    });
     for (const word of prefixWords(facts)) {
       if (this.knownTerms.has(word)) continue;
       this.stmt('termInsert').run(word);
@@ -483,8 +479,7 @@ export class ItemRepo {
   reindex(id: number): void {
     const facts = this.searchFacts(id);
     this.stmt('tagCopies').run(facts.title, facts.favourite ? 1 : 0, facts.missing ? 1 : 0, id);
-    this.refreshOrderKeys(id);
-    this.writeSearchRows(id, facts);
+    this.writeSearchRows(id, facts, this.orderKeys(id));
   }
 
   /** Up to `limit` indexed words in [from, to]. */
