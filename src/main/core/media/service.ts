@@ -64,12 +64,16 @@ export class FactsRepo {
     return found;
   }
 
-  /** Items on disk that were never probed, newest first (imports, and libraries from before probing). */
-  unprobed(limit: number): string[] {
+  /**
+   * Items on disk that were never probed, newest first, below item id `below` (imports, and libraries
+   * from before probing). A sweep pages down with it, so each batch starts where the last one ended
+   * instead of walking every item probed so far.
+   */
+  unprobed(limit: number, below = Number.MAX_SAFE_INTEGER): number[] {
     const rows = this.db
-      .prepare('SELECT id FROM items i WHERE missing = 0 AND NOT EXISTS (SELECT 1 FROM media_facts f WHERE f.item_id = i.id) ORDER BY id DESC LIMIT ?')
-      .all(limit) as { id: number }[];
-    return rows.map((row) => String(row.id));
+      .prepare('SELECT id FROM items i WHERE id < ? AND missing = 0 AND NOT EXISTS (SELECT 1 FROM media_facts f WHERE f.item_id = i.id) ORDER BY id DESC LIMIT ?')
+      .all(below, limit) as { id: number }[];
+    return rows.map((row) => row.id);
   }
 
   put(itemId: string, probed: ProbedMedia, file: { sizeBytes: number | null; modifiedAt: number | null }, now: number): void {
@@ -121,6 +125,8 @@ export class MediaService {
   private readonly queued = new Set<string>();
   private running: Promise<void> | null = null;
   private sweeping = false;
+  /** Where the sweep goes on: the lowest item id it has queued. */
+  private sweptBelow: number | undefined;
   /** Items that could not be probed this run (unreadable): a sweep does not try them again and again. */
   private readonly failed = new Set<string>();
   private closed = false;
@@ -150,13 +156,24 @@ export class MediaService {
   /** Queues the items never probed, a batch at a time (the drain asks for the next batch). */
   private sweep(): void {
     this.sweeping = true;
+    this.sweptBelow = undefined;
     this.enqueueBatch();
   }
 
+  /** Queues the next batch that has something to probe (items that failed this run are skipped). */
   private enqueueBatch(): void {
-    const ids = this.repo.unprobed(SWEEP_BATCH).filter((id) => !this.failed.has(id));
-    if (ids.length === 0) this.sweeping = false;
-    for (const id of ids) this.enqueue(id);
+    for (;;) {
+      const ids = this.repo.unprobed(SWEEP_BATCH, this.sweptBelow).map(String);
+      const last = ids.at(-1);
+      if (last === undefined) {
+        this.sweeping = false;
+        return;
+      }
+      this.sweptBelow = Number(last);
+      const fresh = ids.filter((id) => !this.failed.has(id));
+      for (const id of fresh) this.enqueue(id);
+      if (fresh.length) return;
+    }
   }
 
   stored(itemId: string): MediaFacts | null {
