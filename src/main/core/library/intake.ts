@@ -46,7 +46,7 @@ const TITLE_MAX = 100;
  * a stylization without a prompt is named by its style and its file. Long prompts end in an ellipsis
  * at a word boundary; the whole prompt stays searchable and shown in the item's details.
  */
-export function jobItemTitle(path: string, operation: OperationId | null, params: Record<string, unknown> | null): string {
+function jobItemTitle(path: string, operation: OperationId | null, params: Record<string, unknown> | null): string {
   const prompt = (params ? promptOf(params) : '').replace(/\s+/g, ' ').trim();
   if (prompt) {
     const chars = Array.from(prompt);

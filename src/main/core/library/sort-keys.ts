@@ -13,15 +13,15 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
  * are rewritten through `moved`. Keys stay within ±2^52 so JavaScript numbers hold them exactly.
  */
 
-export const KEY_MIN = -(2 ** 52);
-export const KEY_MAX = 2 ** 52;
+const KEY_MIN = -(2 ** 52);
+const KEY_MAX = 2 ** 52;
 /** Spacing when numbering from scratch and when appending past the last key: room for 4 M items. */
-export const BULK_GAP = 2 ** 31;
+const BULK_GAP = 2 ** 31;
 /** A respread gives every item at least this much room on each side. */
 const SPREAD_MIN = 2 ** 20;
 const WINDOW_START = 32;
 
-export type SortKeyName = 'title_key' | 'size_key';
+type SortKeyName = 'title_key' | 'size_key';
 
 export interface OrderedIndex {
   /** The items' sort column (declared COLLATE NOCASE for titles, so comparisons here match ORDER BY). */
