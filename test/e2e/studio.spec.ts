@@ -270,6 +270,40 @@ test('no overflow and no wrapped tab at 1024, 1440 and 1920 px, in English and C
   await setLanguage('en');
 });
 
+test('clips picked in the feed become a new reel, in the order picked', async () => {
+  const pickable = feed().getByRole('article').filter({ has: page.getByRole('button', { name: 'Pick for a reel' }) });
+  await expect(pickable.nth(1)).toBeVisible();
+  // Clips made from a prompt, which their library items are titled by too (a shot shows its item's title).
+  const names: string[] = [];
+  for (const result of await pickable.all()) names.push((await result.getAttribute('aria-label')) ?? '');
+  const prompted = names.filter((name) => !/^(HiDream|Haiper) · /.test(name));
+  // An older clip first, then a newer one: the reel follows the picking, not the feed.
+  const [newer = '', older = ''] = prompted;
+  expect(older).not.toBe('');
+  await card(older).getByRole('button', { name: 'Pick for a reel' }).first().click();
+  await card(newer).getByRole('button', { name: 'Pick for a reel' }).first().click();
+  await expect(card(older).getByRole('button', { name: 'Reel shot 1' })).toHaveAttribute('aria-pressed', 'true');
+  const bar = feed().getByRole('group', { name: '2 clips picked for a reel' });
+  await expect(bar).toBeVisible();
+  for (const locale of ['en', 'zh-CN'] as const) {
+    if (locale === 'zh-CN') await setLanguage('zh-CN');
+    // The picks outlive the visit to Settings where the language is switched.
+    await expect(page.getByRole('group', { name: locale === 'en' ? '2 clips picked for a reel' : '已为短片选了 2 个片段' })).toBeVisible();
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.screenshot({ path: join(SCREENSHOTS, `studio-feed-picked-${String(width)}-${locale}.png`) });
+    }
+  }
+  await setLanguage('en');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await bar.getByRole('button', { name: 'New reel' }).click();
+  await expect(page.getByRole('textbox', { name: 'Reel name' })).toHaveValue('Reel of 2 clips');
+  const shots = page.getByRole('list', { name: 'Shots' }).locator('.shot-card .shot-title');
+  await expect.poll(() => shots.allTextContents()).toEqual([older, newer]);
+  await page.getByRole('button', { name: 'Studio', exact: true }).click();
+  await expect(feed().getByRole('group', { name: /picked for a reel/ })).toHaveCount(0);
+});
+
 test('the first-run panel, once dismissed, stays dismissed', async () => {
   const welcome = page.getByRole('region', { name: 'Getting started' });
   await welcome.getByRole('button', { name: 'Got it' }).click();
